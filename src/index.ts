@@ -1,5 +1,3 @@
-export class Hello {
-  public sayHello() {
-    return 'hello, world!';
-  }
-}
+export * from './constructs/deployment-environment';
+export * from './constructs/service-options';
+export * from './constructs/hardened-service-stack';

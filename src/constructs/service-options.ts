@@ -1,0 +1,126 @@
+/**
+ * The options that describe one service, whatever the environment. `HardenedServiceStackProps`
+ * extends them, and the projen project type renders the same values into the Dockerfile,
+ * compose files, workflows and docs, so that one value has one source.
+ */
+export interface HardenedServiceOptions {
+  /**
+   * Name of the service: 1-20 characters, lowercase letters, digits and single hyphens,
+   * starting with a letter. It prefixes every physical name (cluster, load balancer, log
+   * groups, alarms, dashboards), which is what bounds its length: AWS limits load balancer
+   * and target group names to 32 characters.
+   */
+  readonly serviceName: string;
+
+  /**
+   * ARN of an ACM certificate for the HTTPS listener, in the stack's region.
+   * Required in production unless `domainName` and `hostedZoneId` are given.
+   * @default - a DNS-validated certificate for `domainName`; in staging without a domain, none (HTTP only is refused: set one of the two)
+   */
+  readonly certificateArn?: string;
+
+  /**
+   * Domain name that serves the API, for example `api.example.com`. With `hostedZoneId` and
+   * `hostedZoneName`, the stack issues a DNS-validated certificate and an alias record.
+   * @default - no domain; `certificateArn` is then required
+   */
+  readonly domainName?: string;
+
+  /**
+   * Route 53 hosted zone id for `domainName`.
+   * @default - none
+   */
+  readonly hostedZoneId?: string;
+
+  /**
+   * Route 53 hosted zone name (for example `example.com`) for `domainName`.
+   * @default - none
+   */
+  readonly hostedZoneName?: string;
+
+  /** Email address that receives alarm and budget notifications. */
+  readonly alarmEmail: string;
+
+  /** GitHub repository, as `owner/repo`, whose workflows may assume the deploy role. */
+  readonly githubRepository: string;
+
+  /**
+   * ARN of an existing GitHub OIDC provider in the account (an account holds only one).
+   * @default - the stack creates the provider
+   */
+  readonly githubOidcProviderArn?: string;
+
+  /**
+   * Monthly budget in US dollars; alerts at 80% of actual and 100% of forecast spend.
+   * @default - the environment's cost estimate plus a 25% margin (staging 300, production 900)
+   */
+  readonly monthlyBudgetUsd?: number;
+
+  /**
+   * Port the container listens on.
+   * @default 8000
+   */
+  readonly containerPort?: number;
+
+  /**
+   * HTTP path that reports the service's health, checked by the load balancer and the
+   * container's health check.
+   * @default "/health"
+   */
+  readonly healthCheckPath?: string;
+
+  /**
+   * Fargate task CPU units (256, 512, 1024, 2048, 4096, 8192 or 16384).
+   * @default 512
+   */
+  readonly cpu?: number;
+
+  /**
+   * Fargate task memory in MiB; must be valid for `cpu`.
+   * @default 1024
+   */
+  readonly memoryLimitMiB?: number;
+
+  /**
+   * Fewest running tasks.
+   * @default - staging 1, production 2
+   */
+  readonly minCapacity?: number;
+
+  /**
+   * Most running tasks.
+   * @default - staging 2, production 10
+   */
+  readonly maxCapacity?: number;
+
+  /**
+   * p95 target response time in milliseconds; an alarm fires above it.
+   * @default 100
+   */
+  readonly latencyP95Ms?: number;
+
+  /**
+   * Whether to create the RDS PostgreSQL database.
+   * @default true
+   */
+  readonly database?: boolean;
+
+  /**
+   * Whether to create the ElastiCache Redis replication group.
+   * @default true
+   */
+  readonly cache?: boolean;
+
+  /**
+   * Origins allowed by the service's CORS policy, passed to the container as `ALLOWED_ORIGINS`.
+   * @default - none (same-origin only)
+   */
+  readonly allowedOrigins?: string[];
+
+  /**
+   * Staging only: scale the service to zero tasks outside working hours
+   * (07:00-19:00 UTC, Monday to Friday). Ignored in production.
+   * @default false
+   */
+  readonly scaleToZeroOutsideWorkingHours?: boolean;
+}

@@ -1,0 +1,205 @@
+import { DeploymentEnvironment } from './deployment-environment';
+import { HardenedServiceOptions } from './service-options';
+
+/**
+ * Defaults and presets, resolved once. The stack, the projen project type and the generated
+ * docs all read the values from here, so a default is written in one place only.
+ *
+ * This module is internal (not exported from the package's index): jsii does not allow free
+ * functions in a public API.
+ */
+
+/** Defaults that do not depend on the environment. */
+export const SERVICE_DEFAULTS = {
+  containerPort: 8000,
+  healthCheckPath: '/health',
+  cpu: 512,
+  memoryLimitMiB: 1024,
+  latencyP95Ms: 100,
+  database: true,
+  cache: true,
+  /** PostgreSQL major version, shared by RDS and the local compose file. */
+  postgresMajorVersion: 16,
+  /** Full engine version for RDS (cfn-lint deprecates a bare major). */
+  postgresEngineVersion: '16.8',
+  /** Redis version, shared by ElastiCache and the local compose file. */
+  redisVersion: '7.1',
+  databasePort: 5432,
+  cachePort: 6379,
+  databaseName: 'app',
+  /** Per-IP request limit over 5 minutes in the web ACL. */
+  wafRateLimitPer5Min: 2000,
+  /** Working hours (UTC) that staging keeps running when scaling to zero is on. */
+  workingHoursCron: { startHour: 7, stopHour: 19, weekDays: 'MON-FRI' },
+} as const;
+
+/** The presets that differ by environment. */
+export interface EnvironmentPreset {
+  readonly minCapacity: number;
+  readonly maxCapacity: number;
+  readonly monthlyBudgetUsd: number;
+  readonly natGateways: 'one' | 'per-az';
+  readonly maxAzs: number;
+  readonly multiAz: boolean;
+  readonly deletionProtection: boolean;
+  readonly databaseInstanceClass: string;
+  readonly databaseAllocatedStorageGiB: number;
+  readonly databaseMaxAllocatedStorageGiB: number;
+  readonly databaseBackupRetentionDays: number;
+  readonly awsBackupRetentionDays: number;
+  readonly cacheNodeType: string;
+  readonly cacheReplicas: number;
+  readonly cacheSnapshotRetentionDays: number;
+  readonly logRetentionDays: number;
+  readonly fargateSpot: boolean;
+}
+
+export const ENVIRONMENT_PRESETS: Record<DeploymentEnvironment, EnvironmentPreset> = {
+  [DeploymentEnvironment.STAGING]: {
+    minCapacity: 1,
+    maxCapacity: 2,
+    monthlyBudgetUsd: 300,
+    natGateways: 'one',
+    maxAzs: 2,
+    multiAz: false,
+    deletionProtection: false,
+    databaseInstanceClass: 't3.small',
+    databaseAllocatedStorageGiB: 20,
+    databaseMaxAllocatedStorageGiB: 100,
+    databaseBackupRetentionDays: 7,
+    awsBackupRetentionDays: 35,
+    cacheNodeType: 'cache.t3.micro',
+    cacheReplicas: 0,
+    cacheSnapshotRetentionDays: 15,
+    logRetentionDays: 90,
+    fargateSpot: true,
+  },
+  [DeploymentEnvironment.PRODUCTION]: {
+    minCapacity: 2,
+    maxCapacity: 10,
+    monthlyBudgetUsd: 900,
+    natGateways: 'per-az',
+    maxAzs: 3,
+    multiAz: true,
+    deletionProtection: true,
+    databaseInstanceClass: 't3.medium',
+    databaseAllocatedStorageGiB: 50,
+    databaseMaxAllocatedStorageGiB: 500,
+    databaseBackupRetentionDays: 35,
+    awsBackupRetentionDays: 365,
+    cacheNodeType: 'cache.t3.small',
+    cacheReplicas: 1,
+    cacheSnapshotRetentionDays: 35,
+    // HIPAA asks for six years of audit records; application logs keep one year here and
+    // CloudTrail keeps its own archive.
+    logRetentionDays: 365,
+    fargateSpot: false,
+  },
+};
+
+/** Physical names of everything the docs and the deploy tool refer to. */
+export interface ServiceNames {
+  /** `hedis-optimizer-production` */
+  readonly prefix: string;
+  readonly stackName: string;
+  readonly clusterName: string;
+  readonly serviceName: string;
+  readonly containerName: string;
+  readonly loadBalancerName: string;
+  readonly targetGroupName: string;
+  readonly repositoryName: string;
+  readonly appLogGroup: string;
+  readonly imageTagParameter: string;
+  readonly alarmPrefix: string;
+  readonly dashboardPrefix: string;
+  readonly deployRoleName: string;
+  readonly webAclName: string;
+  readonly trailName: string;
+  readonly alarmTopicName: string;
+  readonly budgetName: string;
+}
+
+/** Names derived from the service name and environment, for the stack and the docs alike. */
+export function serviceNames(service: string, environment: DeploymentEnvironment): ServiceNames {
+  const prefix = `${service}-${environment}`;
+  // Load balancer and target group names are limited to 32 characters.
+  const short = `${service}-${environment === DeploymentEnvironment.PRODUCTION ? 'prod' : 'stg'}`;
+  return {
+    prefix,
+    stackName: prefix,
+    clusterName: prefix,
+    serviceName: service,
+    containerName: 'app',
+    loadBalancerName: `${short}-alb`,
+    targetGroupName: `${short}-tg`,
+    repositoryName: `${service}`,
+    appLogGroup: `/ecs/${prefix}/app`,
+    imageTagParameter: `/${service}/${environment}/image-tag`,
+    alarmPrefix: prefix,
+    dashboardPrefix: prefix,
+    deployRoleName: `${prefix}-github-deploy`,
+    webAclName: `${prefix}-web-acl`,
+    trailName: `${prefix}-trail`,
+    alarmTopicName: `${prefix}-alarms`,
+    budgetName: `${prefix}-monthly`,
+  };
+}
+
+/** Every setting of one environment's stack, with defaults applied. */
+export interface ResolvedSettings extends EnvironmentPreset {
+  readonly serviceName: string;
+  readonly environment: DeploymentEnvironment;
+  readonly isProduction: boolean;
+  readonly names: ServiceNames;
+  readonly containerPort: number;
+  readonly healthCheckPath: string;
+  readonly cpu: number;
+  readonly memoryLimitMiB: number;
+  readonly latencyP95Ms: number;
+  readonly database: boolean;
+  readonly cache: boolean;
+  readonly alarmEmail: string;
+  readonly githubRepository: string;
+  readonly allowedOrigins: string[];
+  readonly scaleToZeroOutsideWorkingHours: boolean;
+  readonly certificateArn?: string;
+  readonly domainName?: string;
+  readonly hostedZoneId?: string;
+  readonly hostedZoneName?: string;
+  readonly githubOidcProviderArn?: string;
+}
+
+/** Applies defaults and presets. Call `validateServiceOptions` first. */
+export function resolveSettings(
+  options: HardenedServiceOptions,
+  environment: DeploymentEnvironment,
+): ResolvedSettings {
+  const preset = ENVIRONMENT_PRESETS[environment];
+  const isProduction = environment === DeploymentEnvironment.PRODUCTION;
+  return {
+    ...preset,
+    serviceName: options.serviceName,
+    environment,
+    isProduction,
+    names: serviceNames(options.serviceName, environment),
+    containerPort: options.containerPort ?? SERVICE_DEFAULTS.containerPort,
+    healthCheckPath: options.healthCheckPath ?? SERVICE_DEFAULTS.healthCheckPath,
+    cpu: options.cpu ?? SERVICE_DEFAULTS.cpu,
+    memoryLimitMiB: options.memoryLimitMiB ?? SERVICE_DEFAULTS.memoryLimitMiB,
+    minCapacity: options.minCapacity ?? preset.minCapacity,
+    maxCapacity: options.maxCapacity ?? preset.maxCapacity,
+    latencyP95Ms: options.latencyP95Ms ?? SERVICE_DEFAULTS.latencyP95Ms,
+    monthlyBudgetUsd: options.monthlyBudgetUsd ?? preset.monthlyBudgetUsd,
+    database: options.database ?? SERVICE_DEFAULTS.database,
+    cache: options.cache ?? SERVICE_DEFAULTS.cache,
+    alarmEmail: options.alarmEmail,
+    githubRepository: options.githubRepository,
+    allowedOrigins: options.allowedOrigins ?? [],
+    scaleToZeroOutsideWorkingHours: !isProduction && (options.scaleToZeroOutsideWorkingHours ?? false),
+    certificateArn: options.certificateArn,
+    domainName: options.domainName,
+    hostedZoneId: options.hostedZoneId,
+    hostedZoneName: options.hostedZoneName,
+    githubOidcProviderArn: options.githubOidcProviderArn,
+  };
+}

@@ -1,0 +1,218 @@
+import { Token } from 'aws-cdk-lib';
+import { DeploymentEnvironment } from './deployment-environment';
+import { HardenedServiceOptions } from './service-options';
+
+/**
+ * Validation of the service options, shared by `HardenedServiceStack` and the projen project
+ * type so that both refuse the same input with the same words. Every check adds a message
+ * that names the option, the bad value and the fix; callers throw once with all of them.
+ */
+
+/** Valid Fargate memory sizes (MiB) for each CPU size. */
+export const FARGATE_MEMORY_BY_CPU: Record<number, number[]> = {
+  256: [512, 1024, 2048],
+  512: range(1024, 4096, 1024),
+  1024: range(2048, 8192, 1024),
+  2048: range(4096, 16384, 1024),
+  4096: range(8192, 30720, 1024),
+  8192: range(16384, 61440, 4096),
+  16384: range(32768, 122880, 8192),
+};
+
+const SERVICE_NAME = /^[a-z](?:[a-z0-9]|-(?=[a-z0-9]))*$/;
+const SERVICE_NAME_MAX = 20;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const GITHUB_REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
+const ACM_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/;
+const OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/;
+const DOMAIN = /^(?=.{1,253}$)(?:(?!-)[a-z0-9-]{1,63}(?<!-)\.)+[a-z]{2,63}$/;
+const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
+const HEALTH_PATH = /^\/[A-Za-z0-9._~\-/]*$/;
+
+/** A message per problem with the options; empty when they are valid. */
+export function validateServiceOptions(
+  options: HardenedServiceOptions,
+  environment?: DeploymentEnvironment,
+): string[] {
+  const problems: string[] = [];
+  const check = (ok: boolean, message: string) => {
+    if (!ok) problems.push(message);
+  };
+  const known = (value: unknown) => value !== undefined && !Token.isUnresolved(value);
+
+  // Service name
+  const name = options.serviceName;
+  if (typeof name !== 'string' || name.length === 0) {
+    problems.push('serviceName is required (for example "hedis-optimizer")');
+  } else if (!Token.isUnresolved(name)) {
+    const suggestion = suggestServiceName(name);
+    const hint = suggestion && suggestion !== name ? ` (try "${suggestion}")` : '';
+    check(
+      SERVICE_NAME.test(name),
+      `serviceName "${name}" must be lowercase letters, digits or single hyphens, start with a letter and not end with a hyphen${hint}`,
+    );
+    check(
+      name.length <= SERVICE_NAME_MAX,
+      `serviceName "${name}" is ${name.length} characters; it must be at most ${SERVICE_NAME_MAX} so that load balancer and target group names stay within AWS's 32 (try "${name.slice(0, SERVICE_NAME_MAX).replace(/-+$/, '')}")`,
+    );
+  }
+
+  // Container
+  if (known(options.containerPort)) {
+    const port = options.containerPort!;
+    check(
+      Number.isInteger(port) && port >= 1024 && port <= 65535,
+      `containerPort ${port} must be an integer from 1024 to 65535 (non-root containers cannot bind lower ports; try 8000)`,
+    );
+  }
+  if (known(options.healthCheckPath)) {
+    const path = options.healthCheckPath!;
+    check(
+      HEALTH_PATH.test(path) && path.length <= 1024,
+      `healthCheckPath "${path}" must be an absolute URL path such as "/health" (a leading "/", no query string or spaces)`,
+    );
+  }
+  const cpu = options.cpu ?? 512;
+  const memory = options.memoryLimitMiB ?? 1024;
+  if (Token.isUnresolved(cpu) || Token.isUnresolved(memory)) {
+    // Sizes only known at deploy time are checked by Fargate.
+  } else if (!(cpu in FARGATE_MEMORY_BY_CPU)) {
+    problems.push(`cpu ${cpu} is not a Fargate CPU size; use one of ${Object.keys(FARGATE_MEMORY_BY_CPU).join(', ')}`);
+  } else if (!FARGATE_MEMORY_BY_CPU[cpu].includes(memory)) {
+    const valid = FARGATE_MEMORY_BY_CPU[cpu];
+    problems.push(
+      `memoryLimitMiB ${memory} is not valid with cpu ${cpu}; Fargate accepts ${describeSizes(valid)} MiB for that cpu`,
+    );
+  }
+
+  // Capacity
+  const min = options.minCapacity;
+  const max = options.maxCapacity;
+  if (known(min)) {
+    check(Number.isInteger(min) && min! >= 1, `minCapacity ${min} must be a whole number of at least 1 (scaling to zero is scaleToZeroOutsideWorkingHours)`);
+  }
+  if (known(max)) {
+    check(Number.isInteger(max) && max! >= 1 && max! <= 100, `maxCapacity ${max} must be a whole number from 1 to 100`);
+  }
+  if (known(min) && known(max) && min! > max!) {
+    problems.push(`minCapacity ${min} is greater than maxCapacity ${max}; raise maxCapacity to at least ${min} or lower minCapacity`);
+  }
+  if (environment === DeploymentEnvironment.PRODUCTION && known(min) && min! < 2) {
+    problems.push(`minCapacity ${min} leaves production in one Availability Zone; use at least 2`);
+  }
+
+  // Thresholds
+  if (known(options.latencyP95Ms)) {
+    const latency = options.latencyP95Ms!;
+    check(
+      Number.isFinite(latency) && latency >= 1 && latency <= 60000,
+      `latencyP95Ms ${latency} must be a number of milliseconds from 1 to 60000 (for example 100)`,
+    );
+  }
+  if (known(options.monthlyBudgetUsd)) {
+    const budget = options.monthlyBudgetUsd!;
+    check(
+      Number.isFinite(budget) && budget > 0,
+      `monthlyBudgetUsd ${budget} must be a positive number of US dollars (for example 300)`,
+    );
+  }
+
+  // People and repositories
+  if (typeof options.alarmEmail !== 'string' || options.alarmEmail.length === 0) {
+    problems.push('alarmEmail is required: the address that receives alarms (for example "oncall@example.com")');
+  } else if (!Token.isUnresolved(options.alarmEmail)) {
+    check(
+      EMAIL.test(options.alarmEmail),
+      `alarmEmail "${options.alarmEmail}" is not an email address (for example "oncall@example.com")`,
+    );
+  }
+  if (typeof options.githubRepository !== 'string' || options.githubRepository.length === 0) {
+    problems.push('githubRepository is required as "owner/repo" (for example "example-org/hedis-optimizer")');
+  } else if (!Token.isUnresolved(options.githubRepository)) {
+    check(
+      GITHUB_REPOSITORY.test(options.githubRepository),
+      `githubRepository "${options.githubRepository}" must be "owner/repo" (for example "example-org/hedis-optimizer"), without a URL or ".git"`,
+    );
+  }
+  if (known(options.githubOidcProviderArn)) {
+    check(
+      OIDC_PROVIDER_ARN.test(options.githubOidcProviderArn!),
+      `githubOidcProviderArn "${options.githubOidcProviderArn}" must be an IAM OIDC provider ARN such as "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"`,
+    );
+  }
+
+  // TLS
+  if (known(options.certificateArn)) {
+    check(
+      ACM_ARN.test(options.certificateArn!),
+      `certificateArn "${options.certificateArn}" must be an ACM certificate ARN such as "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-1234-5678-9abc-0123456789ab"`,
+    );
+  }
+  if (known(options.domainName)) {
+    check(
+      DOMAIN.test(options.domainName!),
+      `domainName "${options.domainName}" must be a lowercase DNS name such as "api.example.com"`,
+    );
+  }
+  if (known(options.hostedZoneId)) {
+    check(
+      HOSTED_ZONE_ID.test(options.hostedZoneId!),
+      `hostedZoneId "${options.hostedZoneId}" must be a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ"`,
+    );
+  }
+  const hasZone = options.hostedZoneId !== undefined && options.hostedZoneName !== undefined;
+  if (options.domainName !== undefined && !hasZone && options.certificateArn === undefined) {
+    problems.push(
+      `domainName "${options.domainName}" needs hostedZoneId and hostedZoneName to issue its certificate, or a certificateArn`,
+    );
+  }
+  if (options.certificateArn === undefined && options.domainName === undefined) {
+    const where = environment ? `${environment} ` : '';
+    problems.push(
+      `certificateArn is required for the ${where}HTTPS listener: pass an ACM certificate ARN, or domainName with hostedZoneId and hostedZoneName`,
+    );
+  }
+
+  if (options.allowedOrigins !== undefined) {
+    for (const origin of options.allowedOrigins) {
+      check(
+        /^https?:\/\/[a-z0-9.-]+(?::\d{1,5})?$/.test(origin),
+        `allowedOrigins entry "${origin}" must be an origin such as "https://app.example.com" (scheme and host, no path or trailing slash)`,
+      );
+    }
+  }
+  if (environment === DeploymentEnvironment.PRODUCTION && options.scaleToZeroOutsideWorkingHours) {
+    problems.push('scaleToZeroOutsideWorkingHours is for staging only; set it to false for production');
+  }
+  return problems;
+}
+
+/** Throws one error that lists every problem, or returns when there is none. */
+export function assertValid(problems: string[], what: string): void {
+  if (problems.length === 0) return;
+  const list = problems.map((p) => `  - ${p}`).join('\n');
+  throw new Error(`Invalid ${what} (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${list}`);
+}
+
+/** A valid service name close to the given one, or undefined when none can be made. */
+export function suggestServiceName(name: string): string | undefined {
+  const cleaned = name
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^[^a-z]+/, '')
+    .slice(0, SERVICE_NAME_MAX)
+    .replace(/-+$/, '');
+  return cleaned.length > 0 ? cleaned : undefined;
+}
+
+function range(from: number, to: number, step: number): number[] {
+  const values: number[] = [];
+  for (let v = from; v <= to; v += step) values.push(v);
+  return values;
+}
+
+function describeSizes(sizes: number[]): string {
+  if (sizes.length <= 3) return sizes.join(', ');
+  return `${sizes[0]} to ${sizes[sizes.length - 1]} in steps of ${sizes[1] - sizes[0]}`;
+}
