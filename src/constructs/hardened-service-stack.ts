@@ -1,7 +1,29 @@
-import { StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as targets from 'aws-cdk-lib/aws-route53-targets';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import { acknowledgeCustomResourceProviders } from './acknowledgements';
+import { ApiService } from './api-service';
+import { AuditTrail } from './audit-trail';
+import { ComplianceChecks } from './compliance-checks';
+import { CostBudget } from './cost-budget';
 import { DeploymentEnvironment } from './deployment-environment';
+import { newDataKey, newLogsKey } from './encryption-keys';
+import { GithubDeployRole } from './github-deploy-role';
+import { ServiceCache } from './service-cache';
+import { ServiceDatabase } from './service-database';
+import { ServiceFirewall } from './service-firewall';
+import { ServiceImageRepository } from './service-image-repository';
+import { ServiceMonitoring } from './service-monitoring';
+import { ServiceNetwork } from './service-network';
 import { HardenedServiceOptions } from './service-options';
+import { resolveSettings, ResolvedSettings } from './settings';
+import { assertValid, validateServiceOptions } from './validation';
 
 /** Properties of `HardenedServiceStack`. */
 export interface HardenedServiceStackProps extends StackProps, HardenedServiceOptions {
@@ -22,4 +44,251 @@ export interface HardenedServiceStackProps extends StackProps, HardenedServiceOp
    * @default - see `imageTag`
    */
   readonly image?: ecs.ContainerImage;
+
+  /**
+   * Register the AwsSolutions and HIPAA.Security cdk-nag packs on the app, so that synthesis
+   * fails on any finding that is not acknowledged.
+   * @default true
+   */
+  readonly complianceChecks?: boolean;
+}
+
+/**
+ * One environment of a hardened service: network, image repository, database, cache, the
+ * Fargate service behind an ALB with WAF, monitoring, audit trail, GitHub deploy roles and
+ * a cost budget, checked by cdk-nag's AwsSolutions and HIPAA.Security packs.
+ *
+ * @example
+ * new HardenedServiceStack(app, 'hedis-optimizer-production', {
+ *   serviceName: 'hedis-optimizer',
+ *   environment: DeploymentEnvironment.PRODUCTION,
+ *   certificateArn,
+ *   alarmEmail: 'oncall@example.com',
+ *   githubRepository: 'example-org/hedis-optimizer',
+ *   env: { account, region },
+ * });
+ */
+export class HardenedServiceStack extends Stack {
+  /** Key for data at rest: database, secrets, cache, images, alarm topic. */
+  public readonly dataKey: kms.Key;
+  /** Key for CloudWatch log groups. */
+  public readonly logsKey: kms.Key;
+  /** VPC, flow logs and endpoints. */
+  public readonly network: ServiceNetwork;
+  /** ECR repository of the service's images. */
+  public readonly imageRepository: ServiceImageRepository;
+  /** The PostgreSQL database, unless `database` is false. */
+  public readonly database?: ServiceDatabase;
+  /** The Redis cache, unless `cache` is false. */
+  public readonly cache?: ServiceCache;
+  /** Cluster, service, load balancer. */
+  public readonly api: ApiService;
+  /** Web ACL on the load balancer. */
+  public readonly firewall: ServiceFirewall;
+  /** Alarms, queries, dashboards, alarm topic. */
+  public readonly monitoring: ServiceMonitoring;
+  /** CloudTrail. */
+  public readonly auditTrail: AuditTrail;
+  /** GitHub OIDC provider and roles. */
+  public readonly deployRole: GithubDeployRole;
+  /** Monthly budget. */
+  public readonly budget: CostBudget;
+  /** The HTTPS listener's certificate. */
+  public readonly certificate: acm.ICertificate;
+
+  constructor(scope: Construct, id: string, props: HardenedServiceStackProps) {
+    // Validate before anything is created, and report every problem at once.
+    assertValid(validateServiceOptions(props, props.environment), `HardenedServiceStack "${id}" props`);
+    const s = resolveSettings(props, props.environment);
+    super(scope, id, {
+      ...props,
+      description: props.description ?? `${s.serviceName} (${s.environment}): hardened ECS Fargate service (hardened-service-kit)`,
+      terminationProtection: props.terminationProtection ?? s.isProduction,
+    });
+    if (props.complianceChecks ?? true) ComplianceChecks.enable(this);
+
+    this.dataKey = newDataKey(this, 'DataKey', `Data at rest of ${s.names.prefix}`);
+    this.logsKey = newLogsKey(this, 'LogsKey', `Logs of ${s.names.prefix}`);
+
+    this.network = new ServiceNetwork(this, 'Network', { environment: s.environment, logsKey: this.logsKey });
+    const vpc = this.network.vpc;
+    this.imageRepository = new ServiceImageRepository(this, 'Images', {
+      repositoryName: s.names.repositoryName,
+      encryptionKey: this.dataKey,
+    });
+
+    if (s.database) {
+      this.database = new ServiceDatabase(this, 'Database', {
+        vpc,
+        environment: s.environment,
+        instanceIdentifier: s.names.prefix,
+        encryptionKey: this.dataKey,
+        logsKey: this.logsKey,
+        secretsManagerEndpoint: this.network.secretsManagerEndpoint,
+      });
+    }
+    if (s.cache) {
+      this.cache = new ServiceCache(this, 'Cache', {
+        vpc,
+        environment: s.environment,
+        replicationGroupId: s.names.prefix,
+        encryptionKey: this.dataKey,
+        logsKey: this.logsKey,
+      });
+    }
+
+    this.certificate = this.createCertificate(s);
+    this.api = new ApiService(this, 'Api', {
+      vpc,
+      environment: s.environment,
+      image: props.image ?? this.imageFromRepository(s, props.imageTag),
+      certificate: this.certificate,
+      clusterName: s.names.clusterName,
+      serviceName: s.names.serviceName,
+      containerName: s.names.containerName,
+      taskFamily: s.names.taskFamily,
+      loadBalancerName: s.names.loadBalancerName,
+      targetGroupName: s.names.targetGroupName,
+      logGroupName: s.names.appLogGroup,
+      logsKey: this.logsKey,
+      containerPort: s.containerPort,
+      healthCheckPath: s.healthCheckPath,
+      cpu: s.cpu,
+      memoryLimitMiB: s.memoryLimitMiB,
+      minCapacity: s.minCapacity,
+      maxCapacity: s.maxCapacity,
+      scaleToZeroOutsideWorkingHours: s.scaleToZeroOutsideWorkingHours,
+      environmentVariables: this.containerEnvironment(s),
+      secrets: this.containerSecrets(),
+    });
+    const tasks = this.api.serviceSecurityGroup;
+    if (this.database) {
+      this.database.securityGroup.addIngressRule(tasks, ec2.Port.tcp(this.database.port), 'PostgreSQL from the service');
+    }
+    if (this.cache) {
+      this.cache.securityGroup.addIngressRule(tasks, ec2.Port.tcp(this.cache.port), 'Redis from the service');
+    }
+    this.createDnsRecord(s);
+
+    this.firewall = new ServiceFirewall(this, 'Firewall', {
+      webAclName: s.names.webAclName,
+      loadBalancerArn: this.api.loadBalancer.loadBalancerArn,
+      logsKey: this.logsKey,
+      logRetentionDays: s.logRetentionDays,
+    });
+    this.monitoring = new ServiceMonitoring(this, 'Monitoring', {
+      serviceOptions: props,
+      environment: s.environment,
+      apiService: this.api,
+      database: this.database,
+      cache: this.cache,
+    });
+    this.auditTrail = new AuditTrail(this, 'Audit', { trailName: s.names.trailName });
+    this.deployRole = new GithubDeployRole(this, 'GithubDeploy', {
+      githubRepository: s.githubRepository,
+      environment: s.environment,
+      roleName: s.names.deployRoleName,
+      repository: this.imageRepository.repository,
+      service: this.api.service,
+      taskDefinition: this.api.taskDefinition,
+      imageTagParameterName: s.names.imageTagParameter,
+      logGroup: this.api.logGroup,
+      oidcProviderArn: s.githubOidcProviderArn,
+    });
+    this.budget = new CostBudget(this, 'Budget', {
+      budgetName: s.names.budgetName,
+      monthlyLimitUsd: s.monthlyBudgetUsd,
+      topic: this.monitoring.alarmTopic,
+    });
+    acknowledgeCustomResourceProviders(this);
+    this.createOutputs(s);
+  }
+
+  private imageFromRepository(s: ResolvedSettings, tag?: string): ecs.ContainerImage {
+    // The deploy tool writes the tag it rolled out to this parameter, and every `cdk deploy`
+    // reads it back, so a stack update never reverts a deploy.
+    const deployedTag = tag ?? ssm.StringParameter.valueForStringParameter(this, s.names.imageTagParameter);
+    return ecs.ContainerImage.fromEcrRepository(this.imageRepository.repository, deployedTag);
+  }
+
+  private createCertificate(s: ResolvedSettings): acm.ICertificate {
+    if (s.certificateArn) {
+      return acm.Certificate.fromCertificateArn(this, 'Certificate', s.certificateArn);
+    }
+    return new acm.Certificate(this, 'Certificate', {
+      domainName: s.domainName!,
+      validation: acm.CertificateValidation.fromDns(this.hostedZone(s)),
+    });
+  }
+
+  private hostedZone(s: ResolvedSettings): route53.IHostedZone {
+    const existing = this.node.tryFindChild('HostedZone') as route53.IHostedZone | undefined;
+    return (
+      existing ??
+      route53.HostedZone.fromHostedZoneAttributes(this, 'HostedZone', {
+        hostedZoneId: s.hostedZoneId!,
+        zoneName: s.hostedZoneName!,
+      })
+    );
+  }
+
+  private createDnsRecord(s: ResolvedSettings): void {
+    if (!s.domainName || !s.hostedZoneId || !s.hostedZoneName) return;
+    new route53.ARecord(this, 'AliasRecord', {
+      zone: this.hostedZone(s),
+      recordName: s.domainName,
+      target: route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(this.api.loadBalancer)),
+    });
+  }
+
+  private containerEnvironment(s: ResolvedSettings): { [name: string]: string } {
+    const env: { [name: string]: string } = {
+      ALLOWED_ORIGINS: s.allowedOrigins.join(','),
+      WEB_CONCURRENCY: String(Math.max(1, Math.round(s.cpu / 512))),
+    };
+    if (this.database) {
+      env.DB_SSLMODE = 'require';
+      env.DB_POOL_SIZE = '5';
+    }
+    if (this.cache) {
+      env.REDIS_HOST = this.cache.primaryEndpoint;
+      env.REDIS_PORT = String(this.cache.port);
+      env.REDIS_TLS = 'true';
+    }
+    return env;
+  }
+
+  private containerSecrets(): { [name: string]: ecs.Secret } {
+    const secrets: { [name: string]: ecs.Secret } = {};
+    if (this.database) {
+      const secret = this.database.secret;
+      const field = (name: string) => ecs.Secret.fromSecretsManager(secret, name);
+      Object.assign(secrets, {
+        DB_HOST: field('host'),
+        DB_PORT: field('port'),
+        DB_NAME: field('dbname'),
+        DB_USER: field('username'),
+        DB_PASSWORD: field('password'),
+      });
+    }
+    if (this.cache) {
+      secrets.REDIS_PASSWORD = ecs.Secret.fromSecretsManager(this.cache.authToken);
+    }
+    return secrets;
+  }
+
+  private createOutputs(s: ResolvedSettings): void {
+    const out = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
+    out('ServiceUrl', `https://${s.domainName ?? this.api.loadBalancer.loadBalancerDnsName}`, 'URL of the service');
+    out('LoadBalancerDnsName', this.api.loadBalancer.loadBalancerDnsName, 'DNS name of the load balancer');
+    out('ClusterName', this.api.cluster.clusterName, 'ECS cluster');
+    out('ServiceName', this.api.service.serviceName, 'ECS service');
+    out('RepositoryUri', this.imageRepository.repository.repositoryUri, 'ECR repository');
+    out('ImageTagParameter', s.names.imageTagParameter, 'SSM parameter holding the deployed image tag');
+    out('DeployRoleArn', this.deployRole.role.roleArn, 'Role for deploy workflows (GitHub environment)');
+    out('PublishRoleArn', this.deployRole.publishRole.roleArn, 'Role for the image build workflow');
+    out('AlarmTopicArn', this.monitoring.alarmTopic.topicArn, 'SNS topic of alarms and budget alerts');
+    out('AppLogGroup', this.api.logGroup.logGroupName, 'Application log group');
+    if (this.database) out('DatabaseSecretArn', this.database.secret.secretArn, 'Database credentials');
+  }
 }

@@ -105,6 +105,7 @@ export interface ServiceNames {
   readonly clusterName: string;
   readonly serviceName: string;
   readonly containerName: string;
+  readonly taskFamily: string;
   readonly loadBalancerName: string;
   readonly targetGroupName: string;
   readonly repositoryName: string;
@@ -130,9 +131,10 @@ export function serviceNames(service: string, environment: DeploymentEnvironment
     clusterName: prefix,
     serviceName: service,
     containerName: 'app',
+    taskFamily: prefix,
     loadBalancerName: `${short}-alb`,
     targetGroupName: `${short}-tg`,
-    repositoryName: `${service}`,
+    repositoryName: prefix,
     appLogGroup: `/ecs/${prefix}/app`,
     imageTagParameter: `/${service}/${environment}/image-tag`,
     alarmPrefix: prefix,

@@ -1,0 +1,189 @@
+import { Validations } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
+/**
+ * The one place where the kit's cdk-nag acknowledgements and their reasons are written.
+ * Constructs call `acknowledge(construct, ACK.xxx)` on the narrowest construct that owns the
+ * finding. The generated HIPAA checklist lists what the synthesized stack actually carries
+ * (read from its metadata), so this registry and the docs cannot drift.
+ */
+export interface KitAcknowledgement {
+  /** Rule id, or `RuleId[FindingId]` for rules that report several findings. */
+  readonly id: string;
+  /** Why the finding is accepted, pointing at the control that covers it. */
+  readonly reason: string;
+}
+
+/** Records acknowledgements on a construct (and so its children). */
+export function acknowledge(scope: IConstruct, ...acks: KitAcknowledgement[]): void {
+  Validations.of(scope).acknowledge(...acks);
+}
+
+const managedPolicy = (policy: string, reason: string): KitAcknowledgement => ({
+  id: `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${policy}]`,
+  reason,
+});
+
+const wildcard = (finding: string, reason: string): KitAcknowledgement => ({
+  id: `AwsSolutions-IAM5[${finding}]`,
+  reason,
+});
+
+/** Every acknowledgement the kit makes, by purpose. */
+export const ACK = {
+  albPublicIngress: {
+    id: 'AwsSolutions-EC23',
+    reason:
+      'The internet-facing load balancer must accept 443 (and 80, redirected to 443) from anywhere; WAFv2 with AWS managed rules and a per-IP rate limit filters that traffic.',
+  },
+  publicSubnetRouteToIgw: {
+    id: 'HIPAA.Security-VPCNoUnrestrictedRouteToIGW',
+    reason:
+      'Only the public subnets, which hold the load balancer and NAT gateways, route 0.0.0.0/0 to the internet gateway; tasks, database and cache sit in private and isolated subnets.',
+  },
+  httpRedirectListener: {
+    id: 'HIPAA.Security-ELBv2ACMCertificateRequired',
+    reason:
+      'The port 80 listener only answers a permanent redirect to HTTPS and serves no content, so it cannot carry a certificate.',
+  },
+  logBucketIsTerminal: [
+    {
+      id: 'AwsSolutions-S1',
+      reason: 'This bucket is the terminal destination of access logs; logging it to itself would recurse.',
+    },
+    {
+      id: 'HIPAA.Security-S3BucketLoggingEnabled',
+      reason: 'This bucket is the terminal destination of access logs; logging it to itself would recurse.',
+    },
+  ],
+  logBucketSseS3: {
+    id: 'HIPAA.Security-S3DefaultEncryptionKMS',
+    reason:
+      'Elastic Load Balancing and S3 server access logging deliver only to buckets encrypted with SSE-S3 (AES-256); SSE-KMS is not supported for these log destinations.',
+  },
+  bucketReplication: {
+    id: 'HIPAA.Security-S3BucketReplicationEnabled',
+    reason:
+      'Log buckets are versioned and retained in-region; cross-region replication of audit logs is an organisation-level control (see DISASTER_RECOVERY.md), not per service.',
+  },
+  nonRotatingSecret: [
+    {
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The ElastiCache AUTH token cannot be rotated by a Secrets Manager rotation function without a coordinated ROTATE strategy on the replication group; the documented manual rotation (OPERATIONS_RUNBOOK.md) applies.',
+    },
+    {
+      id: 'HIPAA.Security-SecretsManagerRotationEnabled',
+      reason:
+        'The ElastiCache AUTH token cannot be rotated by a Secrets Manager rotation function without a coordinated ROTATE strategy on the replication group; the documented manual rotation (OPERATIONS_RUNBOOK.md) applies.',
+    },
+  ],
+  defaultDatabasePort: {
+    id: 'AwsSolutions-RDS11',
+    reason:
+      'A non-default port is obscurity, not a control: the database sits in isolated subnets and its security group admits only the service and the rotation function.',
+  },
+  defaultRedisPort: {
+    id: 'AwsSolutions-AEC5',
+    reason:
+      'A non-default port is obscurity, not a control: the cache sits in isolated subnets, requires TLS and an AUTH token, and its security group admits only the service.',
+  },
+  stagingSingleAzDatabase: [
+    {
+      id: 'AwsSolutions-RDS3',
+      reason: 'Staging runs a single-AZ database to halve its cost; production is Multi-AZ (DeploymentEnvironment.PRODUCTION).',
+    },
+    {
+      id: 'HIPAA.Security-RDSMultiAZSupport',
+      reason: 'Staging runs a single-AZ database to halve its cost; production is Multi-AZ (DeploymentEnvironment.PRODUCTION).',
+    },
+  ],
+  stagingDatabaseDeletable: [
+    {
+      id: 'AwsSolutions-RDS10',
+      reason: 'Staging holds no production data and is torn down and recreated; production has deletion protection.',
+    },
+    {
+      id: 'HIPAA.Security-RDSInstanceDeletionProtectionEnabled',
+      reason: 'Staging holds no production data and is torn down and recreated; production has deletion protection.',
+    },
+  ],
+  stagingSingleNodeCache: {
+    id: 'AwsSolutions-AEC4',
+    reason: 'Staging runs one cache node to save cost; production runs a replica in a second AZ with automatic failover.',
+  },
+  stagingLoadBalancerDeletable: {
+    id: 'HIPAA.Security-ELBDeletionProtectionEnabled',
+    reason: 'Staging is torn down and recreated freely; production load balancers have deletion protection.',
+  },
+  rdsMonitoringRole: managedPolicy(
+    'service-role/AmazonRDSEnhancedMonitoringRole',
+    'RDS enhanced monitoring requires this AWS managed service-role policy; it only lets RDS write OS metrics to CloudWatch Logs.',
+  ),
+  backupRole: [
+    managedPolicy(
+      'service-role/AWSBackupServiceRolePolicyForBackup',
+      'AWS Backup requires its AWS managed service-role policy to snapshot the database.',
+    ),
+    managedPolicy(
+      'service-role/AWSBackupServiceRolePolicyForRestores',
+      'AWS Backup requires its AWS managed service-role policy to restore the database.',
+    ),
+  ],
+  inlineGrantPolicy: {
+    id: 'HIPAA.Security-IAMNoInlinePolicy',
+    reason:
+      'CDK grants write inline policies scoped to the exact resources granted (this role only); they are generated from the grants, reviewed with the stack and attached to no other principal.',
+  },
+  taskDefinitionRevisions: (family: string, region: string, account: string) =>
+    wildcard(
+      `Resource::arn:<AWS::Partition>:ecs:${region}:${account}:task-definition/${family}:*`,
+      'Every deploy registers a new revision of the service\'s own task definition family; the wildcard covers revisions of that one family only, and RunTask is further limited to the service\'s cluster.',
+    ),
+  cdkBootstrapRoles: (qualifier: string, account: string) =>
+    wildcard(
+      `Resource::arn:<AWS::Partition>:iam::${account}:role/cdk-${qualifier}-*`,
+      '`cdk deploy` assumes the CDK bootstrap roles (deploy, file publishing, image publishing, lookup) of this account and qualifier; their names carry the account and region, and they hold the deployment permissions.',
+    ),
+  ecrAuthToken: wildcard(
+    'Resource::*',
+    'ecr:GetAuthorizationToken, ecs:RegisterTaskDefinition/DescribeTaskDefinition and similar list or token actions do not support resource-level permissions; AWS requires Resource "*".',
+  ),
+  logStreams: wildcard(
+    'Resource::<LogGroup.Arn>:*',
+    'Log streams are created at run time with generated names; the grant is limited to streams of this one log group.',
+  ),
+  cdkValidatorInstanceClass: {
+    id: 'CloudFormation-Validate::E3062',
+    reason:
+      'CDK\'s bundled instance-class data lags RDS: db.t3 classes run PostgreSQL 16, and cfn-lint, run on every synthesized template in CI, accepts the pair.',
+  },
+  nonSecretEnvironment: {
+    id: 'AwsSolutions-ECS2',
+    reason:
+      'Only non-secret configuration is passed as environment (port, environment name, log level, CORS origins, cache endpoint); credentials come from Secrets Manager through the task definition\'s secrets.',
+  },
+} as const;
+
+/**
+ * Acknowledges findings on the singleton Lambda providers that CDK adds at stack level for
+ * its own custom resources (closing the default security group, for example). They are
+ * CDK's code, run only during deployments, and not part of the request path.
+ */
+export function acknowledgeCustomResourceProviders(stack: IConstruct): void {
+  for (const child of stack.node.children) {
+    if (child.node.id.startsWith('Custom::') && child.node.id.endsWith('Provider')) {
+      acknowledge(child, ...CUSTOM_RESOURCE_PROVIDER);
+    }
+  }
+}
+
+const PROVIDER_REASON =
+  'CDK-managed custom resource provider that runs only during CloudFormation deployments, never on the request path or with data; its code and role are CDK\'s.';
+const CUSTOM_RESOURCE_PROVIDER: KitAcknowledgement[] = [
+  managedPolicy('service-role/AWSLambdaBasicExecutionRole', PROVIDER_REASON),
+  { id: 'HIPAA.Security-LambdaConcurrency', reason: PROVIDER_REASON },
+  { id: 'HIPAA.Security-LambdaDLQ', reason: PROVIDER_REASON },
+  { id: 'HIPAA.Security-LambdaInsideVPC', reason: PROVIDER_REASON },
+  { id: 'HIPAA.Security-IAMNoInlinePolicy', reason: PROVIDER_REASON },
+];

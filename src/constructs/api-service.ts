@@ -1,0 +1,332 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { ACK, acknowledge } from './acknowledgements';
+import { DeploymentEnvironment } from './deployment-environment';
+import { newLogsKey } from './encryption-keys';
+import { retentionDays } from './service-network';
+import { ENVIRONMENT_PRESETS, SERVICE_DEFAULTS } from './settings';
+
+/** Properties of `ApiService`. */
+export interface ApiServiceProps {
+  /** VPC: the load balancer goes in its public subnets, tasks in its private subnets. */
+  readonly vpc: ec2.IVpc;
+  /** Environment, which selects Fargate Spot, deletion protection and log retention. */
+  readonly environment: DeploymentEnvironment;
+  /** Container image to run. */
+  readonly image: ecs.ContainerImage;
+  /** Certificate of the HTTPS listener. */
+  readonly certificate: acm.ICertificate;
+  /** Name of the ECS cluster. */
+  readonly clusterName: string;
+  /** Name of the ECS service. */
+  readonly serviceName: string;
+  /** Name of the load balancer (at most 32 characters). */
+  readonly loadBalancerName: string;
+  /** Name of the target group (at most 32 characters). */
+  readonly targetGroupName: string;
+  /** Name of the application's log group. */
+  readonly logGroupName: string;
+  /**
+   * Family of the task definition.
+   * @default - `<clusterName>-<serviceName>`
+   */
+  readonly taskFamily?: string;
+  /**
+   * Name of the container in the task definition.
+   * @default "app"
+   */
+  readonly containerName?: string;
+  /**
+   * Port the container listens on.
+   * @default 8000
+   */
+  readonly containerPort?: number;
+  /**
+   * Health path checked by the target group.
+   * @default "/health"
+   */
+  readonly healthCheckPath?: string;
+  /**
+   * Task CPU units.
+   * @default 512
+   */
+  readonly cpu?: number;
+  /**
+   * Task memory in MiB.
+   * @default 1024
+   */
+  readonly memoryLimitMiB?: number;
+  /**
+   * Fewest tasks.
+   * @default - staging 1, production 2
+   */
+  readonly minCapacity?: number;
+  /**
+   * Most tasks.
+   * @default - staging 2, production 10
+   */
+  readonly maxCapacity?: number;
+  /**
+   * Non-secret configuration passed to the container.
+   * @default - PORT, APP_ENV and LOG_LEVEL only
+   */
+  readonly environmentVariables?: { [name: string]: string };
+  /**
+   * Secrets injected into the container from Secrets Manager.
+   * @default - none
+   */
+  readonly secrets?: { [name: string]: ecs.Secret };
+  /**
+   * Staging only: no tasks outside 07:00-19:00 UTC on weekdays.
+   * @default false
+   */
+  readonly scaleToZeroOutsideWorkingHours?: boolean;
+  /**
+   * KMS key for the application log group.
+   * @default - a new key with rotation
+   */
+  readonly logsKey?: kms.IKey;
+  /**
+   * Average CPU utilisation the service scales to.
+   * @default 60
+   */
+  readonly targetCpuUtilizationPercent?: number;
+  /**
+   * Requests per task per minute the service scales to.
+   * @default 1000
+   */
+  readonly targetRequestsPerTask?: number;
+}
+
+/**
+ * An ECS cluster with Container Insights and a Fargate service behind an internet-facing
+ * ALB: HTTPS only (HTTP redirects), a modern TLS policy, invalid headers dropped, access
+ * logs, deletion protection in production; a deployment circuit breaker with rollback, a
+ * short deregistration delay, health checks on the health path, autoscaling on CPU and
+ * requests; non-root containers with a read-only root filesystem and secrets from Secrets
+ * Manager; Fargate Spot in staging.
+ */
+export class ApiService extends Construct {
+  /** The ECS cluster. */
+  public readonly cluster: ecs.Cluster;
+  /** The task definition. */
+  public readonly taskDefinition: ecs.FargateTaskDefinition;
+  /** The application container. */
+  public readonly container: ecs.ContainerDefinition;
+  /** The Fargate service. */
+  public readonly service: ecs.FargateService;
+  /** The application load balancer. */
+  public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  /** HTTPS listener. */
+  public readonly httpsListener: elbv2.ApplicationListener;
+  /** Port 80 listener that redirects to HTTPS. */
+  public readonly httpListener: elbv2.ApplicationListener;
+  /** Target group of the service's tasks. */
+  public readonly targetGroup: elbv2.ApplicationTargetGroup;
+  /** Application log group. */
+  public readonly logGroup: logs.LogGroup;
+  /** Bucket of the load balancer's access logs. */
+  public readonly accessLogsBucket: s3.Bucket;
+  /** Security group of the load balancer. */
+  public readonly loadBalancerSecurityGroup: ec2.SecurityGroup;
+  /** Security group of the tasks. */
+  public readonly serviceSecurityGroup: ec2.SecurityGroup;
+  /** The task-count scaling target. */
+  public readonly scaling: ecs.ScalableTaskCount;
+
+  constructor(scope: Construct, id: string, props: ApiServiceProps) {
+    super(scope, id);
+    const preset = ENVIRONMENT_PRESETS[props.environment];
+    const isProduction = props.environment === DeploymentEnvironment.PRODUCTION;
+    const port = props.containerPort ?? SERVICE_DEFAULTS.containerPort;
+    const healthPath = props.healthCheckPath ?? SERVICE_DEFAULTS.healthCheckPath;
+    const minCapacity = props.minCapacity ?? preset.minCapacity;
+    const maxCapacity = props.maxCapacity ?? preset.maxCapacity;
+    const containerName = props.containerName ?? 'app';
+
+    this.cluster = new ecs.Cluster(this, 'Cluster', {
+      vpc: props.vpc,
+      clusterName: props.clusterName,
+      containerInsightsV2: ecs.ContainerInsights.ENABLED,
+      enableFargateCapacityProviders: true,
+    });
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      logGroupName: props.logGroupName,
+      encryptionKey: props.logsKey ?? newLogsKey(this, 'LogsKey', `Logs of ${props.serviceName}`),
+      retention: retentionDays(preset.logRetentionDays),
+      removalPolicy: isProduction ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+
+    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
+      family: props.taskFamily ?? `${props.clusterName}-${props.serviceName}`,
+      cpu: props.cpu ?? SERVICE_DEFAULTS.cpu,
+      memoryLimitMiB: props.memoryLimitMiB ?? SERVICE_DEFAULTS.memoryLimitMiB,
+      runtimePlatform: {
+        cpuArchitecture: ecs.CpuArchitecture.X86_64,
+        operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
+      },
+    });
+    // The root filesystem is read-only; the app gets a writable scratch volume at /tmp.
+    this.taskDefinition.addVolume({ name: 'tmp' });
+    this.container = this.taskDefinition.addContainer('App', {
+      containerName,
+      image: props.image,
+      essential: true,
+      user: '10001:10001',
+      readonlyRootFilesystem: true,
+      privileged: false,
+      memoryLimitMiB: props.memoryLimitMiB ?? SERVICE_DEFAULTS.memoryLimitMiB,
+      portMappings: [{ containerPort: port, name: 'http', protocol: ecs.Protocol.TCP }],
+      environment: {
+        PORT: String(port),
+        APP_ENV: props.environment,
+        LOG_LEVEL: 'info',
+        ...props.environmentVariables,
+      },
+      secrets: props.secrets,
+      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: containerName }),
+      stopTimeout: Duration.seconds(30),
+      linuxParameters: new ecs.LinuxParameters(this, 'LinuxParameters', { initProcessEnabled: true }),
+    });
+    this.container.addMountPoints({ containerPath: '/tmp', sourceVolume: 'tmp', readOnly: false });
+    acknowledge(this.taskDefinition, ACK.nonSecretEnvironment);
+    const executionRole = this.taskDefinition.obtainExecutionRole();
+    acknowledge(executionRole, ACK.inlineGrantPolicy, ACK.ecrAuthToken);
+
+    this.loadBalancerSecurityGroup = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {
+      vpc: props.vpc,
+      description: `Load balancer of ${props.serviceName}`,
+      allowAllOutbound: false,
+    });
+    this.loadBalancerSecurityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS from the internet');
+    this.loadBalancerSecurityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'HTTP, redirected to HTTPS');
+    acknowledge(this.loadBalancerSecurityGroup, ACK.albPublicIngress);
+
+    this.serviceSecurityGroup = new ec2.SecurityGroup(this, 'ServiceSecurityGroup', {
+      vpc: props.vpc,
+      description: `Tasks of ${props.serviceName}`,
+      allowAllOutbound: true,
+    });
+    this.serviceSecurityGroup.addIngressRule(
+      this.loadBalancerSecurityGroup,
+      ec2.Port.tcp(port),
+      'Traffic from the load balancer',
+    );
+    this.loadBalancerSecurityGroup.addEgressRule(this.serviceSecurityGroup, ec2.Port.tcp(port), 'To the tasks');
+
+    this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      versioned: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [{ expiration: Duration.days(preset.logRetentionDays), noncurrentVersionExpiration: Duration.days(30) }],
+    });
+    acknowledge(this.accessLogsBucket, ...ACK.logBucketIsTerminal, ACK.logBucketSseS3, ACK.bucketReplication);
+
+    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
+      vpc: props.vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+      internetFacing: true,
+      loadBalancerName: props.loadBalancerName,
+      securityGroup: this.loadBalancerSecurityGroup,
+      dropInvalidHeaderFields: true,
+      deletionProtection: isProduction,
+      http2Enabled: true,
+      desyncMitigationMode: elbv2.DesyncMitigationMode.STRICTEST,
+      idleTimeout: Duration.seconds(60),
+    });
+    this.loadBalancer.logAccessLogs(this.accessLogsBucket, 'alb');
+    if (!isProduction) acknowledge(this.loadBalancer, ACK.stagingLoadBalancerDeletable);
+
+    this.httpsListener = this.loadBalancer.addListener('Https', {
+      port: 443,
+      protocol: elbv2.ApplicationProtocol.HTTPS,
+      certificates: [props.certificate],
+      sslPolicy: elbv2.SslPolicy.TLS13_RES,
+      open: false,
+    });
+    this.httpListener = this.loadBalancer.addListener('Http', {
+      port: 80,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      open: false,
+      defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443', permanent: true }),
+    });
+    acknowledge(this.httpListener, ACK.httpRedirectListener);
+
+    this.service = new ecs.FargateService(this, 'Service', {
+      cluster: this.cluster,
+      serviceName: props.serviceName,
+      taskDefinition: this.taskDefinition,
+      desiredCount: minCapacity,
+      assignPublicIp: false,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroups: [this.serviceSecurityGroup],
+      circuitBreaker: { enable: true, rollback: true },
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      healthCheckGracePeriod: Duration.seconds(60),
+      enableECSManagedTags: true,
+      propagateTags: ecs.PropagatedTagSource.SERVICE,
+      platformVersion: ecs.FargatePlatformVersion.LATEST,
+      capacityProviderStrategies: preset.fargateSpot
+        ? [
+          { capacityProvider: 'FARGATE', base: 1, weight: 1 },
+          { capacityProvider: 'FARGATE_SPOT', weight: 3 },
+        ]
+        : [{ capacityProvider: 'FARGATE', weight: 1 }],
+    });
+
+    this.targetGroup = this.httpsListener.addTargets('App', {
+      targetGroupName: props.targetGroupName,
+      port,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      targets: [this.service.loadBalancerTarget({ containerName, containerPort: port })],
+      deregistrationDelay: Duration.seconds(30),
+      healthCheck: {
+        path: healthPath,
+        healthyHttpCodes: '200',
+        interval: Duration.seconds(15),
+        timeout: Duration.seconds(5),
+        healthyThresholdCount: 2,
+        unhealthyThresholdCount: 3,
+      },
+    });
+
+    this.scaling = this.service.autoScaleTaskCount({ minCapacity, maxCapacity });
+    this.scaling.scaleOnCpuUtilization('Cpu', {
+      targetUtilizationPercent: props.targetCpuUtilizationPercent ?? 60,
+      scaleInCooldown: Duration.seconds(300),
+      scaleOutCooldown: Duration.seconds(60),
+    });
+    this.scaling.scaleOnRequestCount('Requests', {
+      requestsPerTarget: props.targetRequestsPerTask ?? 1000,
+      targetGroup: this.targetGroup,
+      scaleInCooldown: Duration.seconds(300),
+      scaleOutCooldown: Duration.seconds(60),
+    });
+    if (props.scaleToZeroOutsideWorkingHours && !isProduction) {
+      const hours = SERVICE_DEFAULTS.workingHoursCron;
+      this.scaling.scaleOnSchedule('StopOutsideWorkingHours', {
+        schedule: appscaling.Schedule.cron({ hour: String(hours.stopHour), minute: '0', weekDay: hours.weekDays }),
+        minCapacity: 0,
+        maxCapacity: 0,
+      });
+      this.scaling.scaleOnSchedule('StartWorkingHours', {
+        schedule: appscaling.Schedule.cron({ hour: String(hours.startHour), minute: '0', weekDay: hours.weekDays }),
+        minCapacity,
+        maxCapacity,
+      });
+    }
+  }
+}

@@ -1,0 +1,189 @@
+import { Duration, Stack, Token } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ACK, acknowledge } from './acknowledgements';
+import { DeploymentEnvironment } from './deployment-environment';
+
+/** The issuer of GitHub Actions OIDC tokens. */
+export const GITHUB_OIDC_ISSUER = 'token.actions.githubusercontent.com';
+
+/** Properties of `GithubDeployRole`. */
+export interface GithubDeployRoleProps {
+  /** Repository whose workflows may assume the roles, as `owner/repo`. */
+  readonly githubRepository: string;
+  /** Environment: the deploy role trusts only the GitHub environment of the same name. */
+  readonly environment: DeploymentEnvironment;
+  /** Name of the deploy role; the image-publishing role gets the suffix `-publish`. */
+  readonly roleName: string;
+  /** ECR repository the workflows push to and deploy from. */
+  readonly repository: ecr.IRepository;
+  /** The ECS service the workflows deploy. */
+  readonly service: ecs.FargateService;
+  /** The service's task definition (its roles may be passed to ECS). */
+  readonly taskDefinition: ecs.FargateTaskDefinition;
+  /** SSM parameter holding the deployed image tag. */
+  readonly imageTagParameterName: string;
+  /** Application log group, read for migration output. */
+  readonly logGroup: logs.ILogGroup;
+  /**
+   * ARN of an existing GitHub OIDC provider (one per account).
+   * @default - a new provider
+   */
+  readonly oidcProviderArn?: string;
+  /**
+   * Branch whose pushes may publish images.
+   * @default "main"
+   */
+  readonly publishBranch?: string;
+  /**
+   * Qualifier of the CDK bootstrap roles the deploy role may assume for `cdk deploy`.
+   * @default "hnb659fds"
+   */
+  readonly cdkBootstrapQualifier?: string;
+}
+
+/**
+ * The GitHub OIDC provider and two roles, so that no workflow holds long-lived keys:
+ * a publish role that only pushes images to the repository, assumable from pushes to the
+ * main branch; and a deploy role that runs migrations, updates the service and assumes the
+ * CDK bootstrap roles, assumable only from jobs in the GitHub environment named after this
+ * environment (`staging` or `production`, where required reviewers gate production).
+ * Permissions are customer-managed policies scoped to this service's resources.
+ */
+export class GithubDeployRole extends Construct {
+  /** The OIDC provider (created or imported). */
+  public readonly provider: iam.IOidcProvider;
+  /** Role for deploy jobs. */
+  public readonly role: iam.Role;
+  /** Role for the image build job. */
+  public readonly publishRole: iam.Role;
+  /** Policy of the deploy role. */
+  public readonly deployPolicy: iam.ManagedPolicy;
+  /** Policy of the publish role. */
+  public readonly publishPolicy: iam.ManagedPolicy;
+
+  constructor(scope: Construct, id: string, props: GithubDeployRoleProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    this.provider = props.oidcProviderArn
+      ? iam.OidcProviderNative.fromOidcProviderArn(this, 'Provider', props.oidcProviderArn)
+      : new iam.OidcProviderNative(this, 'Provider', {
+        url: `https://${GITHUB_OIDC_ISSUER}`,
+        clientIds: ['sts.amazonaws.com'],
+      });
+    const principal = (subjects: string[]) =>
+      new iam.WebIdentityPrincipal(this.provider.oidcProviderArn, {
+        'StringEquals': { [`${GITHUB_OIDC_ISSUER}:aud`]: 'sts.amazonaws.com' },
+        'ForAnyValue:StringEquals': { [`${GITHUB_OIDC_ISSUER}:sub`]: subjects },
+      });
+    const repo = props.githubRepository;
+    const branch = props.publishBranch ?? 'main';
+
+    this.publishPolicy = new iam.ManagedPolicy(this, 'PublishPolicy', {
+      description: `Push images of ${repo} to ${props.repository.repositoryName}`,
+      statements: [
+        new iam.PolicyStatement({ sid: 'EcrLogin', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }),
+        new iam.PolicyStatement({
+          sid: 'PushImages',
+          actions: [
+            'ecr:BatchCheckLayerAvailability',
+            'ecr:BatchGetImage',
+            'ecr:CompleteLayerUpload',
+            'ecr:DescribeImageScanFindings',
+            'ecr:DescribeImages',
+            'ecr:GetDownloadUrlForLayer',
+            'ecr:InitiateLayerUpload',
+            'ecr:PutImage',
+            'ecr:UploadLayerPart',
+          ],
+          resources: [props.repository.repositoryArn],
+        }),
+      ],
+    });
+    this.publishRole = new iam.Role(this, 'PublishRole', {
+      roleName: `${props.roleName}-publish`,
+      description: `Publishes images of ${repo} from ${branch}`,
+      assumedBy: principal([`repo:${repo}:ref:refs/heads/${branch}`]),
+      managedPolicies: [this.publishPolicy],
+      maxSessionDuration: Duration.hours(1),
+    });
+
+    const taskDefinitionArns = `arn:${stack.partition}:ecs:${stack.region}:${stack.account}:task-definition/${props.taskDefinition.family}:*`;
+    const passRoles = [props.taskDefinition.taskRole.roleArn, props.taskDefinition.obtainExecutionRole().roleArn];
+    const qualifier = props.cdkBootstrapQualifier ?? 'hnb659fds';
+    this.deployPolicy = new iam.ManagedPolicy(this, 'DeployPolicy', {
+      description: `Deploy ${props.service.serviceName} (${props.environment}) from ${repo}`,
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'UnscopedReadActions',
+          actions: ['ecr:GetAuthorizationToken', 'ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition'],
+          resources: ['*'],
+        }),
+        new iam.PolicyStatement({
+          sid: 'PullImages',
+          actions: ['ecr:BatchGetImage', 'ecr:DescribeImages', 'ecr:DescribeImageScanFindings', 'ecr:GetDownloadUrlForLayer'],
+          resources: [props.repository.repositoryArn],
+        }),
+        new iam.PolicyStatement({
+          sid: 'UpdateService',
+          actions: ['ecs:DescribeServices', 'ecs:UpdateService'],
+          resources: [props.service.serviceArn],
+        }),
+        new iam.PolicyStatement({
+          sid: 'RunMigrationTasks',
+          actions: ['ecs:RunTask'],
+          resources: [taskDefinitionArns],
+          conditions: { ArnEquals: { 'ecs:cluster': props.service.cluster.clusterArn } },
+        }),
+        new iam.PolicyStatement({
+          sid: 'FollowTasks',
+          actions: ['ecs:DescribeTasks', 'ecs:ListTasks', 'ecs:StopTask'],
+          resources: ['*'],
+          conditions: { ArnEquals: { 'ecs:cluster': props.service.cluster.clusterArn } },
+        }),
+        new iam.PolicyStatement({
+          sid: 'PassTaskRoles',
+          actions: ['iam:PassRole'],
+          resources: passRoles,
+          conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+        }),
+        new iam.PolicyStatement({
+          sid: 'ImageTagParameter',
+          actions: ['ssm:GetParameter', 'ssm:PutParameter'],
+          resources: [
+            stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: props.imageTagParameterName.replace(/^\//, '') }),
+          ],
+        }),
+        new iam.PolicyStatement({
+          sid: 'ReadMigrationLogs',
+          actions: ['logs:GetLogEvents', 'logs:FilterLogEvents'],
+          resources: [props.logGroup.logGroupArn],
+        }),
+        new iam.PolicyStatement({
+          sid: 'CdkDeploy',
+          actions: ['sts:AssumeRole'],
+          resources: [`arn:${stack.partition}:iam::${stack.account}:role/cdk-${qualifier}-*`],
+        }),
+      ],
+    });
+    const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+    const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+    acknowledge(this.publishPolicy, ACK.ecrAuthToken);
+    acknowledge(
+      this.deployPolicy,
+      ACK.ecrAuthToken,
+      ACK.taskDefinitionRevisions(props.taskDefinition.family, region, account),
+      ACK.cdkBootstrapRoles(qualifier, account),
+    );
+    this.role = new iam.Role(this, 'Role', {
+      roleName: props.roleName,
+      description: `Deploys ${props.service.serviceName} to ${props.environment} from ${repo}`,
+      assumedBy: principal([`repo:${repo}:environment:${props.environment}`]),
+      managedPolicies: [this.deployPolicy],
+      maxSessionDuration: Duration.hours(1),
+    });
+  }
+}
