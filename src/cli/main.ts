@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+import { COMMANDS, parseArgs, ParsedArgs } from './args';
+import { AwsCaller, createClients } from './aws';
+import { CommandContext } from './context';
+import { deploy } from './deploy';
+import { EcsOperations } from './ecs';
+import { CliError, describeError, ExitCode } from './errors';
+import { migrate } from './migrate';
+import { CliIo, Reporter } from './output';
+import { ImageTagParameter } from './parameter';
+import { rollback } from './rollback';
+import { status } from './status';
+
+/**
+ * Runs the `hardened-service` CLI and resolves to its exit code (see `ExitCode`). Never
+ * throws and never calls `process.exit`, so tests run it in-process.
+ */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const named = (COMMANDS as readonly string[]).includes(argv[0]) ? argv[0] : '';
+  let reporter = new Reporter(io, argv.includes('--json'), named);
+  let args: ParsedArgs;
+  try {
+    args = parseArgs(argv, io.env);
+  } catch (err) {
+    return fail(reporter, err);
+  }
+  if (args.command === 'help') {
+    io.stdout.write(args.text);
+    return ExitCode.OK;
+  }
+  reporter = new Reporter(io, args.json, args.command);
+  const clients = createClients();
+  const caller = new AwsCaller(args.retry, reporter);
+  const ctx: CommandContext = {
+    ecs: new EcsOperations(clients.ecs, caller),
+    parameters: new ImageTagParameter(clients.ssm, caller),
+    reporter,
+  };
+  try {
+    switch (args.command) {
+      case 'deploy':
+        await deploy(ctx, args);
+        break;
+      case 'migrate':
+        await migrate(ctx, args);
+        break;
+      case 'rollback':
+        await rollback(ctx, args);
+        break;
+      case 'status':
+        await status(ctx, args);
+        break;
+    }
+    return ExitCode.OK;
+  } catch (err) {
+    return fail(reporter, err);
+  } finally {
+    clients.ecs.destroy();
+    clients.ssm.destroy();
+  }
+}
+
+function fail(reporter: Reporter, err: unknown): number {
+  const exitCode = err instanceof CliError ? err.exitCode : ExitCode.FAILED;
+  reporter.failure(describeError(err), exitCode);
+  return exitCode;
+}
+
+function processIo(): CliIo {
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env };
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}
