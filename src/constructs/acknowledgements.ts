@@ -135,14 +135,14 @@ export const ACK = {
     reason:
       'CDK grants write inline policies scoped to the exact resources granted (this role only); they are generated from the grants, reviewed with the stack and attached to no other principal.',
   },
-  taskDefinitionRevisions: (family: string, region: string, account: string) =>
+  taskDefinitionRevisions: (familyArn: string) =>
     wildcard(
-      `Resource::arn:<AWS::Partition>:ecs:${region}:${account}:task-definition/${family}:*`,
+      `Resource::${familyArn}:*`,
       'Every deploy registers a new revision of the service\'s own task definition family; the wildcard covers revisions of that one family only, and RunTask is further limited to the service\'s cluster.',
     ),
-  cdkBootstrapRoles: (qualifier: string, account: string) =>
+  cdkBootstrapRoles: (rolePrefix: string) =>
     wildcard(
-      `Resource::arn:<AWS::Partition>:iam::${account}:role/cdk-${qualifier}-*`,
+      `Resource::${rolePrefix}-*`,
       '`cdk deploy` assumes the CDK bootstrap roles (deploy, file publishing, image publishing, lookup) of this account and qualifier; their names carry the account and region, and they hold the deployment permissions.',
     ),
   ecrAuthToken: wildcard(

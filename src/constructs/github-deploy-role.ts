@@ -169,14 +169,17 @@ export class GithubDeployRole extends Construct {
         }),
       ],
     });
-    const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
-    const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+    // cdk-nag names a wildcard finding after the resource as synthesized, with pseudo
+    // parameters written `<AWS::Name>`; literal values appear as they are.
+    const shown = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value);
+    const arnPrefix = (service: string, region: string) =>
+      `arn:${shown(stack.partition, 'Partition')}:${service}:${region}:${shown(stack.account, 'AccountId')}`;
     acknowledge(this.publishPolicy, ACK.ecrAuthToken);
     acknowledge(
       this.deployPolicy,
       ACK.ecrAuthToken,
-      ACK.taskDefinitionRevisions(props.taskDefinition.family, region, account),
-      ACK.cdkBootstrapRoles(qualifier, account),
+      ACK.taskDefinitionRevisions(`${arnPrefix('ecs', shown(stack.region, 'Region'))}:task-definition/${props.taskDefinition.family}`),
+      ACK.cdkBootstrapRoles(`${arnPrefix('iam', '')}:role/cdk-${qualifier}`),
     );
     this.role = new iam.Role(this, 'Role', {
       roleName: props.roleName,

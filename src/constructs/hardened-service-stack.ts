@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, StackProps, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -24,6 +24,21 @@ import { ServiceNetwork } from './service-network';
 import { HardenedServiceOptions } from './service-options';
 import { resolveSettings, ResolvedSettings } from './settings';
 import { assertValid, validateServiceOptions } from './validation';
+
+/** Problems with the props, the shared service options' and the stack's own. */
+function validateStackProps(props: HardenedServiceStackProps): string[] {
+  const problems = validateServiceOptions(props, props.environment);
+  if (!Object.values(DeploymentEnvironment).includes(props.environment)) {
+    problems.unshift(`environment "${props.environment}" must be DeploymentEnvironment.STAGING or DeploymentEnvironment.PRODUCTION`);
+  }
+  const region = props.env?.region;
+  if (region === undefined || Token.isUnresolved(region)) {
+    problems.push(
+      'env.region is required: load balancer access logs and the VPC\'s Availability Zones need a concrete region (for example env: { account: "123456789012", region: "us-east-1" })',
+    );
+  }
+  return problems;
+}
 
 /** Properties of `HardenedServiceStack`. */
 export interface HardenedServiceStackProps extends StackProps, HardenedServiceOptions {
@@ -98,7 +113,7 @@ export class HardenedServiceStack extends Stack {
 
   constructor(scope: Construct, id: string, props: HardenedServiceStackProps) {
     // Validate before anything is created, and report every problem at once.
-    assertValid(validateServiceOptions(props, props.environment), `HardenedServiceStack "${id}" props`);
+    assertValid(validateStackProps(props), `HardenedServiceStack "${id}" props`);
     const s = resolveSettings(props, props.environment);
     super(scope, id, {
       ...props,
