@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ContainerDefinition, RunTaskCommandInput, Service, Task, TaskDefinition } from '@aws-sdk/client-ecs';
 import { EcsOperations, ServiceRef, shortRevision } from './ecs';
-import { RollbackFailedError } from './errors';
+import { DeadlineExceededError, RollbackFailedError } from './errors';
 import { Reporter } from './output';
 import { Deadline, sleep } from './timing';
 
@@ -59,14 +59,21 @@ export async function runMigration(ecs: EcsOperations, options: MigrationOptions
   });
 
   let current: Task = task;
-  while (current.lastStatus !== 'STOPPED') {
-    if (deadline.expired()) {
-      await stopMigration(ecs, ref.cluster, taskArn, options);
-      throw deadline.exceeded(`waiting for migration task ${taskId} (last status ${current.lastStatus ?? 'unknown'}); the task was stopped and the service was not changed`);
+  try {
+    while (current.lastStatus !== 'STOPPED') {
+      deadline.check('polling');
+      await sleep(options.pollIntervalMs, deadline);
+      deadline.check('polling');
+      current = await ecs.describeTask(ref.cluster, taskArn, deadline);
+      reporter.status('migration', `migration task ${taskId} ${current.lastStatus ?? 'UNKNOWN'}`, { taskArn, lastStatus: current.lastStatus });
     }
-    await sleep(options.pollIntervalMs, deadline);
-    current = await describeOrTimeout(ecs, ref.cluster, taskArn, options);
-    reporter.status('migration', `migration task ${taskId} ${current.lastStatus ?? 'UNKNOWN'}`, { taskArn, lastStatus: current.lastStatus });
+  } catch (err) {
+    if (!(err instanceof DeadlineExceededError)) {
+      throw err;
+    }
+    // Nothing may keep running on its own after the command gave up.
+    await stopMigration(ecs, ref.cluster, taskArn, options);
+    throw deadline.exceeded(`waiting for migration task ${taskId} (last status ${current.lastStatus ?? 'unknown'}); the task was stopped and the service was not changed`);
   }
 
   const container = current.containers?.find((c) => c.name === options.container) ?? current.containers?.[0];
@@ -107,17 +114,6 @@ function runTaskInput(options: MigrationOptions): RunTaskCommandInput {
     // Makes a retried RunTask (after a throttle or a dropped connection) start one task, not two.
     clientToken: randomUUID(),
   };
-}
-
-async function describeOrTimeout(ecs: EcsOperations, cluster: string, taskArn: string, options: MigrationOptions): Promise<Task> {
-  try {
-    return await ecs.describeTask(cluster, taskArn, options.deadline);
-  } catch (err) {
-    if (options.deadline.expired()) {
-      await stopMigration(ecs, cluster, taskArn, options);
-    }
-    throw err;
-  }
 }
 
 /** Stops the task and waits until ECS says it stopped, on the cleanup budget. */

@@ -1,5 +1,6 @@
 import { Deployment, Service } from '@aws-sdk/client-ecs';
 import { EcsOperations, ServiceRef, shortRevision } from './ecs';
+import { DeadlineExceededError } from './errors';
 import { Reporter } from './output';
 import { Deadline, sleep } from './timing';
 
@@ -26,16 +27,34 @@ export interface FollowOptions {
  * deadline's error, with the last state seen, when time runs out.
  */
 export async function followRollout(ecs: EcsOperations, ref: ServiceRef, targetArn: string, options: FollowOptions): Promise<RolloutOutcome> {
+  const seen = { last: 'no deployment seen yet' };
+  try {
+    return await pollRollout(ecs, ref, targetArn, options, seen);
+  } catch (err) {
+    // A call cut short by the deadline names the call; the user needs the phase and the state.
+    if (err instanceof DeadlineExceededError) {
+      throw options.deadline.exceeded(`waiting for the ${options.label} of ${shortRevision(targetArn)} (last seen: ${seen.last})`);
+    }
+    throw err;
+  }
+}
+
+async function pollRollout(
+  ecs: EcsOperations,
+  ref: ServiceRef,
+  targetArn: string,
+  options: FollowOptions,
+  seen: { last: string },
+): Promise<RolloutOutcome> {
   const { deadline, reporter, label } = options;
-  let last = 'no deployment seen yet';
   for (;;) {
     const service = await ecs.describeService(ref, deadline);
     const deployments = service.deployments ?? [];
     const ours = deployments.filter((d) => d.taskDefinition === targetArn);
     const primary = deployments.find((d) => d.status === 'PRIMARY');
     const current = ours.find((d) => d.status === 'PRIMARY') ?? ours[0];
-    last = describeDeployment(label, targetArn, current, deployments);
-    reporter.status(label, last, {
+    seen.last = describeDeployment(label, targetArn, current, deployments);
+    reporter.status(label, seen.last, {
       taskDefinition: targetArn,
       rolloutState: current?.rolloutState,
       running: current?.runningCount,
@@ -56,14 +75,10 @@ export async function followRollout(ecs: EcsOperations, ref: ServiceRef, targetA
     if (current?.status === 'PRIMARY' && isSteady(current, deployments)) {
       return { completed: true, reason: current.rolloutStateReason ?? 'steady', service };
     }
-
-    if (deadline.remainingMs() <= 0) {
-      throw deadline.exceeded(`waiting for the ${label} of ${shortRevision(targetArn)} (last seen: ${last})`);
-    }
+    // The deadline error is thrown here or by the next call, and reworded by followRollout.
+    deadline.check('polling');
     await sleep(options.pollIntervalMs, deadline);
-    if (deadline.expired()) {
-      throw deadline.exceeded(`waiting for the ${label} of ${shortRevision(targetArn)} (last seen: ${last})`);
-    }
+    deadline.check('polling');
   }
 }
 
