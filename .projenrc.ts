@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, JsonFile } from 'projen';
 
 /** Versions that the kit and the repos it generates must agree on. */
 const CDK_VERSION = '2.276.0';
@@ -51,16 +51,22 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testPathIgnorePatterns: ['/node_modules/', '/test/e2e/', '/test/container/'],
     },
   },
-  tsconfigDev: {
-    compilerOptions: {},
-    include: ['bench/**/*.ts', 'scripts/**/*.ts'],
-  },
   gitignore: ['/demo/', '/.bench/', '/.cache/', '/test-output/'],
 });
 
 for (const pattern of ['/demo/', '/.bench/', '/bench/', '/.ci/', '/scripts/']) {
   project.addPackageIgnore(pattern);
 }
+
+// One type-checking config over everything that is not compiled by jsii (tests, bench).
+new JsonFile(project, 'tsconfig.dev.json', {
+  obj: {
+    extends: './tsconfig.json',
+    compilerOptions: { noEmit: true, rootDir: '.', isolatedModules: true },
+    include: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    exclude: ['node_modules', 'test/**/fixtures/**'],
+  },
+});
 
 // jsii compiles only .ts: ship the Handlebars templates next to the compiled code.
 project.compileTask.exec('rm -rf lib/templates && cp -R src/templates lib/templates');
