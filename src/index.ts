@@ -12,3 +12,4 @@ export * from './constructs/audit-trail';
 export * from './constructs/github-deploy-role';
 export * from './constructs/cost-budget';
 export * from './constructs/hardened-service-stack';
+export * from './project/hardened-service-project';

@@ -1,0 +1,297 @@
+import * as cxapi from 'aws-cdk-lib/cx-api';
+import { awscdk, javascript } from 'projen';
+import { ComposeFiles } from './compose-files';
+import { DeployScripts } from './deploy-scripts';
+import { DockerFiles } from './docker-files';
+import { InfrastructureApp } from './infrastructure-app';
+import { kitDependencyRange, kitName, kitVersion, minimumVersion, versionLessThan } from './kit-package';
+import { resolveServiceModel, ServiceModel } from './service-model';
+import { ServiceSample } from './service-sample';
+import { TaskDefinitionFile } from './task-definition-file';
+import { renderTemplate } from './template-file';
+
+/**
+ * Options of `HardenedServiceProject`: the service and its two environments. Sizing options
+ * (`minCapacity`, `maxCapacity`, `monthlyBudgetUsd`) describe production; staging uses its
+ * cheaper preset unless the `staging*` options say otherwise.
+ */
+export interface HardenedServiceProjectOptions extends awscdk.AwsCdkTypeScriptAppOptions {
+  /**
+   * Name of the service: lowercase letters, digits and single hyphens, starting with a letter,
+   * at most 20 characters. It prefixes every AWS resource name (stacks, cluster, log groups,
+   * alarms).
+   */
+  readonly serviceName: string;
+
+  /**
+   * Kind of service, one of the kit's blueprints: "python-api" (Python 3.11, FastAPI served by
+   * gunicorn with uvicorn workers, alembic migrations) or "node-api" (TypeScript on Node 20).
+   * It selects the base image, build and start commands and the sample written to `app/`.
+   * @default "python-api"
+   */
+  readonly blueprint: string;
+
+  /**
+   * Port the container listens on.
+   * @default - the blueprint's port (8000 for both blueprints)
+   */
+  readonly containerPort?: number;
+
+  /**
+   * HTTP path that reports health: load balancer target group, container HEALTHCHECK, compose
+   * healthcheck and the deploy tool's verification all use it.
+   * @default - the blueprint's health path ("/health")
+   */
+  readonly healthCheckPath?: string;
+
+  /**
+   * Fargate task CPU units (256, 512, 1024, 2048, 4096, 8192 or 16384), in both environments.
+   * @default 512
+   */
+  readonly cpu?: number;
+
+  /**
+   * Fargate task memory in MiB, valid for `cpu`, in both environments.
+   * @default 1024
+   */
+  readonly memoryLimitMiB?: number;
+
+  /**
+   * Fewest running tasks in production (at least 2, one per Availability Zone).
+   * @default 2
+   */
+  readonly minCapacity?: number;
+
+  /**
+   * Most running tasks in production.
+   * @default 10
+   */
+  readonly maxCapacity?: number;
+
+  /**
+   * Fewest running tasks in staging.
+   * @default 1
+   */
+  readonly stagingMinCapacity?: number;
+
+  /**
+   * Most running tasks in staging.
+   * @default 2
+   */
+  readonly stagingMaxCapacity?: number;
+
+  /**
+   * Scale staging to zero tasks outside working hours (07:00-19:00 UTC, Monday to Friday).
+   * @default false
+   */
+  readonly stagingScaleToZeroOutsideWorkingHours?: boolean;
+
+  /**
+   * Whether the service has a PostgreSQL database (RDS in AWS, a container locally).
+   * @default true
+   */
+  readonly database?: boolean;
+
+  /**
+   * Whether the service has a Redis cache (ElastiCache in AWS, a container locally).
+   * @default true
+   */
+  readonly cache?: boolean;
+
+  /**
+   * Email address that receives alarm and budget notifications.
+   * @default "oncall@example.com"
+   */
+  readonly alarmEmail: string;
+
+  /**
+   * GitHub repository, as "owner/repo", whose workflows may assume the deploy roles.
+   * @default "example-org/example-service"
+   */
+  readonly githubRepository: string;
+
+  /**
+   * AWS region of both environments.
+   * @default "us-east-1"
+   * @pjnew "us-east-1"
+   */
+  readonly awsRegion?: string;
+
+  /**
+   * AWS account id (12 digits, as a string) of staging.
+   * @default - the account of the credentials that run `cdk deploy`
+   */
+  readonly stagingAccount?: string;
+
+  /**
+   * AWS account id (12 digits, as a string) of production.
+   * @default - the account of the credentials that run `cdk deploy`
+   */
+  readonly productionAccount?: string;
+
+  /**
+   * ARN of the ACM certificate of staging's HTTPS listener, in `awsRegion`. Needed unless
+   * `domainName` is set. `projen new` writes a placeholder: replace it before deploying.
+   * @default - a DNS-validated certificate for `staging.<domainName>`
+   * @pjnew "arn:aws:acm:us-east-1:111111111111:certificate/00000000-0000-0000-0000-000000000000"
+   */
+  readonly stagingCertificateArn?: string;
+
+  /**
+   * ARN of the ACM certificate of production's HTTPS listener, in `awsRegion`. Needed unless
+   * `domainName` is set. `projen new` writes a placeholder: replace it before deploying.
+   * @default - a DNS-validated certificate for `domainName`
+   * @pjnew "arn:aws:acm:us-east-1:222222222222:certificate/00000000-0000-0000-0000-000000000000"
+   */
+  readonly productionCertificateArn?: string;
+
+  /**
+   * Domain name of the API in production, for example "api.example.com"; staging serves
+   * `staging.<domainName>`. With `hostedZoneId` and `hostedZoneName`, the stacks issue
+   * DNS-validated certificates and alias records.
+   * @default - no domain: the certificate ARNs are required
+   */
+  readonly domainName?: string;
+
+  /**
+   * Route 53 hosted zone id of `domainName`.
+   * @default - none
+   */
+  readonly hostedZoneId?: string;
+
+  /**
+   * Route 53 hosted zone name of `domainName`, for example "example.com".
+   * @default - none
+   */
+  readonly hostedZoneName?: string;
+
+  /**
+   * Monthly budget of production in US dollars; alerts at 80% of actual and 100% of forecast.
+   * @default 900
+   */
+  readonly monthlyBudgetUsd?: number;
+
+  /**
+   * Monthly budget of staging in US dollars.
+   * @default 300
+   */
+  readonly stagingMonthlyBudgetUsd?: number;
+
+  /**
+   * p95 response time target in milliseconds; an alarm fires above it.
+   * @default 100
+   */
+  readonly latencyP95Ms?: number;
+
+  /**
+   * Origins the service's CORS policy allows, for example ["https://app.example.com"].
+   * @default - none (same-origin only)
+   */
+  readonly allowedOrigins?: string[];
+
+  /**
+   * Base image of both Dockerfile stages, pinned to a version tag (never "latest").
+   * @default - the blueprint's pinned image
+   */
+  readonly baseImage?: string;
+
+  /**
+   * Digest ("sha256:...") that pins the base image beyond its tag.
+   * @default - the tag only
+   */
+  readonly baseImageDigest?: string;
+}
+
+/**
+ * A deployment repository for one service: a CDK TypeScript app under `infrastructure/` with
+ * one `HardenedServiceStack` per environment (staging, production), the service under `app/`
+ * (a sample written once from the blueprint), and the files that build, run and deploy it
+ * (Dockerfile, compose files, scripts, task definition), all rendered from the same options.
+ *
+ * Managed files are rewritten on every `npx projen`; `.projenrc.ts`, `app/`,
+ * `infrastructure/hooks.ts` and `infrastructure/main.test.ts` are the user's.
+ *
+ * @pjid hardened-service
+ */
+export class HardenedServiceProject extends awscdk.AwsCdkTypeScriptApp {
+  /** Name of the service. */
+  public readonly serviceName: string;
+  /** Id of the blueprint the service was made from. */
+  public readonly blueprintId: string;
+  /** AWS region of both environments. */
+  public readonly awsRegion: string;
+
+  /** Everything the components render, resolved once. */
+  private readonly model: ServiceModel;
+
+  constructor(options: HardenedServiceProjectOptions) {
+    // Every option is checked before anything else happens, so that an invalid option fails
+    // `projen new` and `npx projen` before any file is written.
+    const model = resolveServiceModel(options);
+    super(parentOptions(options, model));
+    this.model = model;
+    this.serviceName = model.serviceName;
+    this.blueprintId = model.blueprint.id;
+    this.awsRegion = model.region;
+
+    // Type-check once in `compile`; `cdk synth` then runs the TypeScript directly with tsx.
+    this.compileTask.exec(`tsc --noEmit -p ${this.tsconfig?.fileName ?? 'tsconfig.json'}`);
+    this.jest?.addIgnorePattern('/app/');
+    this.jest?.addWatchIgnorePattern('/app/');
+    this.gitignore.exclude('/app/.venv/', '/app/node_modules/', '__pycache__/');
+
+    new DockerFiles(this, this.model);
+    new ComposeFiles(this, this.model);
+    new DeployScripts(this, this.model);
+    new InfrastructureApp(this, this.model, this.srcdir);
+    new TaskDefinitionFile(this, this.model);
+    new ServiceSample(this, this.model);
+  }
+}
+
+/** The parent's options: defaults that fit this kind of repo, and the kit's dependencies. */
+function parentOptions(options: HardenedServiceProjectOptions, model: ServiceModel): awscdk.AwsCdkTypeScriptAppOptions {
+  const kit = kitName();
+  const isKit = (spec: string) => spec === kit || spec.startsWith(`${kit}@`);
+  // `projen new --from <spec>` lists the kit in devDeps; the CDK app imports it at run time,
+  // so it becomes a runtime dependency with the very same spec.
+  const kitSpec = [...(options.deps ?? []), ...(options.devDeps ?? [])].find(isKit) ?? `${kit}@^${kitVersion()}`;
+  const kitCdk = minimumVersion(kitDependencyRange('aws-cdk-lib'));
+  const tsxSpec = `tsx@${kitDependencyRange('tsx')}`;
+  return {
+    ...options,
+    // The kit's constructs need at least the CDK it was built with; `projen new` writes 2.1.0.
+    cdkVersion: versionLessThan(options.cdkVersion, kitCdk) ? kitCdk : options.cdkVersion,
+    srcdir: options.srcdir ?? 'infrastructure',
+    packageManager: options.packageManager ?? javascript.NodePackageManager.NPM,
+    // The flags `cdk init` writes for the kit's CDK version: they change what cdk-nag finds,
+    // and the stack is checked with exactly these.
+    context: { ...cxapi.CURRENTLY_RECOMMENDED_FLAGS, ...options.context },
+    sampleCode: false,
+    // ts-node type-checks on every synth; tsx runs the app in a fraction of the time.
+    app: options.app ?? (options.appEntrypoint ? undefined : `node --import tsx ${options.srcdir ?? 'infrastructure'}/main.ts`),
+    // TypeScript 7 breaks ts-node (used for .projenrc.ts): pin the line the kit is built with.
+    typescriptVersion: options.typescriptVersion ?? kitDependencyRange('typescript'),
+    deps: [...(options.deps ?? []).filter((d) => !isKit(d)), kitSpec, `cdk-nag@${kitDependencyRange('cdk-nag')}`],
+    devDeps: [...(options.devDeps ?? []).filter((d) => !isKit(d)), tsxSpec],
+    // The service's own workflows replace projen's generic build workflow.
+    buildWorkflow: options.buildWorkflow ?? false,
+    pullRequestTemplate: options.pullRequestTemplate ?? false,
+    readme: options.readme ?? { contents: renderTemplate('README.md.hbs', readmeContext(model)) },
+  };
+}
+
+function readmeContext(model: ServiceModel) {
+  return {
+    serviceName: model.serviceName,
+    description: model.blueprint.description.replace(/\.$/, ''),
+    runtime: model.blueprint.runtime,
+    database: model.database,
+    cache: model.cache,
+    healthCheckPath: model.healthCheckPath,
+    containerPort: model.containerPort,
+    region: model.region,
+    stagingStack: model.staging.settings.names.stackName,
+    stacks: model.environments.map((e) => e.settings.names.stackName),
+  };
+}

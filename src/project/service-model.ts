@@ -1,0 +1,278 @@
+import { Blueprint } from '../blueprints/blueprint';
+import { blueprintIds, findBlueprint } from '../blueprints/index';
+import { DeploymentEnvironment } from '../constructs/deployment-environment';
+import { HardenedServiceOptions } from '../constructs/service-options';
+import { resolveSettings, ResolvedSettings, SERVICE_DEFAULTS } from '../constructs/settings';
+import { assertValid, validateServiceOptions } from '../constructs/validation';
+
+/**
+ * The options of `HardenedServiceProject` that describe the service, resolved once into the
+ * model every component renders from. Internal: not part of the jsii API.
+ */
+export interface ServiceProjectInput {
+  readonly serviceName: string;
+  readonly blueprint: string;
+  readonly containerPort?: number;
+  readonly healthCheckPath?: string;
+  readonly cpu?: number;
+  readonly memoryLimitMiB?: number;
+  readonly minCapacity?: number;
+  readonly maxCapacity?: number;
+  readonly stagingMinCapacity?: number;
+  readonly stagingMaxCapacity?: number;
+  readonly stagingScaleToZeroOutsideWorkingHours?: boolean;
+  readonly database?: boolean;
+  readonly cache?: boolean;
+  readonly alarmEmail: string;
+  readonly githubRepository: string;
+  readonly awsRegion?: string;
+  readonly stagingAccount?: string;
+  readonly productionAccount?: string;
+  readonly stagingCertificateArn?: string;
+  readonly productionCertificateArn?: string;
+  readonly domainName?: string;
+  readonly hostedZoneId?: string;
+  readonly hostedZoneName?: string;
+  readonly monthlyBudgetUsd?: number;
+  readonly stagingMonthlyBudgetUsd?: number;
+  readonly latencyP95Ms?: number;
+  readonly allowedOrigins?: string[];
+  readonly baseImage?: string;
+  readonly baseImageDigest?: string;
+}
+
+/** The environments every generated repo deploys to, in deployment order. */
+export const ENVIRONMENTS: readonly DeploymentEnvironment[] = [
+  DeploymentEnvironment.STAGING,
+  DeploymentEnvironment.PRODUCTION,
+];
+
+/** Region used when `awsRegion` is not given. */
+export const DEFAULT_REGION = 'us-east-1';
+
+/** Fixed uid and gid of the non-root user in the image; the task definition runs as the same. */
+export const CONTAINER_UID = 10001;
+
+/** One environment of the service, as the stack will see it. */
+export interface EnvironmentModel {
+  readonly environment: DeploymentEnvironment;
+  /** Account id, when pinned by the options. */
+  readonly account?: string;
+  /** The stack props (minus `environment` and `env`) that the generated CDK app passes. */
+  readonly stackOptions: HardenedServiceOptions;
+  /** Every setting, with defaults and presets applied, as the stack resolves them. */
+  readonly settings: ResolvedSettings;
+}
+
+/** Everything the project's components render, resolved once from the options. */
+export interface ServiceModel {
+  readonly serviceName: string;
+  readonly blueprint: Blueprint;
+  readonly region: string;
+  readonly containerPort: number;
+  readonly healthCheckPath: string;
+  readonly cpu: number;
+  readonly memoryLimitMiB: number;
+  readonly database: boolean;
+  readonly cache: boolean;
+  readonly allowedOrigins: string[];
+  readonly githubRepository: string;
+  /** `https://github.com/<owner>/<repo>`, for the image's OCI source label. */
+  readonly sourceUrl: string;
+  /** Base image reference used as the Dockerfile's `BASE_IMAGE` default (tag, or tag@digest). */
+  readonly baseImage: string;
+  readonly staging: EnvironmentModel;
+  readonly production: EnvironmentModel;
+  /** Both environments, staging first. */
+  readonly environments: EnvironmentModel[];
+}
+
+const REGION = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+const ACCOUNT = /^\d{12}$/;
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+const ACM_ARN_PARTS = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):(\d{12}):certificate\//;
+
+/**
+ * Staging's options are named with a `staging` prefix in the project; the shared validation
+ * names them as the stack does. Rewrite the names so each message names the option as the
+ * user wrote it in `.projenrc.ts`.
+ */
+const OPTION_NAMES: Record<DeploymentEnvironment, Record<string, string>> = {
+  [DeploymentEnvironment.STAGING]: {
+    minCapacity: 'stagingMinCapacity',
+    maxCapacity: 'stagingMaxCapacity',
+    monthlyBudgetUsd: 'stagingMonthlyBudgetUsd',
+    certificateArn: 'stagingCertificateArn',
+    scaleToZeroOutsideWorkingHours: 'stagingScaleToZeroOutsideWorkingHours',
+  },
+  [DeploymentEnvironment.PRODUCTION]: {
+    certificateArn: 'productionCertificateArn',
+  },
+};
+
+/** The host name staging serves when `domainName` is set: `staging.<domainName>`. */
+export function stagingDomainName(domainName: string): string {
+  return `staging.${domainName}`;
+}
+
+/**
+ * Validates every option (the service options for each environment with the same checks as
+ * the stack, then the project's own) and throws once, listing every problem; returns the
+ * resolved model otherwise.
+ */
+export function resolveServiceModel(input: ServiceProjectInput): ServiceModel {
+  const problems: string[] = [];
+  const blueprint = typeof input.blueprint === 'string' ? findBlueprint(input.blueprint) : undefined;
+  if (!blueprint) {
+    const known = blueprintIds().map((id) => `"${id}"`).join(', ');
+    problems.push(
+      input.blueprint === undefined || input.blueprint === ''
+        ? `blueprint is required; use one of ${known}`
+        : `blueprint "${input.blueprint}" is not a known blueprint; use one of ${known}`,
+    );
+  }
+  const region = input.awsRegion ?? DEFAULT_REGION;
+  if (typeof region !== 'string' || !REGION.test(region)) {
+    problems.push(`awsRegion "${region}" must be an AWS region code such as "us-east-1" (lowercase, no availability-zone letter)`);
+  }
+  for (const [option, value] of [
+    ['stagingAccount', input.stagingAccount],
+    ['productionAccount', input.productionAccount],
+  ] as const) {
+    if (value !== undefined && !(typeof value === 'string' && ACCOUNT.test(value))) {
+      problems.push(`${option} "${value}" must be a 12-digit AWS account id such as "123456789012" (as a string, keeping leading zeros)`);
+    }
+  }
+  for (const [option, arn, account] of [
+    ['stagingCertificateArn', input.stagingCertificateArn, input.stagingAccount],
+    ['productionCertificateArn', input.productionCertificateArn, input.productionAccount],
+  ] as const) {
+    const parts = typeof arn === 'string' ? ACM_ARN_PARTS.exec(arn) : null;
+    if (!parts) continue; // the shared validation reports a malformed ARN
+    if (REGION.test(region) && parts[1] !== region) {
+      problems.push(
+        `${option} "${arn}" is in ${parts[1]} but awsRegion is "${region}"; a load balancer needs a certificate from its own region (request one in ${region})`,
+      );
+    }
+    if (account !== undefined && ACCOUNT.test(account) && parts[2] !== account) {
+      const accountOption = option.replace('CertificateArn', 'Account');
+      problems.push(`${option} "${arn}" belongs to account ${parts[2]} but ${accountOption} is "${account}"; use a certificate of that account`);
+    }
+  }
+  if (input.baseImage !== undefined) {
+    const tag = imageTag(input.baseImage);
+    if (!tag || tag === 'latest') {
+      problems.push(
+        `baseImage "${input.baseImage}" must be pinned to a version tag such as "${blueprint?.baseImage ?? 'python:3.11.11-slim-bookworm'}", never "latest" or no tag`,
+      );
+    }
+  }
+  if (input.baseImageDigest !== undefined && !DIGEST.test(input.baseImageDigest)) {
+    problems.push(`baseImageDigest "${input.baseImageDigest}" must be an image digest: "sha256:" followed by 64 lowercase hex digits`);
+  }
+
+  const stackOptions = (environment: DeploymentEnvironment): HardenedServiceOptions => {
+    const staging = environment === DeploymentEnvironment.STAGING;
+    return compact({
+      serviceName: input.serviceName,
+      containerPort: input.containerPort ?? blueprint?.containerPort,
+      healthCheckPath: input.healthCheckPath ?? blueprint?.healthCheckPath,
+      cpu: input.cpu,
+      memoryLimitMiB: input.memoryLimitMiB,
+      minCapacity: staging ? input.stagingMinCapacity : input.minCapacity,
+      maxCapacity: staging ? input.stagingMaxCapacity : input.maxCapacity,
+      monthlyBudgetUsd: staging ? input.stagingMonthlyBudgetUsd : input.monthlyBudgetUsd,
+      latencyP95Ms: input.latencyP95Ms,
+      database: input.database,
+      cache: input.cache,
+      alarmEmail: input.alarmEmail,
+      githubRepository: input.githubRepository,
+      allowedOrigins: input.allowedOrigins,
+      certificateArn: staging ? input.stagingCertificateArn : input.productionCertificateArn,
+      domainName: input.domainName !== undefined && staging ? stagingDomainName(input.domainName) : input.domainName,
+      hostedZoneId: input.hostedZoneId,
+      hostedZoneName: input.hostedZoneName,
+      scaleToZeroOutsideWorkingHours: staging ? input.stagingScaleToZeroOutsideWorkingHours : undefined,
+    });
+  };
+
+  // The shared checks, per environment; options common to both would repeat, so deduplicate.
+  const seen = new Set(problems);
+  for (const environment of ENVIRONMENTS) {
+    for (const problem of validateServiceOptions(stackOptions(environment), environment)) {
+      const renamed = renameOptions(problem, OPTION_NAMES[environment]);
+      if (!seen.has(renamed)) {
+        seen.add(renamed);
+        problems.push(renamed);
+      }
+    }
+  }
+  assertValid(problems, 'HardenedServiceProject options');
+
+  const bp = blueprint!;
+  const environmentModel = (environment: DeploymentEnvironment): EnvironmentModel => {
+    const options = stackOptions(environment);
+    return {
+      environment,
+      account: environment === DeploymentEnvironment.STAGING ? input.stagingAccount : input.productionAccount,
+      stackOptions: options,
+      settings: resolveSettings(options, environment),
+    };
+  };
+  const staging = environmentModel(DeploymentEnvironment.STAGING);
+  const production = environmentModel(DeploymentEnvironment.PRODUCTION);
+  const shared = production.settings;
+  const baseImage = input.baseImage ?? bp.baseImage;
+  return {
+    serviceName: input.serviceName,
+    blueprint: bp,
+    region,
+    containerPort: shared.containerPort,
+    healthCheckPath: shared.healthCheckPath,
+    cpu: shared.cpu,
+    memoryLimitMiB: shared.memoryLimitMiB,
+    database: shared.database,
+    cache: shared.cache,
+    allowedOrigins: shared.allowedOrigins,
+    githubRepository: input.githubRepository,
+    sourceUrl: `https://github.com/${input.githubRepository}`,
+    baseImage: input.baseImageDigest ? `${baseImage}@${input.baseImageDigest}` : baseImage,
+    staging,
+    production,
+    environments: [staging, production],
+  };
+}
+
+/** Values the sample `.hbs` files are rendered with (the contract in `blueprints/blueprint.ts`). */
+export function sampleContext(model: ServiceModel) {
+  return {
+    serviceName: model.serviceName,
+    containerPort: model.containerPort,
+    healthCheckPath: model.healthCheckPath,
+    databaseName: SERVICE_DEFAULTS.databaseName,
+    postgresMajorVersion: SERVICE_DEFAULTS.postgresMajorVersion,
+    redisVersion: SERVICE_DEFAULTS.redisVersion,
+    allowedOrigins: model.allowedOrigins,
+  };
+}
+
+/** The tag of an image reference (`name:tag` or `registry:port/name:tag`), if any. */
+function imageTag(image: string): string | undefined {
+  const withoutDigest = image.split('@')[0];
+  const lastSlash = withoutDigest.lastIndexOf('/');
+  const colon = withoutDigest.indexOf(':', lastSlash + 1);
+  return colon === -1 ? undefined : withoutDigest.slice(colon + 1);
+}
+
+function renameOptions(message: string, names: Record<string, string>): string {
+  let result = message;
+  for (const [from, to] of Object.entries(names)) {
+    result = result.replace(new RegExp(`\\b${from}\\b`, 'g'), to);
+  }
+  return result;
+}
+
+/** The object without its undefined fields, so that rendered props show only what was set. */
+function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

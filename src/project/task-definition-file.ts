@@ -1,0 +1,88 @@
+import { Component, JsonFile, Project } from 'projen';
+import { CONTAINER_UID, EnvironmentModel, ServiceModel } from './service-model';
+import { SERVICE_DEFAULTS } from '../constructs/settings';
+
+/**
+ * `infrastructure/aws/ecs-task-definition.json`: the production task definition rendered from
+ * the same settings as the stack, in the shape `aws ecs register-task-definition
+ * --cli-input-json` takes (the "//" marker aside). Values that exist only once the stack is
+ * deployed are written as `<OutputName>` placeholders naming the stack output that holds them.
+ */
+export class TaskDefinitionFile extends Component {
+  /** The JSON file. */
+  public readonly file: JsonFile;
+
+  constructor(project: Project, model: ServiceModel, filePath = 'infrastructure/aws/ecs-task-definition.json') {
+    super(project);
+    this.file = new JsonFile(project, filePath, { obj: () => taskDefinition(model, model.production) });
+  }
+}
+
+/** The task definition of one environment, as plain data. */
+export function taskDefinition(model: ServiceModel, env: EnvironmentModel): object {
+  const s = env.settings;
+  const account = env.account ?? '<account-id>';
+  const environment: Record<string, string> = {
+    PORT: String(s.containerPort),
+    APP_ENV: s.environment,
+    LOG_LEVEL: 'info',
+    ALLOWED_ORIGINS: s.allowedOrigins.join(','),
+    WEB_CONCURRENCY: String(Math.max(1, Math.round(s.cpu / 512))),
+  };
+  const secrets: { name: string; valueFrom: string }[] = [];
+  if (s.database) {
+    environment.DB_SSLMODE = 'require';
+    environment.DB_POOL_SIZE = '5';
+    for (const [name, field] of [
+      ['DB_HOST', 'host'],
+      ['DB_PORT', 'port'],
+      ['DB_NAME', 'dbname'],
+      ['DB_USER', 'username'],
+      ['DB_PASSWORD', 'password'],
+    ]) {
+      secrets.push({ name, valueFrom: `<DatabaseSecretArn>:${field}::` });
+    }
+  }
+  if (s.cache) {
+    environment.REDIS_HOST = '<RedisPrimaryEndpoint>';
+    environment.REDIS_PORT = String(SERVICE_DEFAULTS.cachePort);
+    environment.REDIS_TLS = 'true';
+    secrets.push({ name: 'REDIS_PASSWORD', valueFrom: '<RedisAuthTokenSecretArn>' });
+  }
+  return {
+    family: s.names.taskFamily,
+    networkMode: 'awsvpc',
+    requiresCompatibilities: ['FARGATE'],
+    cpu: String(s.cpu),
+    memory: String(s.memoryLimitMiB),
+    runtimePlatform: { cpuArchitecture: 'X86_64', operatingSystemFamily: 'LINUX' },
+    executionRoleArn: '<TaskExecutionRoleArn>',
+    taskRoleArn: '<TaskRoleArn>',
+    volumes: [{ name: 'tmp' }],
+    containerDefinitions: [
+      {
+        name: s.names.containerName,
+        image: `${account}.dkr.ecr.${model.region}.amazonaws.com/${s.names.repositoryName}:<image-tag>`,
+        essential: true,
+        user: `${CONTAINER_UID}:${CONTAINER_UID}`,
+        readonlyRootFilesystem: true,
+        privileged: false,
+        memory: s.memoryLimitMiB,
+        portMappings: [{ containerPort: s.containerPort, protocol: 'tcp', name: 'http' }],
+        environment: Object.entries(environment).map(([name, value]) => ({ name, value })),
+        secrets,
+        mountPoints: [{ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false }],
+        linuxParameters: { initProcessEnabled: true },
+        stopTimeout: 30,
+        logConfiguration: {
+          logDriver: 'awslogs',
+          options: {
+            'awslogs-group': s.names.appLogGroup,
+            'awslogs-region': model.region,
+            'awslogs-stream-prefix': s.names.containerName,
+          },
+        },
+      },
+    ],
+  };
+}
