@@ -51,7 +51,8 @@ export class AwsCaller {
       {
         policy: this.policy,
         deadline,
-        onRetry: (info) => this.reporter.warn(describeRetry(info), { operation: info.operation, reason: info.reason, attempt: info.attempt, delayMs: info.delayMs }),
+        onRetry: (info) =>
+          this.reporter.warn(describeRetry(info), { operation: info.operation, reason: info.reason, attempt: info.attempt, delayMs: info.delayMs }),
       },
     );
   }

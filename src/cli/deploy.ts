@@ -1,3 +1,4 @@
+import { Service } from '@aws-sdk/client-ecs';
 import { DeployArgs } from './args';
 import { CommandContext } from './context';
 import { pickContainer, ServiceRef, shortRevision } from './ecs';
@@ -12,7 +13,7 @@ import { Deadline } from './timing';
 /**
  * `hardened-service deploy`:
  *
- * 1. validate everything first (service, container, image, parameter), change nothing;
+ * 1. validate everything first (service idle, container, image, parameter), change nothing;
  * 2. register a new task definition revision that differs only in the image;
  * 3. run the migration from that revision, if asked (a failure deregisters it and stops here);
  * 4. point the service at it and follow the rollout to COMPLETED;
@@ -30,6 +31,7 @@ export async function deploy(ctx: CommandContext, args: DeployArgs): Promise<voi
 
   const service = await ecs.describeService(ref, deadline);
   const previousArn = service.taskDefinition!;
+  checkNotBusy(args, service);
   const previous = await ecs.describeTaskDefinition(previousArn, deadline);
   const container = pickContainer(previous.taskDefinition, args.container);
   const containerName = container.name!;
@@ -134,6 +136,23 @@ export async function deploy(ctx: CommandContext, args: DeployArgs): Promise<voi
       imageTagParameter: args.imageTagParameter ? { name: args.imageTagParameter, previous: previousTag, value: version } : undefined,
     },
   );
+}
+
+/**
+ * A deploy on top of an unfinished one (someone else's, or ECS's own circuit-breaker
+ * rollback) would take a revision that never became stable as the one to roll back to.
+ */
+function checkNotBusy(args: DeployArgs, service: Service): void {
+  const deployments = service.deployments ?? [];
+  const primary = deployments.find((d) => d.status === 'PRIMARY');
+  const others = deployments.filter((d) => d !== primary && d.status !== 'INACTIVE');
+  if (primary?.rolloutState === 'IN_PROGRESS' || others.length > 0) {
+    throw new OperationFailedError(
+      `service ${args.service} is busy: the deployment of ${shortRevision(primary?.taskDefinition)} is ${primary?.rolloutState ?? 'not finished'}` +
+        `${others.length > 0 ? ` and ${others.map((d) => shortRevision(d.taskDefinition)).join(', ')} still has tasks` : ''}; ` +
+        'nothing was changed: wait for it (hardened-service status) or roll it back (hardened-service rollback), then deploy again',
+    );
+  }
 }
 
 /**

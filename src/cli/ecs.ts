@@ -17,11 +17,11 @@ import {
   TaskDefinition,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
-import { serviceNames } from '../constructs/settings';
 import { AwsCaller } from './aws';
 import { OperationFailedError, UsageError } from './errors';
-import { DeploymentEnvironment } from '../constructs/deployment-environment';
 import { Deadline } from './timing';
+import { DeploymentEnvironment } from '../constructs/deployment-environment';
+import { serviceNames } from '../constructs/settings';
 
 /** A cluster and a service in it, as the user named them. */
 export interface ServiceRef {

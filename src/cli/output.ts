@@ -7,8 +7,8 @@ export interface CliIo {
 
 /** The part of a Node stream the CLI uses. */
 export interface OutputStream {
-  write(text: string): unknown;
   readonly isTTY?: boolean;
+  write(text: string): unknown;
 }
 
 /** Structured detail attached to an event, printed as is with `--json`. */

@@ -44,8 +44,8 @@ export async function sleep(ms: number, deadline?: Deadline): Promise<void> {
   await new Promise<void>((resolve) => setTimeout(resolve, wait));
 }
 
-/** `90s`, `1.5s`, `0.2s`. */
+/** `90s`, `1.5s`, `0.25s`. */
 export function formatSeconds(seconds: number): string {
-  const rounded = seconds >= 10 ? Math.round(seconds) : Math.round(seconds * 10) / 10;
+  const rounded = seconds >= 10 ? Math.round(seconds) : Number(seconds.toFixed(seconds < 1 ? 2 : 1));
   return `${rounded}s`;
 }

@@ -238,7 +238,7 @@ describe('deploy', () => {
     const run = await runCli(deployArgs('--migrate-command', 'alembic upgrade head', '--timeout', '1'), proxy.endpoint);
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(
-      new RegExp(`^hardened-service deploy: timed out after 1s waiting for migration task \\S+ \\(last status RUNNING\\); the task was stopped and the service was not changed\\n$`),
+      new RegExp('^hardened-service deploy: timed out after 1s waiting for migration task \\S+ \\(last status RUNNING\\); the task was stopped and the service was not changed\\n$'),
     );
     const stop = proxy.forwarded('StopTask');
     expect(stop).toHaveLength(1);
@@ -261,5 +261,24 @@ describe('deploy', () => {
         `the service needs attention: hardened-service status --cluster ${fixture.cluster} --service ${fixture.service}, ` +
         `then hardened-service rollback --cluster ${fixture.cluster} --service ${fixture.service} --to ${fixture.family}:1\n`,
     );
+  });
+
+  test('fails when another deployment is still in progress, before changing anything', async () => {
+    // GIVEN someone else's deployment of revision 2 that has not finished
+    simulateRollouts(proxy, (td) => (td.endsWith(':2') ? 'stuck' : 'complete'));
+    expect((await runCli(['status', '--cluster', fixture.cluster, '--service', fixture.service], proxy.endpoint)).code).toBe(0);
+    const other = await emulator.startDeployment(fixture, `${REPOSITORY}:1.0.1`);
+
+    // WHEN
+    const run = await runCli(deployArgs(), proxy.endpoint);
+
+    // THEN
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      `hardened-service deploy: service ${fixture.service} is busy: the deployment of ${fixture.family}:2 is IN_PROGRESS and ${fixture.family}:1 still has tasks; ` +
+        'nothing was changed: wait for it (hardened-service status) or roll it back (hardened-service rollback), then deploy again\n',
+    );
+    expect(proxy.forwarded('RegisterTaskDefinition')).toHaveLength(0);
+    expect(await emulator.serviceTaskDefinition(fixture)).toBe(other);
   });
 });

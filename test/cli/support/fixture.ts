@@ -15,6 +15,7 @@ import {
   ListTaskDefinitionsCommand,
   RegisterTaskDefinitionCommand,
   TaskDefinition,
+  UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 
@@ -120,6 +121,22 @@ export class Emulator {
     const parameter = `/${name}/staging/image-tag`;
     await this.ssm.send(new PutParameterCommand({ Name: parameter, Value: '1.0.0', Type: 'String' }));
     return { name, cluster, service: name, family: name, initialTaskDefinition, initialImage, parameter, subnets, securityGroup: sg.GroupId! };
+  }
+
+  /** Someone else's deploy, straight to moto: a new revision with `image`, and UpdateService. */
+  public async startDeployment(fixture: ServiceFixture, image: string): Promise<string> {
+    const current = await this.taskDefinition(fixture.initialTaskDefinition);
+    const registered = await this.ecs.send(new RegisterTaskDefinitionCommand({
+      family: current.family,
+      requiresCompatibilities: current.requiresCompatibilities,
+      networkMode: current.networkMode,
+      cpu: current.cpu,
+      memory: current.memory,
+      containerDefinitions: current.containerDefinitions!.map((c) => (c.name === 'app' ? { ...c, image } : c)),
+    }));
+    const arn = registered.taskDefinition!.taskDefinitionArn!;
+    await this.ecs.send(new UpdateServiceCommand({ cluster: fixture.cluster, service: fixture.service, taskDefinition: arn }));
+    return arn;
   }
 
   /** The task definition ARN the service runs, as moto holds it. */

@@ -1,0 +1,133 @@
+import { commandHelp, globalHelp, parseArgs } from '../../src/cli/args';
+import { UsageError } from '../../src/cli/errors';
+import { main } from '../../src/cli/main';
+
+const IMAGE = '123456789012.dkr.ecr.us-east-1.amazonaws.com/hedis-optimizer:1.4.2';
+const BASE = ['--cluster', 'hedis-optimizer-staging', '--service', 'hedis-optimizer'];
+
+function problem(argv: string[], env: Record<string, string> = {}): string {
+  try {
+    parseArgs(argv, env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(UsageError);
+    return (err as Error).message;
+  }
+  throw new Error(`parsed without a problem: ${argv.join(' ')}`);
+}
+
+/** Runs main() with captured output and an environment with no AWS endpoint at all. */
+async function run(argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, env: {} });
+  return { code, stdout, stderr };
+}
+
+describe('parseArgs', () => {
+  test('reads a full deploy command line with defaults', () => {
+    const args = parseArgs(['deploy', ...BASE, '--image', IMAGE, '--migrate-command', 'alembic upgrade head', '--health-url=https://api.example.com/health'], {});
+    expect(args).toEqual({
+      command: 'deploy',
+      cluster: 'hedis-optimizer-staging',
+      service: 'hedis-optimizer',
+      container: undefined,
+      json: false,
+      timeoutSeconds: 1800,
+      pollIntervalMs: 5000,
+      retry: { maxAttempts: 8, baseDelayMs: 500, maxDelayMs: 20000 },
+      image: { raw: IMAGE, repository: IMAGE.replace(/:1\.4\.2$/, ''), tag: '1.4.2', digest: undefined },
+      migrateCommand: ['alembic', 'upgrade', 'head'],
+      healthUrl: 'https://api.example.com/health',
+      healthChecks: 3,
+      healthFailures: 3,
+      imageTagParameter: undefined,
+      rollbackTimeoutSeconds: 900,
+    });
+  });
+
+  test('takes the poll interval and retry policy from the environment, flags first', () => {
+    const env = { HARDENED_SERVICE_POLL_INTERVAL: '0.25', HARDENED_SERVICE_MAX_ATTEMPTS: '2', HARDENED_SERVICE_RETRY_BASE_DELAY: '0.1' };
+    expect(parseArgs(['status', ...BASE], env)).toMatchObject({ pollIntervalMs: 250, retry: { maxAttempts: 2, baseDelayMs: 100 } });
+    expect(parseArgs(['status', ...BASE, '--timeout', '5'], env)).toMatchObject({ timeoutSeconds: 5 });
+    expect(parseArgs(['rollback', ...BASE, '--poll-interval', '1', '--to', 'hedis-optimizer:7'], env)).toMatchObject({ pollIntervalMs: 1000, to: 'hedis-optimizer:7' });
+  });
+
+  test('-h anywhere prints help, even next to bad flags', () => {
+    expect(parseArgs(['deploy', '--bogus', '-h'], {})).toEqual({ command: 'help', text: commandHelp('deploy') });
+    expect(parseArgs(['--help'], {})).toEqual({ command: 'help', text: globalHelp() });
+  });
+
+  test.each([
+    [['deploy', '--cluster', 'c', '--service', 's'], '--image is required'],
+    [['deploy', ...BASE, '--image'], '--image needs a value: --image IMAGE'],
+    [['deploy', ...BASE, '--image', 'hedis-optimizer'], '--image "hedis-optimizer" has no tag; pass the tag you built and pushed, for example --image hedis-optimizer:1.4.2 (or a digest, hedis-optimizer@sha256:...)'],
+    [['deploy', ...BASE, '--image', 'localhost:5000/app'], '--image "localhost:5000/app" has no tag; pass the tag you built and pushed, for example --image localhost:5000/app:1.4.2 (or a digest, localhost:5000/app@sha256:...)'],
+    [['deploy', ...BASE, '--image', 'app:latest'], '--image "app:latest" uses the mutable tag "latest"; pass an immutable tag such as the git commit SHA, so that rollback and the image-tag parameter name one image'],
+    [['deploy', ...BASE, '--image', 'App:1'], '--image "App:1" is not an image reference; expected [registry/]repository:tag with a lowercase repository, for example my-service:1.4.2'],
+    [['deploy', ...BASE, '--image', 'app:1@sha256:abc'], '--image "app:1@sha256:abc" has a malformed digest "sha256:abc"; a digest is sha256: followed by 64 lowercase hex digits'],
+    [['deploy', ...BASE, '--image', IMAGE, '--timeout', '0'], '--timeout "0" is not a number of seconds; pass a positive number such as 30 or 0.5'],
+    [['deploy', ...BASE, '--image', IMAGE, '--timeout', '10m'], '--timeout "10m" is not a number of seconds; pass a positive number such as 30 or 0.5'],
+    [['deploy', ...BASE, '--image', IMAGE, '--health-checks', '2.5'], '--health-checks "2.5" is not a count; pass a whole number from 1 to 100'],
+    [['deploy', ...BASE, '--image', IMAGE, '--health-url', 'api/health'], '--health-url "api/health" is not a URL; pass an absolute URL such as https://api.example.com/health'],
+    [['deploy', ...BASE, '--image', IMAGE, '--health-url', 'ftp://x/health'], '--health-url "ftp://x/health" uses ftp; pass an http or https URL'],
+    [['deploy', ...BASE, '--image', IMAGE, '--migrate-command', 'echo "oops'], '--migrate-command "echo "oops" has an unterminated double quote; close it or escape it with a backslash'],
+    [['deploy', ...BASE, '--image', IMAGE, '--imag', 'x'], 'unknown flag --imag for deploy (did you mean --image?) (see hardened-service deploy -h)'],
+    [['deploy', ...BASE, '--image', IMAGE, '--image', IMAGE], '--image is given more than once; give it once'],
+    [['deploy', ...BASE, '--image', IMAGE, 'now'], 'unexpected argument "now"; every value follows a flag (see hardened-service deploy -h)'],
+    [['deploy', ...BASE, '--image', IMAGE, '--json=yes'], '--json takes no value; remove "=yes"'],
+    [['status', '--cluster', 'my cluster', '--service', 's'], '--cluster "my cluster" is not a cluster name or ARN; a name is 1-255 letters, digits, hyphens or underscores'],
+    [['rollback', ...BASE, '--to', 'previous'], '--to "previous" is not a revision; pass a revision number (7), FAMILY:REVISION (my-service:7) or a task definition ARN'],
+    [['migrate', ...BASE, '--image', IMAGE], '--command is required'],
+    [['migrate', ...BASE, '--image', IMAGE, '--command', '  '], '--command is empty; pass the command to run, for example --command "alembic upgrade head"'],
+    [['status', ...BASE, '--image-tag-parameter', 'not a name'], '--image-tag-parameter "not a name" is not an SSM parameter name; expected a path such as /my-service/production/image-tag'],
+  ])('fails for %j', (argv, message) => {
+    expect(problem(argv)).toBe(message);
+  });
+
+  test('fails with every problem at once, in one line', () => {
+    expect(problem(['deploy', '--service', 's', '--image', 'app', '--timeout', 'soon'])).toBe(
+      '--cluster is required; --image "app" has no tag; pass the tag you built and pushed, for example --image app:1.4.2 (or a digest, app@sha256:...); ' +
+        '--timeout "soon" is not a number of seconds; pass a positive number such as 30 or 0.5',
+    );
+  });
+
+  test('fails for a malformed environment variable, naming it', () => {
+    expect(problem(['status', ...BASE], { HARDENED_SERVICE_POLL_INTERVAL: 'fast' })).toBe(
+      '$HARDENED_SERVICE_POLL_INTERVAL "fast" is not a number of seconds; pass a positive number such as 30 or 0.5',
+    );
+  });
+
+  test('fails for a missing or unknown command', () => {
+    expect(problem([])).toBe('missing command; expected one of deploy, migrate, rollback, status (see hardened-service -h)');
+    expect(problem(['ship'])).toBe('unknown command "ship"; expected one of deploy, migrate, rollback, status (see hardened-service -h)');
+  });
+});
+
+describe('main', () => {
+  test('prints help on stdout and exits 0', async () => {
+    const result = await run(['deploy', '--help']);
+    expect(result).toEqual({ code: 0, stdout: commandHelp('deploy'), stderr: '' });
+    expect(result.stdout).toContain('  2  bad input (flags, unknown cluster or service, image without a tag)');
+  });
+
+  test('fails with exit code 2 and exactly one line on stderr for bad input, before any AWS call', async () => {
+    const result = await run(['deploy', '--cluster', 'c', '--service', 's', '--image', 'registry.example.com/app']);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      'hardened-service deploy: --image "registry.example.com/app" has no tag; pass the tag you built and pushed, for example --image registry.example.com/app:1.4.2 (or a digest, registry.example.com/app@sha256:...)\n',
+    );
+  });
+
+  test('with --json, bad input also gives a JSON document on stdout', async () => {
+    const result = await run(['status', '--json']);
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, command: 'status', exitCode: 2, error: '--cluster is required; --service is required' });
+    expect(result.stderr).toBe('hardened-service status: --cluster is required; --service is required\n');
+  });
+
+  test('fails with exit code 2 for a missing command', async () => {
+    const result = await run([]);
+    expect(result).toEqual({ code: 2, stdout: '', stderr: 'hardened-service: missing command; expected one of deploy, migrate, rollback, status (see hardened-service -h)\n' });
+  });
+});
