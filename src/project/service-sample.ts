@@ -34,7 +34,7 @@ export function renderSample(model: ServiceModel): { [path: string]: string } {
   for (const file of listFiles(root)) {
     const source = fs.readFileSync(path.join(root, file), 'utf-8');
     if (file.endsWith('.hbs')) {
-      files[file.slice(0, -'.hbs'.length)] = Handlebars.create().compile(source, { noEscape: true })(context);
+      files[file.slice(0, -'.hbs'.length)] = Handlebars.create().compile(source, { noEscape: true, strict: true })(context);
     } else {
       files[file] = source;
     }
@@ -42,13 +42,16 @@ export function renderSample(model: ServiceModel): { [path: string]: string } {
   return files;
 }
 
+/** Build output and installed dependencies a developer may have left in a sample folder. */
+const SKIPPED_DIRS = new Set(['node_modules', '__pycache__', '.venv', 'dist', '.pytest_cache', '.ruff_cache']);
+
 /** Every file under `dir`, as sorted POSIX paths relative to it. */
 function listFiles(dir: string, prefix = ''): string[] {
   const result: string[] = [];
   for (const entry of fs.readdirSync(path.join(dir, prefix), { withFileTypes: true })) {
     const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
     if (entry.isDirectory()) {
-      if (entry.name === 'node_modules' || entry.name === '__pycache__' || entry.name === '.venv') continue;
+      if (SKIPPED_DIRS.has(entry.name)) continue;
       result.push(...listFiles(dir, relative));
     } else if (entry.isFile()) {
       result.push(relative);

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# The README's main command (`npm run demo`): builds the kit, scaffolds the HEDIS Star Rating
+# Portfolio Optimizer (blueprint python-api) into ./demo with `projen new`, synthesizes both
+# environments with the compliance gate, and prints the generated files and the result.
+set -euo pipefail
+
+usage() {
+  cat <<'USAGE'
+Usage: scripts/demo.sh [-b BLUEPRINT] [-h]
+
+  -b BLUEPRINT  python-api (default) or node-api
+  -h            show this help
+
+Writes ./demo (replaced on every run). Needs Node.js 20 and the npm registry.
+USAGE
+}
+
+blueprint=python-api
+while getopts ":b:h" opt; do
+  case "$opt" in
+    b) blueprint="$OPTARG" ;;
+    h) usage; exit 0 ;;
+    *) usage >&2; echo "error: unknown option -$OPTARG" >&2; exit 1 ;;
+  esac
+done
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root="$PWD"
+projen_version="$(node -p "require('./package.json').devDependencies.projen")"
+
+echo "==> Building the kit (jsii compile and npm pack)"
+npx projen compile >/dev/null
+npx projen package:js >/dev/null
+built="$(ls "$root"/dist/js/hardened-service-kit-*.tgz)"
+# npm caches a tarball by its path: give each build a name of its own.
+mkdir -p "$root/.cache/demo"
+tarball="$root/.cache/demo/$(basename "$built" .tgz)-$(sha256sum "$built" | cut -c1-12).tgz"
+cp "$built" "$tarball"
+
+echo "==> Scaffolding hedis-optimizer ($blueprint) into ./demo"
+rm -rf "$root/demo"
+mkdir -p "$root/demo"
+cd "$root/demo"
+# Without CI: projen would run `npm ci`, which needs a lock file the new repo does not have yet.
+env -u CI npx -y "projen@$projen_version" new --from "hardened-service-kit@file:$tarball" hardened-service \
+  --service-name hedis-optimizer --blueprint "$blueprint" --no-git >/dev/null
+
+echo "==> Type-checking and synthesizing staging and production (cdk-nag AwsSolutions + HIPAA.Security)"
+env -u CI npx projen compile >/dev/null
+status=0
+env -u CI npx cdk synth --quiet >/dev/null 2>"$root/.cache/demo/synth.log" || status=$?
+
+echo
+echo "==> Generated files (M = managed, rewritten by every 'npx projen'; U = yours, written once)"
+node - <<'NODE'
+const fs = require('fs');
+const path = require('path');
+const managed = new Set(JSON.parse(fs.readFileSync('.projen/files.json', 'utf-8')).files);
+const skip = new Set(['node_modules', 'cdk.out', '.git', '__pycache__', '.venv', 'lib', 'dist', 'coverage', 'test-reports']);
+const walk = (dir) => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+  const p = path.posix.join(dir, e.name);
+  if (e.isDirectory()) return skip.has(e.name) ? [] : walk(p);
+  return [p.replace(/^\.\//, '')];
+});
+const files = walk('.').sort();
+const own = (f) => (managed.has(f) ? 'M' : f === 'package-lock.json' ? '-' : 'U');
+const app = files.filter((f) => f.startsWith('app/'));
+for (const f of files.filter((f) => !f.startsWith('app/'))) console.log(`  ${own(f)}  ${f}`);
+console.log(`  U  app/ (${app.length} files: the ${app.some((f) => f.endsWith('.py')) ? 'Python' : 'TypeScript'} sample service)`);
+NODE
+
+echo
+echo "==> Compliance"
+node - "$status" <<'NODE'
+const fs = require('fs');
+const status = Number(process.argv[2]);
+const file = 'cdk.out/validation-report.json';
+if (!fs.existsSync(file)) {
+  console.log(`  no validation report: cdk synth exited ${status} (see .cache/demo/synth.log)`);
+  process.exit(1);
+}
+const report = JSON.parse(fs.readFileSync(file, 'utf-8'));
+let open = 0;
+for (const plugin of report.pluginReports) {
+  const findings = plugin.violations.reduce((n, v) => n + v.violatingConstructs.length, 0);
+  const acknowledged = (plugin.suppressedViolations ?? []).length;
+  open += findings;
+  console.log(`  ${plugin.pluginName.padEnd(28)} open findings: ${findings}   acknowledged with a reason: ${acknowledged}`);
+}
+const stacks = fs.readdirSync('cdk.out').filter((f) => f.endsWith('.template.json'));
+console.log(`  stacks synthesized: ${stacks.map((s) => s.replace('.template.json', '')).join(', ')}`);
+console.log(open === 0 && status === 0 ? '  RESULT: PASS (zero open findings)' : `  RESULT: FAIL (${open} open findings, cdk synth exited ${status})`);
+process.exit(open === 0 && status === 0 ? 0 : 1);
+NODE
+echo
+echo "Next: cd demo && npx projen build   (type-check, tests, synth), scripts/docker-run.sh -h"

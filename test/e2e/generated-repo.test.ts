@@ -1,0 +1,116 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { listTree, openFindings, packKit, requireTool, run, runFailing, scaffold, tempDir } from './helpers';
+
+/**
+ * End to end: pack the kit, `projen new` each blueprint from the tarball, then build the
+ * generated repo with its own tasks (type-check, tests, `cdk synth` with the compliance gate)
+ * and check its scripts, compose files and Dockerfile with the real tools.
+ */
+const BLUEPRINTS = ['python-api', 'node-api'];
+const SERVICE = 'hedis-optimizer';
+
+let tarball: string;
+let workspace: string;
+
+beforeAll(() => {
+  requireTool('shellcheck', 'apt-get install -y shellcheck');
+  requireTool('docker-compose', 'apt-get install -y docker-compose');
+  workspace = tempDir('hsk-e2e-');
+  tarball = packKit(path.join(workspace, 'kit'), '1.0.0');
+});
+
+afterAll(() => {
+  if (workspace && !process.env.HSK_KEEP_E2E) fs.rmSync(workspace, { recursive: true, force: true });
+});
+
+describe.each(BLUEPRINTS)('projen new --blueprint %s', (blueprint) => {
+  let repo: string;
+
+  beforeAll(() => {
+    repo = scaffold(path.join(workspace, blueprint), SERVICE, tarball, ['--service-name', SERVICE, '--blueprint', blueprint]);
+  });
+
+  test('writes the options into .projenrc.ts and the kit, with the tarball spec, into package.json', () => {
+    const projenrc = fs.readFileSync(path.join(repo, '.projenrc.ts'), 'utf-8');
+    expect(projenrc).toContain(`serviceName: '${SERVICE}'`);
+    expect(projenrc).toContain(`blueprint: '${blueprint}'`);
+    const pkg = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf-8'));
+    expect(pkg.dependencies['hardened-service-kit']).toEqual(`file:${tarball}`);
+    const tree = listTree(repo);
+    for (const file of [
+      'Dockerfile', '.dockerignore', 'docker-compose.yml', 'docker-compose.prod.yml', '.env.example',
+      'scripts/docker-build.sh', 'scripts/docker-run.sh', 'scripts/aws-deploy.sh', 'scripts/db-migrate.sh',
+      'infrastructure/main.ts', 'infrastructure/service-stacks.ts', 'infrastructure/hooks.ts', 'infrastructure/main.test.ts',
+      'infrastructure/aws/ecs-task-definition.json', 'cdk.json', 'README.md',
+    ]) {
+      expect(tree).toContain(file);
+    }
+    expect(tree.some((f) => f.startsWith('app/'))).toBe(true);
+  });
+
+  test('builds: type-check, its own tests, cdk synth of both environments with zero open findings', () => {
+    run('npx', ['projen', 'build'], { cwd: repo });
+    const cdkOut = path.join(repo, 'cdk.out');
+    expect(fs.existsSync(path.join(cdkOut, `${SERVICE}-staging.template.json`))).toBe(true);
+    expect(fs.existsSync(path.join(cdkOut, `${SERVICE}-production.template.json`))).toBe(true);
+    expect(openFindings(cdkOut)).toEqual([]);
+    // The build re-synthesized the project: nothing it generates differs from what is on disk.
+    expect(run('npx', ['projen'], { cwd: repo })).not.toMatch(/error/i);
+  });
+
+  test('its scripts are shellcheck-clean, print usage on -h and name what is missing', () => {
+    const scripts = fs.readdirSync(path.join(repo, 'scripts')).map((f) => path.join('scripts', f));
+    expect(scripts.sort()).toEqual(['scripts/aws-deploy.sh', 'scripts/db-migrate.sh', 'scripts/docker-build.sh', 'scripts/docker-run.sh']);
+    run('shellcheck', ['--severity=style', ...scripts], { cwd: repo });
+    for (const script of scripts) {
+      const usage = run('bash', [script, '-h'], { cwd: repo });
+      expect(usage).toMatch(/^Usage: scripts\//);
+      expect(() => fs.accessSync(path.join(repo, script), fs.constants.X_OK)).not.toThrow();
+      const head = fs.readFileSync(path.join(repo, script), 'utf-8').split('\n').slice(0, 8).join('\n');
+      expect(head).toMatch(/^#!\/usr\/bin\/env bash\n/);
+      expect(head).toContain('set -euo pipefail');
+    }
+    const noEngine = runFailing('bash', ['scripts/docker-build.sh'], { cwd: repo, env: { PATH: process.env.PATH, CONTAINER_ENGINE: 'no-such-engine' } });
+    expect(noEngine).toEqual({ status: 1, output: expect.stringContaining('error: no-such-engine is not installed or not on PATH') });
+    const noEnvironment = runFailing('bash', ['scripts/aws-deploy.sh', '-t', 'abc123'], { cwd: repo });
+    expect(noEnvironment.status).toEqual(1);
+    expect(noEnvironment.output).toContain('error: -e is required: staging or production');
+    const noTag = runFailing('bash', ['scripts/aws-deploy.sh', '-e', 'staging'], { cwd: repo });
+    expect(noTag.output).toContain('error: -t IMAGE_TAG is required');
+    const badEnvironment = runFailing('bash', ['scripts/db-migrate.sh', '-e', 'qa'], { cwd: repo });
+    expect(badEnvironment.output).toContain('error: unknown environment "qa": use staging or production');
+  });
+
+  test('both compose files are valid for docker-compose', () => {
+    fs.copyFileSync(path.join(repo, '.env.example'), path.join(repo, '.env'));
+    for (const file of ['docker-compose.yml', 'docker-compose.prod.yml']) {
+      run('docker-compose', ['-f', file, 'config', '-q'], { cwd: repo });
+    }
+    const resolved = run('docker-compose', ['-f', 'docker-compose.prod.yml', 'config'], { cwd: repo });
+    expect(resolved).toContain('read_only: true');
+    expect(resolved).not.toMatch(/type: bind/);
+    fs.rmSync(path.join(repo, '.env'));
+  });
+
+  test('the Dockerfile has a builder and a runtime stage, a pinned base, a non-root user and a HEALTHCHECK', () => {
+    const dockerfile = fs.readFileSync(path.join(repo, 'Dockerfile'), 'utf-8');
+    const lines = dockerfile.split('\n');
+    const stages = lines.filter((l) => /^FROM /.test(l));
+    expect(stages).toEqual(['FROM ${BASE_IMAGE} AS builder', 'FROM ${BASE_IMAGE} AS runtime']);
+    const base = /^ARG BASE_IMAGE=(\S+)$/m.exec(dockerfile)?.[1];
+    expect(base).toMatch(/^[^:]+:[0-9][^:]*$/);
+    expect(dockerfile).not.toMatch(/:latest\b/);
+    const runtime = lines.slice(lines.indexOf('FROM ${BASE_IMAGE} AS runtime'));
+    const user = runtime.filter((l) => l.startsWith('USER ')).pop();
+    expect(user).toMatch(/^USER [1-9]\d{3,}:[1-9]\d{3,}$/);
+    expect(dockerfile).toMatch(/^HEALTHCHECK .*\n\s+CMD \[.*\/health/m);
+    expect(dockerfile).toMatch(/^LABEL org\.opencontainers\.image\.title=/m);
+    expect(dockerfile).toContain('org.opencontainers.image.revision="${REVISION}"');
+    expect(dockerfile).not.toMatch(/PASSWORD|SECRET|TOKEN/i);
+    // Mirrors are declared in the builder only, without values.
+    const builder = lines.slice(0, lines.indexOf('FROM ${BASE_IMAGE} AS runtime'));
+    expect(builder).toEqual(expect.arrayContaining(['ARG PIP_INDEX_URL', 'ARG npm_config_registry']));
+    expect(runtime.join('\n')).not.toMatch(/PIP_INDEX_URL|npm_config_registry/);
+  });
+});
