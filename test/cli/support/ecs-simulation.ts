@@ -5,6 +5,8 @@ export type Rollout = 'complete' | 'fail' | 'stuck';
 
 interface ServiceState {
   taskDefinition: string;
+  /** The task definition the service ran before; its tasks drain as the new ones start. */
+  from: string;
   /** DescribeServices calls since the service moved to `taskDefinition`. */
   polls: number;
   /** The last task definition whose deployment completed. */
@@ -18,7 +20,7 @@ interface ServiceState {
  * rollouts never move (see the product brief). This rewrites DescribeServices and
  * UpdateService responses the way ECS reports a rolling deployment: the new task definition's
  * PRIMARY deployment is IN_PROGRESS for `pollsBeforeDone` polls, with tasks starting one by
- * one, then COMPLETED, or FAILED by the deployment circuit breaker (with ECS's own rollback
+ * one while the previous deployment's drain, then COMPLETED, or FAILED by the deployment circuit breaker (with ECS's own rollback
  * deployment to the last stable revision), or IN_PROGRESS forever.
  */
 export function simulateRollouts(proxy: FaultProxy, outcome: (taskDefinitionArn: string) => Rollout, pollsBeforeDone = 2): void {
@@ -29,9 +31,16 @@ export function simulateRollouts(proxy: FaultProxy, outcome: (taskDefinitionArn:
       const previous = states.get(service.serviceArn);
       let state: ServiceState;
       if (!previous) {
-        state = { taskDefinition: service.taskDefinition, polls: 0, stable: service.taskDefinition, initial: true };
+        state = { taskDefinition: service.taskDefinition, from: service.taskDefinition, polls: 0, stable: service.taskDefinition, initial: true };
       } else if (previous.taskDefinition !== service.taskDefinition) {
-        state = { taskDefinition: service.taskDefinition, polls: 0, stable: previous.stable, initial: false };
+        const previousCompleted = previous.initial || (previous.polls > pollsBeforeDone && outcome(previous.taskDefinition) === 'complete');
+        state = {
+          taskDefinition: service.taskDefinition,
+          from: previous.taskDefinition,
+          polls: 0,
+          stable: previousCompleted ? previous.taskDefinition : previous.stable,
+          initial: false,
+        };
       } else {
         state = previous;
       }
@@ -91,9 +100,9 @@ function render(service: any, state: ServiceState, rollout: Rollout, pollsBefore
   const running = Math.min(desired, Math.max(0, state.polls - 1));
   service.deployments = [
     deployment(td, 'PRIMARY', 'IN_PROGRESS', running),
-    deployment(state.stable, 'ACTIVE', 'COMPLETED', desired),
+    deployment(state.from, 'ACTIVE', 'COMPLETED', desired - running),
   ];
-  service.runningCount = desired + running;
+  service.runningCount = desired;
   service.pendingCount = desired - running;
 }
 

@@ -1,0 +1,55 @@
+/**
+ * Prints a real transcript of the deploy tool against the AWS emulator: a deploy with a
+ * migration and health verification, then a deploy whose rollout the circuit breaker fails
+ * (automatic rollback), then one whose health check fails (automatic rollback), then status.
+ *
+ *   npx tsx test/cli/support/transcript.ts
+ *
+ * moto_server runs on a free port of 127.0.0.1 behind the same fault-injecting proxy the tests
+ * use (moto cannot finish or fail a rollout by itself); the CLI runs as a child process.
+ */
+import { HealthEndpoint, runCliProcess } from './cli';
+import { simulateRollouts } from './ecs-simulation';
+import { FaultProxy } from './fault-proxy';
+import { Emulator, REPOSITORY, setAwsTestEnvironment } from './fixture';
+import { startMoto } from './moto';
+
+async function transcript(): Promise<void> {
+  setAwsTestEnvironment();
+  const moto = await startMoto();
+  const proxy = await FaultProxy.start(moto.endpoint);
+  const emulator = new Emulator(moto.endpoint);
+  const healthy = await HealthEndpoint.start(() => 200);
+  const unhealthy = await HealthEndpoint.start(() => 503);
+  try {
+    const f = await emulator.createService();
+    // Revision 3 is the one whose tasks "fail to start".
+    simulateRollouts(proxy, (td) => (td.endsWith(':3') ? 'fail' : 'complete'));
+    const env = { HARDENED_SERVICE_POLL_INTERVAL: '0.5' };
+    const base = ['--cluster', f.cluster, '--service', f.service, '--image-tag-parameter', f.parameter];
+    const show = async (args: string[]) => {
+      const quoted = args.map((a) => (/[\s"]/.test(a) ? `"${a}"` : a)).join(' ');
+      process.stdout.write(`\n$ hardened-service ${quoted}\n`);
+      const run = await runCliProcess(args, proxy.endpoint, env);
+      process.stdout.write(run.stdout);
+      process.stdout.write(run.stderr);
+      process.stdout.write(`$ echo $?\n${run.code}\n`);
+    };
+    process.stdout.write(`# moto_server at ${moto.endpoint}, AWS_ENDPOINT_URL=${proxy.endpoint} (fault-injecting proxy), AWS_REGION=us-east-1\n`);
+    await show(['deploy', ...base, '--image', `${REPOSITORY}:1.1.0`, '--migrate-command', 'alembic upgrade head', '--health-url', healthy.url]);
+    await show(['deploy', ...base, '--image', `${REPOSITORY}:1.2.0`]);
+    await show(['deploy', ...base, '--image', `${REPOSITORY}:1.3.0`, '--health-url', unhealthy.url]);
+    await show(['status', ...base]);
+  } finally {
+    await healthy.stop();
+    await unhealthy.stop();
+    emulator.destroy();
+    await proxy.stop();
+    await moto.stop();
+  }
+}
+
+transcript().catch((err) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exitCode = 1;
+});
