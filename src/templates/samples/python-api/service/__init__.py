@@ -1,0 +1,1 @@
+"""Sample service written by hardened-service-kit: health checks, pooled PostgreSQL, Redis."""
