@@ -31,10 +31,11 @@ projen_version="$(node -p "require('./package.json').devDependencies.projen")"
 echo "==> Building the kit (jsii compile and npm pack)"
 npx projen compile >/dev/null
 npx projen package:js >/dev/null
-built="$(ls "$root"/dist/js/hardened-service-kit-*.tgz)"
+built="$(ls "$root"/dist/js/hardened-service-kit*.tgz)"
 # npm caches a tarball by its path: give each build a name of its own.
 mkdir -p "$root/.cache/demo"
-tarball="$root/.cache/demo/$(basename "$built" .tgz)-$(sha256sum "$built" | cut -c1-12).tgz"
+version="$(node -p "require('./package.json').version")"
+tarball="$root/.cache/demo/hardened-service-kit-$version-$(sha256sum "$built" | cut -c1-12).tgz"
 cp "$built" "$tarball"
 
 echo "==> Scaffolding hedis-optimizer ($blueprint) into ./demo"

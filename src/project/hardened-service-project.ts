@@ -9,13 +9,15 @@ import { resolveServiceModel, ServiceModel } from './service-model';
 import { ServiceSample } from './service-sample';
 import { TaskDefinitionFile } from './task-definition-file';
 import { renderTemplate } from './template-file';
+import { ServiceWorkflowsOptions } from './workflow-options';
+import { ServiceWorkflows } from './workflows';
 
 /**
  * Options of `HardenedServiceProject`: the service and its two environments. Sizing options
  * (`minCapacity`, `maxCapacity`, `monthlyBudgetUsd`) describe production; staging uses its
  * cheaper preset unless the `staging*` options say otherwise.
  */
-export interface HardenedServiceProjectOptions extends awscdk.AwsCdkTypeScriptAppOptions {
+export interface HardenedServiceProjectOptions extends awscdk.AwsCdkTypeScriptAppOptions, ServiceWorkflowsOptions {
   /**
    * Name of the service: lowercase letters, digits and single hyphens, starting with a letter,
    * at most 20 characters. It prefixes every AWS resource name (stacks, cluster, log groups,
@@ -246,6 +248,7 @@ export class HardenedServiceProject extends awscdk.AwsCdkTypeScriptApp {
     new InfrastructureApp(this, this.model, this.srcdir);
     new TaskDefinitionFile(this, this.model);
     new ServiceSample(this, this.model);
+    new ServiceWorkflows(this, this.model, options);
   }
 }
 
@@ -273,7 +276,8 @@ function parentOptions(options: HardenedServiceProjectOptions, model: ServiceMod
     // TypeScript 7 breaks ts-node (used for .projenrc.ts): pin the line the kit is built with.
     typescriptVersion: options.typescriptVersion ?? kitDependencyRange('typescript'),
     deps: [...(options.deps ?? []).filter((d) => !isKit(d)), kitSpec, `cdk-nag@${kitDependencyRange('cdk-nag')}`],
-    devDeps: [...(options.devDeps ?? []).filter((d) => !isKit(d)), tsxSpec],
+    // Without it projen asks for `@types/node@ts<major.minor>`, a tag TypeScript 6 does not have.
+    devDeps: [...(options.devDeps ?? []).filter((d) => !isKit(d)), tsxSpec, `@types/node@${kitDependencyRange('@types/node')}`],
     // The service's own workflows replace projen's generic build workflow.
     buildWorkflow: options.buildWorkflow ?? false,
     pullRequestTemplate: options.pullRequestTemplate ?? false,

@@ -1,4 +1,5 @@
 import { execFileSync, ExecFileSyncOptions } from 'child_process';
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -88,18 +89,33 @@ export function packKit(dest: string, version: string, patch?: (packageDir: stri
   return path.join(dest, name);
 }
 
-let builtTarball: string | undefined;
-
-/** Compiles and packs the kit once per test file. */
+/**
+ * Compiles and packs the kit (`projen compile`, `projen package:js`). The tarball is kept in
+ * `.cache/e2e-kit/` under a hash of the sources, so the test files of one run build it once.
+ */
 function builtKitTarball(): string {
-  if (builtTarball) return builtTarball;
+  const cacheDir = path.join(KIT_ROOT, '.cache', 'e2e-kit');
+  const cached = path.join(cacheDir, `hardened-service-kit-${sourceHash()}.tgz`);
+  if (fs.existsSync(cached)) return cached;
   run('npx', ['projen', 'compile'], { cwd: KIT_ROOT, env: { ...process.env, CI: 'true' } });
   run('npx', ['projen', 'package:js'], { cwd: KIT_ROOT, env: { ...process.env, CI: 'true' } });
   const dist = path.join(KIT_ROOT, 'dist', 'js');
-  const tarballs = fs.readdirSync(dist).filter((f) => /^hardened-service-kit-.*\.tgz$/.test(f));
+  const tarballs = fs.readdirSync(dist).filter((f) => /^hardened-service-kit.*\.tgz$/.test(f));
   if (tarballs.length !== 1) throw new Error(`expected one kit tarball in ${dist}, found: ${tarballs.join(', ')}`);
-  builtTarball = path.join(dist, tarballs[0]);
-  return builtTarball;
+  fs.mkdirSync(cacheDir, { recursive: true });
+  fs.copyFileSync(path.join(dist, tarballs[0]), cached);
+  return cached;
+}
+
+/** A hash of everything that goes into the package: the sources and the manifest. */
+function sourceHash(): string {
+  const hash = crypto.createHash('sha256');
+  const files = ['package.json', ...listTree(path.join(KIT_ROOT, 'src')).map((f) => `src/${f}`)];
+  for (const file of files) {
+    hash.update(file);
+    hash.update(fs.readFileSync(path.join(KIT_ROOT, file)));
+  }
+  return hash.digest('hex').slice(0, 16);
 }
 
 /**

@@ -1,0 +1,169 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { github } from 'projen';
+import { ServiceModel } from './service-model';
+import { TEMPLATES_DIR } from './template-file';
+import { ACTION_PINS, uses } from './workflow-actions';
+
+type JobStep = github.workflows.JobStep;
+
+/**
+ * Node.js line of the generated repos' CDK app and of the kit's deploy tool, used when the
+ * project sets no `workflowNodeVersion`/`minNodeVersion`.
+ */
+export const DEFAULT_NODE_VERSION = '20';
+
+/** GitHub variable, per GitHub environment, holding the ARN of that environment's deploy role. */
+export const DEPLOY_ROLE_VARIABLE = 'AWS_DEPLOY_ROLE_ARN';
+
+/** Repository variable holding the ARN of an environment's image-publishing role. */
+export function publishRoleVariable(environment: string): string {
+  return `AWS_PUBLISH_ROLE_ARN_${environment.toUpperCase()}`;
+}
+
+/** `${{ expression }}`, written so that the source does not look like a template literal. */
+export function expr(expression: string): string {
+  return '${{ ' + expression + ' }}';
+}
+
+/** Lines of a `run:` script, one command per line, ending with a newline. */
+export function script(...lines: string[]): string {
+  return lines.join('\n') + '\n';
+}
+
+/** Checks out the repository without leaving the token in `.git/config`: no job pushes. */
+export function checkoutStep(ref?: string): JobStep {
+  return {
+    name: 'Check out',
+    uses: uses(ACTION_PINS.checkout),
+    with: { 'persist-credentials': false, ...(ref ? { ref } : {}) },
+  };
+}
+
+/** Node.js and the repository's own dependencies (the CDK app, projen and the deploy tool). */
+export function nodeSetupSteps(nodeVersion: string, installCommand: string): JobStep[] {
+  return [
+    {
+      name: 'Set up Node.js',
+      uses: uses(ACTION_PINS.setupNode),
+      with: { 'node-version': nodeVersion, 'cache': 'npm' },
+    },
+    { name: 'Install dependencies', id: 'install', run: installCommand },
+  ];
+}
+
+/**
+ * Fails early, with the fix, when a role variable is not set (configure-aws-credentials would
+ * only say that `role-to-assume` is empty).
+ */
+export function requireVariableStep(variable: string, where: string, fix: string): JobStep {
+  return {
+    name: `Check that ${variable} is set`,
+    env: { ROLE_ARN: expr(`vars.${variable}`) },
+    run: script(
+      'if [[ -z "$ROLE_ARN" ]]; then',
+      `  echo "::error::The variable ${variable} is not set ${where}. ${fix}"`,
+      '  exit 1',
+      'fi',
+    ),
+  };
+}
+
+/** Short-lived credentials for `roleVariable`'s role, through the job's OIDC token. */
+export function awsCredentialsStep(model: ServiceModel, roleVariable: string, sessionName: string, name: string): JobStep {
+  return {
+    name,
+    uses: uses(ACTION_PINS.configureAwsCredentials),
+    with: {
+      'role-to-assume': expr(`vars.${roleVariable}`),
+      'aws-region': model.region,
+      // Named sessions make each run traceable in CloudTrail.
+      'role-session-name': `${sessionName}-${expr('github.run_id')}`,
+    },
+  };
+}
+
+/**
+ * Waits for the repository's scan-on-push result of an image and fails on CRITICAL findings,
+ * after checking that the tag names the expected digest. Reads `REPOSITORY`, `IMAGE_TAG` and
+ * `EXPECTED_DIGEST`; writes the digest to the step's `digest` output.
+ */
+export function scanCheckStep(name: string, id: string, env: Record<string, string>): JobStep {
+  return {
+    name,
+    id,
+    env,
+    run: script(
+      'image_id="imageTag=$IMAGE_TAG"',
+      'digest="$(aws ecr describe-images --repository-name "$REPOSITORY" --image-ids "$image_id" \\',
+      '  --query \'imageDetails[0].imageDigest\' --output text)"',
+      'if [[ "$digest" != "$EXPECTED_DIGEST" ]]; then',
+      '  echo "::error::$REPOSITORY:$IMAGE_TAG is $digest, not the expected $EXPECTED_DIGEST"',
+      '  exit 1',
+      'fi',
+      'echo "Waiting for the ECR scan of $REPOSITORY:$IMAGE_TAG ($digest)"',
+      'aws ecr wait image-scan-complete --repository-name "$REPOSITORY" --image-id "$image_id"',
+      'critical="$(aws ecr describe-image-scan-findings --repository-name "$REPOSITORY" --image-id "$image_id" \\',
+      '  --query \'imageScanFindings.findingSeverityCounts.CRITICAL\' --output text)"',
+      'if [[ "$critical" != None && "$critical" != 0 ]]; then',
+      '  aws ecr describe-image-scan-findings --repository-name "$REPOSITORY" --image-id "$image_id" \\',
+      '    --query "imageScanFindings.findings[?severity==\'CRITICAL\'].[name, uri]" --output text',
+      '  echo "::error::$REPOSITORY:$IMAGE_TAG has $critical CRITICAL findings: update the base image or the affected packages, then push again"',
+      '  exit 1',
+      'fi',
+      'echo "No CRITICAL findings in $REPOSITORY:$IMAGE_TAG"',
+      'echo "digest=$digest" >> "$GITHUB_OUTPUT"',
+    ),
+  };
+}
+
+/** How the app's tests run in CI for one kind of runtime. */
+export interface AppToolchain {
+  /** Steps that install the language runtime. */
+  readonly setup: JobStep[];
+  /** Command, run in `app/`, that installs the app and its test and lint tools. */
+  readonly install?: string;
+}
+
+/**
+ * The CI toolchain of a blueprint, from its runtime (`Python 3.11`, `Node.js 20`): the
+ * matching setup action with a dependency cache, and the install command that fits the
+ * sample's manifests (`requirements-full.txt` holds the test and lint tools when present).
+ * A runtime of another language gets no setup step: its lint and test commands run with the
+ * runner's own tools.
+ */
+export function appToolchain(model: ServiceModel): AppToolchain {
+  const runtime = model.blueprint.runtime;
+  const python = /python\s*(\d+(?:\.\d+)?)/i.exec(runtime);
+  if (python) {
+    const requirements = sampleHas(model, 'requirements-full.txt') ? 'requirements-full.txt' : 'requirements.txt';
+    return {
+      setup: [
+        {
+          name: 'Set up Python',
+          uses: uses(ACTION_PINS.setupPython),
+          with: { 'python-version': python[1], 'cache': 'pip', 'cache-dependency-path': 'app/requirements*.txt' },
+        },
+      ],
+      install: `python -m pip install -r ${requirements}`,
+    };
+  }
+  const node = /node(?:\.js)?\s*(\d+)/i.exec(runtime);
+  if (node) {
+    return {
+      setup: [
+        {
+          name: 'Set up Node.js',
+          uses: uses(ACTION_PINS.setupNode),
+          with: { 'node-version': node[1], 'cache': 'npm', 'cache-dependency-path': 'app/package-lock.json' },
+        },
+      ],
+      install: sampleHas(model, 'package-lock.json') ? 'npm ci' : 'npm install',
+    };
+  }
+  return { setup: [] };
+}
+
+function sampleHas(model: ServiceModel, file: string): boolean {
+  return fs.existsSync(path.join(path.resolve(TEMPLATES_DIR, 'samples', model.blueprint.sampleDir), file));
+}

@@ -1,0 +1,580 @@
+import { Component, github, javascript } from 'projen';
+import { localPostgresImage, localRedisImage } from './compose-files';
+import { EnvironmentModel, ServiceModel } from './service-model';
+import { ACTION_PINS, pinProjectActions, uses } from './workflow-actions';
+import { polishWorkflowFile } from './workflow-file';
+import { ServiceWorkflowsOptions } from './workflow-options';
+import {
+  appToolchain,
+  awsCredentialsStep,
+  checkoutStep,
+  DEFAULT_NODE_VERSION,
+  DEPLOY_ROLE_VARIABLE,
+  expr,
+  nodeSetupSteps,
+  publishRoleVariable,
+  requireVariableStep,
+  scanCheckStep,
+  script,
+} from './workflow-steps';
+import { SERVICE_DEFAULTS } from '../constructs/settings';
+
+type Job = github.workflows.Job;
+type JobStep = github.workflows.JobStep;
+
+const READ = github.workflows.JobPermission.READ;
+const WRITE = github.workflows.JobPermission.WRITE;
+
+/**
+ * The branch whose pushes build images: the publish roles trust only `refs/heads/main`
+ * (`GithubDeployRole`'s default publish branch).
+ */
+export const MAIN_BRANCH = 'main';
+
+/** Job time limits, in minutes. */
+export const WORKFLOW_TIMEOUTS = {
+  /** Install, drift check, compile, tests and `cdk synth` of the infrastructure; the app's tests. */
+  test: 30,
+  /** Image build (cached), push to both repositories and their scans (up to 5 minutes each). */
+  build: 45,
+  /**
+   * `cdk deploy` plus the deploy tool: migration and rollout (its own limit, 30 minutes) and,
+   * on failure, the rollback (15 more), so the job never stops the tool half-way.
+   */
+  deploy: 120,
+  /** Jobs of other workflows (projen's own) that set no limit. */
+  other: 30,
+} as const;
+
+/** Name of the artifact, and of the JSON file in it, that `build.yml` records the image in. */
+export const IMAGE_RECORD = 'image';
+
+/**
+ * The service's GitHub Actions workflows, rendered through projen's `GithubWorkflow` from the
+ * same model as the stack and the scripts:
+ *
+ * - `test.yml` on pull requests and pushes to other branches (and called by `build.yml`):
+ *   generated files up to date, type-check, lint, unit tests with coverage, `cdk synth` with the
+ *   compliance gate; the app's lint and tests against PostgreSQL and Redis service containers.
+ * - `build.yml` on pushes to `main`: the tests, then the image, built once with a layer cache,
+ *   tagged with the commit SHA, pushed to every environment's ECR repository, scanned (fails on
+ *   CRITICAL findings), its digest recorded as a job output and an artifact.
+ * - `deploy-staging.yml` after a successful build of `main`, in the GitHub environment
+ *   `staging`; `deploy-production.yml` by hand with the image deployed to staging, in the GitHub
+ *   environment `production` (required reviewers). Both deploy the stack, then call
+ *   `scripts/aws-deploy.sh` (migrate, roll out, verify health, roll back on failure).
+ *
+ * AWS access is OIDC only: each job that needs it assumes a role whose ARN is a GitHub variable.
+ * Every third-party action is pinned to a commit (`workflow-actions.ts`), in these workflows
+ * and in projen's own.
+ */
+export class ServiceWorkflows extends Component {
+  /** `test.yml`, when generated. */
+  public readonly test?: github.GithubWorkflow;
+  /** `build.yml`, when generated. */
+  public readonly build?: github.GithubWorkflow;
+  /** `deploy-<environment>.yml` of each environment (staging first), when generated. */
+  public readonly deploys: github.GithubWorkflow[] = [];
+
+  /** projen's own workflows (made before this component), hardened at synth time. */
+  private readonly projenWorkflows: github.GithubWorkflow[];
+
+  constructor(project: javascript.NodeProject, model: ServiceModel, options: ServiceWorkflowsProps = {}) {
+    super(project);
+    const gh = github.GitHub.of(project);
+    this.projenWorkflows = gh ? [...gh.workflows] : [];
+    if (gh) pinProjectActions(gh);
+    if (options.workflows === false) return;
+    if (!gh) {
+      if (options.workflows === true) {
+        throw new Error('workflows is true but the project has no GitHub component (github is false): set github to true, or workflows to false');
+      }
+      return;
+    }
+
+    const context: WorkflowContext = {
+      model,
+      runsOn: options.workflowRunsOn ?? ['ubuntu-latest'],
+      nodeVersion: options.workflowNodeVersion ?? project.package.minNodeVersion ?? DEFAULT_NODE_VERSION,
+      installCommand: project.package.installCommand,
+      extraTestSteps: options.workflowExtraTestSteps ?? [],
+      extraDeploySteps: options.workflowExtraDeploySteps ?? [],
+    };
+    this.test = testWorkflow(gh, context);
+    this.build = buildWorkflow(gh, context, this.test);
+    for (const environment of model.environments) {
+      this.deploys.push(deployWorkflow(gh, context, environment, this.build));
+    }
+  }
+
+  /**
+   * Version comments beside the pins in every workflow of the project (any added later in
+   * `.projenrc.ts` included); projen's own workflows also get top-level read-only permissions
+   * and a time limit on each job that has none.
+   */
+  public preSynthesize(): void {
+    const gh = github.GitHub.of(this.project);
+    if (!gh) return;
+    for (const workflow of gh.workflows) polishWorkflowFile(workflow);
+    for (const workflow of this.projenWorkflows) hardenWorkflow(workflow);
+  }
+}
+
+/** Options of `ServiceWorkflows`: its own, and the projen options that concern workflows. */
+export interface ServiceWorkflowsProps extends ServiceWorkflowsOptions {
+  /** Runner labels of every job. @default ["ubuntu-latest"] */
+  readonly workflowRunsOn?: string[];
+  /** Node.js version of the jobs that run the CDK app. @default - `minNodeVersion`, else "20" */
+  readonly workflowNodeVersion?: string;
+}
+
+/** What every workflow is rendered from. */
+interface WorkflowContext {
+  readonly model: ServiceModel;
+  readonly runsOn: string[];
+  readonly nodeVersion: string;
+  readonly installCommand: string;
+  readonly extraTestSteps: JobStep[];
+  readonly extraDeploySteps: JobStep[];
+}
+
+/** A workflow with top-level read-only permissions and one concurrency group. */
+function newWorkflow(gh: github.GitHub, name: string, group: string): github.GithubWorkflow {
+  const workflow = new github.GithubWorkflow(gh, name, {
+    limitConcurrency: true,
+    concurrencyOptions: { group, cancelInProgress: false },
+  });
+  // Jobs ask for more where they need it; nothing else gets write access.
+  workflow.file?.addOverride('permissions', { contents: 'read' });
+  return workflow;
+}
+
+function testWorkflow(gh: github.GitHub, ctx: WorkflowContext): github.GithubWorkflow {
+  const workflow = newWorkflow(gh, 'test', `test-${expr('github.ref')}`);
+  workflow.on({
+    pullRequest: {},
+    // `main` is tested by build.yml, which calls this workflow before it builds the image.
+    push: { branches: ['**', `!${MAIN_BRANCH}`] },
+    workflowCall: {},
+  });
+  // A newer push supersedes a branch's running tests; main's runs (inside build.yml) finish.
+  workflow.file?.addOverride('concurrency.cancel-in-progress', expr(`github.ref != 'refs/heads/${MAIN_BRANCH}'`));
+  workflow.addJobs({
+    infrastructure: infrastructureTestJob(ctx),
+    app: appTestJob(ctx),
+  });
+  return workflow;
+}
+
+function infrastructureTestJob(ctx: WorkflowContext): Job {
+  const failIfChanged = (fix: string) =>
+    script(
+      'git add --all',
+      'if ! git diff --staged --exit-code; then',
+      `  echo "::error::${fix}"`,
+      '  exit 1',
+      'fi',
+    );
+  return {
+    name: 'Infrastructure',
+    runsOn: ctx.runsOn,
+    permissions: { contents: READ },
+    timeoutMinutes: WORKFLOW_TIMEOUTS.test,
+    steps: [
+      checkoutStep(),
+      ...nodeSetupSteps(ctx.nodeVersion, ctx.installCommand),
+      { name: 'Synthesize the project', run: 'npx projen' },
+      {
+        name: 'Check that generated files are up to date',
+        run: failIfChanged('npx projen changed the files above: run npx projen and commit the result'),
+      },
+      { name: 'Type-check', run: 'npx projen compile' },
+      { name: 'Unit tests with coverage, lint and format', run: 'npx projen test' },
+      {
+        name: 'Check that lint fixes and snapshots are committed',
+        run: failIfChanged('eslint --fix or a snapshot update changed the files above: run npx projen test and commit the result'),
+      },
+      // The stacks register the cdk-nag packs: synthesis fails on any open finding.
+      { name: 'Synthesize the stacks with the compliance gate', run: 'npx projen synth:silent' },
+      uploadStep('Upload the coverage report', 'coverage-infrastructure', 'coverage/'),
+    ],
+  };
+}
+
+function appTestJob(ctx: WorkflowContext): Job {
+  const model = ctx.model;
+  const toolchain = appToolchain(model);
+  // Throwaway credentials of the service containers below, which live as long as the job.
+  const testPassword = 'ci-only-not-secret';
+  const services: Record<string, github.workflows.ContainerOptions> = {};
+  const env: Record<string, string> = {
+    APP_ENV: 'test',
+    LOG_LEVEL: 'info',
+    PORT: String(model.containerPort),
+    ALLOWED_ORIGINS: model.allowedOrigins.join(','),
+  };
+  if (model.database) {
+    services.postgres = {
+      image: localPostgresImage(),
+      env: { POSTGRES_DB: SERVICE_DEFAULTS.databaseName, POSTGRES_USER: SERVICE_DEFAULTS.databaseName, POSTGRES_PASSWORD: testPassword },
+      ports: [SERVICE_DEFAULTS.databasePort],
+      options: healthOptions(`pg_isready -U ${SERVICE_DEFAULTS.databaseName} -d ${SERVICE_DEFAULTS.databaseName}`),
+    };
+    Object.assign(env, {
+      DB_HOST: '127.0.0.1',
+      DB_PORT: expr(`job.services.postgres.ports['${SERVICE_DEFAULTS.databasePort}']`),
+      DB_NAME: SERVICE_DEFAULTS.databaseName,
+      DB_USER: SERVICE_DEFAULTS.databaseName,
+      DB_PASSWORD: testPassword,
+      DB_SSLMODE: 'disable',
+      DB_POOL_SIZE: '5',
+    });
+  }
+  if (model.cache) {
+    services.redis = {
+      image: localRedisImage(),
+      ports: [SERVICE_DEFAULTS.cachePort],
+      options: healthOptions('redis-cli ping'),
+    };
+    Object.assign(env, {
+      REDIS_HOST: '127.0.0.1',
+      REDIS_PORT: expr(`job.services.redis.ports['${SERVICE_DEFAULTS.cachePort}']`),
+      REDIS_PASSWORD: '',
+      REDIS_TLS: 'false',
+    });
+  }
+  return {
+    name: 'App',
+    runsOn: ctx.runsOn,
+    permissions: { contents: READ },
+    timeoutMinutes: WORKFLOW_TIMEOUTS.test,
+    ...(Object.keys(services).length > 0 ? { services } : {}),
+    env,
+    defaults: { run: { workingDirectory: 'app' } },
+    steps: [
+      checkoutStep(),
+      ...toolchain.setup,
+      ...(toolchain.install ? [{ name: 'Install the app and its test tools', run: toolchain.install }] : []),
+      { name: 'Lint and format check', run: model.blueprint.lintCommand },
+      { name: 'Tests', run: model.blueprint.testCommand },
+      ...ctx.extraTestSteps,
+      uploadStep('Upload the coverage report', 'coverage-app', 'app/coverage*\napp/htmlcov/'),
+    ],
+  };
+}
+
+/** `docker create` options that make the runner wait until a service container is healthy. */
+function healthOptions(command: string): string[] {
+  return [`--health-cmd "${command}"`, '--health-interval 5s', '--health-timeout 5s', '--health-retries 20'];
+}
+
+function uploadStep(name: string, artifact: string, path: string): JobStep {
+  return {
+    name,
+    if: 'always()',
+    uses: uses(ACTION_PINS.uploadArtifact),
+    with: { 'name': artifact, path, 'if-no-files-found': 'ignore', 'retention-days': 30 },
+  };
+}
+
+function buildWorkflow(gh: github.GitHub, ctx: WorkflowContext, test: github.GithubWorkflow): github.GithubWorkflow {
+  const model = ctx.model;
+  const workflow = newWorkflow(gh, 'build', `build-${expr('github.ref')}`);
+  workflow.on({ push: { branches: [MAIN_BRANCH] } });
+
+  const registryStep = (e: EnvironmentModel) => `registry-${e.environment}`;
+  const scanStep = (e: EnvironmentModel) => `scan-${e.environment}`;
+  const imageName = (e: EnvironmentModel) =>
+    `${expr(`steps.${registryStep(e)}.outputs.registry`)}/${e.settings.names.repositoryName}:${expr('github.sha')}`;
+  const publishCredentials = (e: EnvironmentModel): JobStep =>
+    awsCredentialsStep(model, publishRoleVariable(e.environment), `${model.serviceName}-build`, `Assume the ${e.environment} publish role`);
+
+  const steps: JobStep[] = [
+    checkoutStep(),
+    { name: 'Name the image after the commit', id: 'tag', env: { IMAGE_TAG: expr('github.sha') }, run: 'echo "tag=$IMAGE_TAG" >> "$GITHUB_OUTPUT"' },
+    { name: 'Set up Docker Buildx', uses: uses(ACTION_PINS.setupBuildx) },
+  ];
+  for (const e of model.environments) {
+    steps.push(
+      requireVariableStep(
+        publishRoleVariable(e.environment),
+        'in the repository (Settings > Secrets and variables > Actions > Variables)',
+        `Set it to the PublishRoleArn output of the stack ${e.settings.names.stackName}.`,
+      ),
+      publishCredentials(e),
+      {
+        name: `Log in to the ${e.environment} registry`,
+        id: registryStep(e),
+        run: script(
+          'account="$(aws sts get-caller-identity --query Account --output text)"',
+          'registry="$account.dkr.ecr.$AWS_REGION.amazonaws.com"',
+          'aws ecr get-login-password | docker login --username AWS --password-stdin "$registry"',
+          'echo "registry=$registry" >> "$GITHUB_OUTPUT"',
+        ),
+      },
+    );
+  }
+  steps.push({
+    name: 'Build and push the image',
+    id: 'build',
+    uses: uses(ACTION_PINS.buildPush),
+    with: {
+      'context': '.',
+      'file': 'Dockerfile',
+      'platforms': 'linux/amd64',
+      'push': true,
+      'tags': model.environments.map(imageName).join('\n'),
+      'build-args': `REVISION=${expr('github.sha')}`,
+      'cache-from': 'type=gha',
+      'cache-to': 'type=gha,mode=max',
+      // One image manifest per tag: ECR scans image manifests, and an attestation index
+      // would leave the tag without a scan result to wait for.
+      'provenance': false,
+      'sbom': false,
+    },
+  });
+  // The credentials of the last publish role are still set: scan that repository first.
+  for (const [index, e] of [...model.environments].reverse().entries()) {
+    if (index > 0) steps.push(publishCredentials(e));
+    steps.push(
+      scanCheckStep(`Wait for the ${e.environment} scan and fail on CRITICAL findings`, scanStep(e), {
+        REPOSITORY: e.settings.names.repositoryName,
+        IMAGE_TAG: expr('github.sha'),
+        EXPECTED_DIGEST: expr('steps.build.outputs.digest'),
+      }),
+    );
+  }
+  steps.push(
+    {
+      name: 'Record the image',
+      env: {
+        IMAGE_TAG: expr('github.sha'),
+        IMAGE_DIGEST: expr('steps.build.outputs.digest'),
+        IMAGES: model.environments.map(imageName).join(' '),
+      },
+      run: script(
+        `mkdir -p "$RUNNER_TEMP/${IMAGE_RECORD}"`,
+        'jq -n --arg tag "$IMAGE_TAG" --arg digest "$IMAGE_DIGEST" --arg images "$IMAGES" \\',
+        `  '{tag: $tag, digest: $digest, images: ($images | split(" "))}' > "$RUNNER_TEMP/${IMAGE_RECORD}/${IMAGE_RECORD}.json"`,
+        '{',
+        '  echo "### Image"',
+        '  echo',
+        '  echo "- tag: \\`$IMAGE_TAG\\`"',
+        '  echo "- digest: \\`$IMAGE_DIGEST\\`"',
+        '  for image in $IMAGES; do echo "- \\`$image\\`"; done',
+        '} >> "$GITHUB_STEP_SUMMARY"',
+      ),
+    },
+    {
+      name: 'Upload the image record',
+      uses: uses(ACTION_PINS.uploadArtifact),
+      with: {
+        'name': IMAGE_RECORD,
+        'path': `${expr('runner.temp')}/${IMAGE_RECORD}/${IMAGE_RECORD}.json`,
+        'if-no-files-found': 'error',
+        'retention-days': 90,
+      },
+    },
+  );
+
+  workflow.addJobs({
+    test: {
+      name: 'Test',
+      uses: `./${test.file?.path ?? '.github/workflows/test.yml'}`,
+      permissions: { contents: READ },
+    },
+    image: {
+      name: 'Build, push and scan the image',
+      needs: ['test'],
+      runsOn: ctx.runsOn,
+      permissions: { contents: READ, idToken: WRITE },
+      timeoutMinutes: WORKFLOW_TIMEOUTS.build,
+      env: { AWS_REGION: model.region },
+      outputs: {
+        'image-tag': { stepId: 'tag', outputName: 'tag' },
+        'image-digest': { stepId: 'build', outputName: 'digest' },
+      },
+      steps,
+    },
+  });
+  return workflow;
+}
+
+function deployWorkflow(
+  gh: github.GitHub,
+  ctx: WorkflowContext,
+  env: EnvironmentModel,
+  build: github.GithubWorkflow,
+): github.GithubWorkflow {
+  const model = ctx.model;
+  const names = env.settings.names;
+  const environment = env.environment;
+  const automatic = !env.settings.isProduction;
+  const workflow = newWorkflow(gh, `deploy-${environment}`, `deploy-${environment}`);
+
+  const steps: JobStep[] = [];
+  if (automatic) {
+    workflow.on({ workflowRun: { workflows: [build.name], types: ['completed'], branches: [MAIN_BRANCH] } });
+    steps.push(
+      {
+        name: 'Download the image record of the build',
+        uses: uses(ACTION_PINS.downloadArtifact),
+        with: {
+          'name': IMAGE_RECORD,
+          'path': `${expr('runner.temp')}/${IMAGE_RECORD}`,
+          'run-id': expr('github.event.workflow_run.id'),
+          'github-token': expr('github.token'),
+        },
+      },
+      {
+        name: 'Read the image record',
+        id: 'image',
+        env: { HEAD_SHA: expr('github.event.workflow_run.head_sha') },
+        run: script(
+          `record="$RUNNER_TEMP/${IMAGE_RECORD}/${IMAGE_RECORD}.json"`,
+          'tag="$(jq -r .tag "$record")"',
+          'digest="$(jq -r .digest "$record")"',
+          'if [[ "$tag" != "$HEAD_SHA" ]]; then',
+          '  echo "::error::the build recorded the image $tag, but it built the commit $HEAD_SHA"',
+          '  exit 1',
+          'fi',
+          'echo "tag=$tag" >> "$GITHUB_OUTPUT"',
+          'echo "digest=$digest" >> "$GITHUB_OUTPUT"',
+        ),
+      },
+      requireVariableStep(DEPLOY_ROLE_VARIABLE, `in the GitHub environment ${environment}`, `Set it to the DeployRoleArn output of the stack ${names.stackName}.`),
+      awsCredentialsStep(model, DEPLOY_ROLE_VARIABLE, `${model.serviceName}-deploy-${environment}`, `Assume the ${environment} deploy role`),
+    );
+  } else {
+    workflow.on({
+      workflowDispatch: {
+        inputs: {
+          image: {
+            description: 'Image to deploy, as deployed to staging: the commit SHA it is tagged with, or its digest (sha256:...)',
+            required: true,
+            type: 'string',
+          },
+        },
+      },
+    });
+    steps.push(
+      requireVariableStep(DEPLOY_ROLE_VARIABLE, `in the GitHub environment ${environment}`, `Set it to the DeployRoleArn output of the stack ${names.stackName}.`),
+      awsCredentialsStep(model, DEPLOY_ROLE_VARIABLE, `${model.serviceName}-deploy-${environment}`, `Assume the ${environment} deploy role`),
+      {
+        name: 'Find the image',
+        id: 'image',
+        env: { IMAGE: expr('inputs.image'), REPOSITORY: names.repositoryName },
+        run: script(
+          'if [[ "$IMAGE" =~ ^sha256:[0-9a-f]{64}$ ]]; then',
+          '  image_id="imageDigest=$IMAGE"',
+          'elif [[ "$IMAGE" =~ ^[0-9a-f]{40}$ ]]; then',
+          '  image_id="imageTag=$IMAGE"',
+          'else',
+          '  echo "::error::image \\"$IMAGE\\" must be a full commit SHA (40 hex digits) or an image digest (sha256: and 64 hex digits)"',
+          '  exit 1',
+          'fi',
+          'digest="$(aws ecr describe-images --repository-name "$REPOSITORY" --image-ids "$image_id" \\',
+          '  --query \'imageDetails[0].imageDigest\' --output text)"',
+          'tag="$(aws ecr describe-images --repository-name "$REPOSITORY" --image-ids "$image_id" \\',
+          '  --query \'imageDetails[0].imageTags\' --output text | tr \'\\t\' \'\\n\' | grep -E \'^[0-9a-f]{40}$\' | head -n 1 || true)"',
+          'if [[ -z "$tag" ]]; then',
+          '  echo "::error::$REPOSITORY has no commit-SHA tag for $IMAGE: deploy an image that build.yml pushed"',
+          '  exit 1',
+          'fi',
+          'echo "Deploying $REPOSITORY:$tag ($digest)"',
+          'echo "tag=$tag" >> "$GITHUB_OUTPUT"',
+          'echo "digest=$digest" >> "$GITHUB_OUTPUT"',
+        ),
+      },
+    );
+  }
+
+  const healthUrl = `\${SERVICE_URL%/}${model.healthCheckPath}`;
+  steps.push(
+    scanCheckStep('Check the image scan', 'scan', {
+      REPOSITORY: names.repositoryName,
+      IMAGE_TAG: expr('steps.image.outputs.tag'),
+      EXPECTED_DIGEST: expr('steps.image.outputs.digest'),
+    }),
+    {
+      name: 'Share the image with later steps',
+      env: { TAG: expr('steps.image.outputs.tag'), DIGEST: expr('steps.image.outputs.digest') },
+      run: script('echo "IMAGE_TAG=$TAG" >> "$GITHUB_ENV"', 'echo "IMAGE_DIGEST=$DIGEST" >> "$GITHUB_ENV"'),
+    },
+    // The infrastructure and the scripts of the image's own commit.
+    checkoutStep(expr('steps.image.outputs.tag')),
+    ...nodeSetupSteps(ctx.nodeVersion, ctx.installCommand),
+    {
+      name: 'Deploy the infrastructure',
+      id: 'infrastructure',
+      run: script(
+        'outputs="$RUNNER_TEMP/cdk-outputs.json"',
+        'npx cdk deploy "$STACK" --require-approval never --outputs-file "$outputs"',
+        'service_url="$(jq -r --arg stack "$STACK" \'.[$stack].ServiceUrl // empty\' "$outputs")"',
+        'if [[ -z "$service_url" ]]; then',
+        '  echo "::error::the stack $STACK has no ServiceUrl output"',
+        '  exit 1',
+        'fi',
+        'echo "service-url=$service_url" >> "$GITHUB_OUTPUT"',
+        'echo "SERVICE_URL=$service_url" >> "$GITHUB_ENV"',
+      ),
+    },
+    {
+      // The same script a person runs by hand: migrate, roll out, verify, roll back on failure.
+      name: 'Migrate, roll out, verify (rolls back on failure)',
+      run: `scripts/aws-deploy.sh -e "$DEPLOY_ENVIRONMENT" -t "$IMAGE_TAG" -u "${healthUrl}"`,
+    },
+    ...ctx.extraDeploySteps,
+    {
+      name: 'Show the service after a failure',
+      if: "failure() && steps.install.outcome == 'success'",
+      run: 'npx hardened-service status --cluster "$CLUSTER" --service "$SERVICE"',
+    },
+    {
+      name: 'Summarize the deployment',
+      if: 'success()',
+      run: script(
+        '{',
+        '  echo "### Deployed to $DEPLOY_ENVIRONMENT"',
+        '  echo',
+        '  echo "- image: \\`$REPOSITORY:$IMAGE_TAG\\`"',
+        '  echo "- digest: \\`$IMAGE_DIGEST\\`"',
+        '  echo "- service: $SERVICE_URL"',
+        '} >> "$GITHUB_STEP_SUMMARY"',
+      ),
+    },
+  );
+
+  workflow.addJobs({
+    deploy: {
+      name: `Deploy to ${environment}`,
+      runsOn: ctx.runsOn,
+      // Only successful builds of pushes to main deploy, and production only from main.
+      if: automatic
+        ? "github.event.workflow_run.conclusion == 'success' && github.event.workflow_run.event == 'push'"
+        : `github.ref == 'refs/heads/${MAIN_BRANCH}'`,
+      environment: { name: environment, url: expr('steps.infrastructure.outputs.service-url') },
+      permissions: { contents: READ, idToken: WRITE, ...(automatic ? { actions: READ } : {}) },
+      timeoutMinutes: WORKFLOW_TIMEOUTS.deploy,
+      env: {
+        AWS_REGION: model.region,
+        DEPLOY_ENVIRONMENT: environment,
+        STACK: names.stackName,
+        CLUSTER: names.clusterName,
+        SERVICE: names.serviceName,
+        REPOSITORY: names.repositoryName,
+      },
+      steps,
+    },
+  });
+  return workflow;
+}
+
+/** Top-level read-only permissions and a time limit on every job, for workflows not made here. */
+function hardenWorkflow(workflow: github.GithubWorkflow): void {
+  workflow.file?.addOverride('permissions', { contents: 'read' });
+  for (const [id, job] of Object.entries(workflow.jobs)) {
+    if ('uses' in job || job.timeoutMinutes !== undefined) continue;
+    workflow.updateJob(id, { ...job, timeoutMinutes: WORKFLOW_TIMEOUTS.other });
+  }
+}
