@@ -52,7 +52,7 @@ export interface HardenedServiceOptions {
 
   /**
    * Monthly budget in US dollars; alerts at 80% of actual and 100% of forecast spend.
-   * @default - the environment's cost estimate plus a 25% margin (staging 300, production 900)
+   * @default - the environment's monthly cost estimate (from these options and a us-east-1 price table) plus 25%, rounded up to the next 50 USD: staging 300, production 650 with the default options
    */
   readonly monthlyBudgetUsd?: number;
 

@@ -1,3 +1,4 @@
+import { defaultMonthlyBudgetUsd } from './cost-model';
 import { DeploymentEnvironment } from './deployment-environment';
 import { HardenedServiceOptions } from './service-options';
 
@@ -37,7 +38,6 @@ export const SERVICE_DEFAULTS = {
 export interface EnvironmentPreset {
   readonly minCapacity: number;
   readonly maxCapacity: number;
-  readonly monthlyBudgetUsd: number;
   readonly natGateways: 'one' | 'per-az';
   readonly maxAzs: number;
   readonly multiAz: boolean;
@@ -58,7 +58,6 @@ export const ENVIRONMENT_PRESETS: Record<DeploymentEnvironment, EnvironmentPrese
   [DeploymentEnvironment.STAGING]: {
     minCapacity: 1,
     maxCapacity: 2,
-    monthlyBudgetUsd: 300,
     natGateways: 'one',
     maxAzs: 2,
     multiAz: false,
@@ -77,7 +76,6 @@ export const ENVIRONMENT_PRESETS: Record<DeploymentEnvironment, EnvironmentPrese
   [DeploymentEnvironment.PRODUCTION]: {
     minCapacity: 2,
     maxCapacity: 10,
-    monthlyBudgetUsd: 900,
     natGateways: 'per-az',
     maxAzs: 3,
     multiAz: true,
@@ -158,6 +156,8 @@ export interface ResolvedSettings extends EnvironmentPreset {
   readonly cpu: number;
   readonly memoryLimitMiB: number;
   readonly latencyP95Ms: number;
+  /** The budget given, or the environment's cost estimate plus a margin (`cost-model.ts`). */
+  readonly monthlyBudgetUsd: number;
   readonly database: boolean;
   readonly cache: boolean;
   readonly alarmEmail: string;
@@ -178,7 +178,7 @@ export function resolveSettings(
 ): ResolvedSettings {
   const preset = ENVIRONMENT_PRESETS[environment];
   const isProduction = environment === DeploymentEnvironment.PRODUCTION;
-  return {
+  const settings = {
     ...preset,
     serviceName: options.serviceName,
     environment,
@@ -191,7 +191,6 @@ export function resolveSettings(
     minCapacity: options.minCapacity ?? preset.minCapacity,
     maxCapacity: options.maxCapacity ?? preset.maxCapacity,
     latencyP95Ms: options.latencyP95Ms ?? SERVICE_DEFAULTS.latencyP95Ms,
-    monthlyBudgetUsd: options.monthlyBudgetUsd ?? preset.monthlyBudgetUsd,
     database: options.database ?? SERVICE_DEFAULTS.database,
     cache: options.cache ?? SERVICE_DEFAULTS.cache,
     alarmEmail: options.alarmEmail,
@@ -204,4 +203,6 @@ export function resolveSettings(
     hostedZoneName: options.hostedZoneName,
     githubOidcProviderArn: options.githubOidcProviderArn,
   };
+  // The estimate reads every other setting, so the budget is resolved last.
+  return { ...settings, monthlyBudgetUsd: options.monthlyBudgetUsd ?? defaultMonthlyBudgetUsd(settings) };
 }

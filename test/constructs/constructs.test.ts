@@ -10,7 +10,9 @@ import {
   ServiceImageRepository,
   ServiceNetwork,
 } from '../../src';
+import { estimateMonthlyCost } from '../../src/constructs/cost-model';
 import { MANAGED_RULE_GROUPS } from '../../src/constructs/service-firewall';
+import { resolveSettings } from '../../src/constructs/settings';
 import { ENV, newApp, snippetApp, snippetProps } from './helpers';
 
 const { STAGING, PRODUCTION } = DeploymentEnvironment;
@@ -333,8 +335,10 @@ describe('GithubDeployRole', () => {
 
 describe('CostBudget', () => {
   test('alerts on actual and forecast spend of the environment budget', () => {
+    // The default budget is production's cost estimate plus the margin.
+    const budget = estimateMonthlyCost(resolveSettings(snippetProps(PRODUCTION), PRODUCTION)).defaultBudgetUsd;
     prod.hasResourceProperties('AWS::Budgets::Budget', {
-      Budget: Match.objectLike({ BudgetLimit: { Amount: 900, Unit: 'USD' }, TimeUnit: 'MONTHLY' }),
+      Budget: Match.objectLike({ BudgetLimit: { Amount: budget, Unit: 'USD' }, TimeUnit: 'MONTHLY' }),
       NotificationsWithSubscribers: [
         Match.objectLike({ Notification: Match.objectLike({ NotificationType: 'ACTUAL', Threshold: 80 }) }),
         Match.objectLike({ Notification: Match.objectLike({ NotificationType: 'FORECASTED', Threshold: 100 }) }),
