@@ -1,0 +1,34 @@
+import { Blueprint } from './blueprint';
+
+/**
+ * TypeScript API on Node 20: fastify with helmet and CORS, PostgreSQL through a bounded `pg`
+ * pool, Redis through ioredis, a small SQL migration runner, pino JSON logs, node:test suites.
+ * Sample: `src/templates/samples/node-api/`.
+ *
+ * The builder compiles TypeScript and prunes dev dependencies; the runtime stage gets the
+ * compiled `dist/`, production `node_modules`, the SQL migrations and `package.json` only.
+ */
+export const NODE_API: Blueprint = {
+  id: 'node-api',
+  description: 'TypeScript API on Node 20 (fastify, pg, ioredis, SQL migrations)',
+  runtime: 'Node.js 20',
+  baseImage: 'node:20.20.2-bookworm-slim',
+  containerPort: 8000,
+  healthCheckPath: '/health',
+  sampleDir: 'node-api',
+  dependencyFiles: ['package.json', 'package-lock.json'],
+  // npm reads npm_config_registry from the build arguments; the cache stays in the builder.
+  installCommands: ['npm ci --no-audit --no-fund'],
+  buildCommands: ['npm run build', 'npm prune --omit=dev --no-audit --no-fund'],
+  runtimePaths: ['package.json', 'node_modules', 'dist', 'migrations'],
+  startCommand: ['node', 'dist/server.js'],
+  migrateCommand: 'node dist/migrate.js',
+  testCommand: 'npm test',
+  lintCommand: 'npm run lint',
+  healthCheckCommand: [
+    'node',
+    '-e',
+    "fetch('http://127.0.0.1:{{port}}{{path}}', { signal: AbortSignal.timeout(4000) })" +
+      '.then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))',
+  ],
+};

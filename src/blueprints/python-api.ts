@@ -1,0 +1,38 @@
+import { Blueprint } from './blueprint';
+
+/**
+ * Python 3.11 API, the shape of the HEDIS Star Rating Portfolio Optimizer: FastAPI served by
+ * gunicorn with uvicorn workers, PostgreSQL through a bounded SQLAlchemy/asyncpg pool, Redis
+ * through redis-py, alembic migrations. Sample: `src/templates/samples/python-api/`.
+ *
+ * The image keeps a virtual environment in `/app/.venv` (builder and runtime stages share the
+ * `/app` working directory, so its absolute paths hold), the bytecode compiled at build time
+ * (the root filesystem is read-only at run time), and no tests, pip cache or compiler.
+ */
+export const PYTHON_API: Blueprint = {
+  id: 'python-api',
+  description: 'Python 3.11 API (FastAPI on gunicorn with uvicorn workers, alembic migrations)',
+  runtime: 'Python 3.11',
+  baseImage: 'python:3.11.16-slim-bookworm',
+  containerPort: 8000,
+  healthCheckPath: '/health',
+  sampleDir: 'python-api',
+  dependencyFiles: ['requirements.txt'],
+  installCommands: [
+    'python3 -m venv /app/.venv',
+    // pip reads PIP_INDEX_URL and friends from the build arguments; nothing is cached.
+    '/app/.venv/bin/pip install --no-cache-dir --disable-pip-version-check -r requirements.txt',
+  ],
+  // pip compiled the dependencies; compile the service too, as the runtime cannot write.
+  buildCommands: ['/app/.venv/bin/python -m compileall -q service migrations'],
+  runtimePaths: ['.venv', 'service', 'migrations', 'alembic.ini', 'gunicorn.conf.py'],
+  startCommand: ['/app/.venv/bin/gunicorn', '--config', 'gunicorn.conf.py', 'service.main:app'],
+  migrateCommand: '/app/.venv/bin/alembic upgrade head',
+  testCommand: 'python -m pytest',
+  lintCommand: 'ruff check . && ruff format --check .',
+  healthCheckCommand: [
+    'python3',
+    '-c',
+    "import urllib.request as u; u.urlopen('http://127.0.0.1:{{port}}{{path}}', timeout=4)",
+  ],
+};
