@@ -267,6 +267,8 @@ function parentOptions(options: HardenedServiceProjectOptions, model: ServiceMod
     cdkVersion: versionLessThan(options.cdkVersion, kitCdk) ? kitCdk : options.cdkVersion,
     srcdir: options.srcdir ?? 'infrastructure',
     packageManager: options.packageManager ?? javascript.NodePackageManager.NPM,
+    // Tests are transpiled file by file (ts-jest reads this): `compile` type-checks already.
+    tsconfigDev: options.tsconfigDev ?? { compilerOptions: { isolatedModules: true } },
     // The flags `cdk init` writes for the kit's CDK version: they change what cdk-nag finds,
     // and the stack is checked with exactly these.
     context: { ...cxapi.CURRENTLY_RECOMMENDED_FLAGS, ...options.context },
