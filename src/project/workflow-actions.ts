@@ -64,7 +64,7 @@ export function pinProjectActions(gh: github.GitHub): void {
 /** Adds `# <version>` after every `uses:` line that names a commit of the table. */
 export function withVersionComments(text: string): string {
   const versions = new Map<string, string>(Object.values(ACTION_PINS).map((pin) => [uses(pin), pin.version]));
-  return text.replace(/^(\s*(?:-\s+)?uses:\s+)(\S+)[ \t]*$/gm, (line, prefix: string, ref: string) => {
+  return text.replace(/^([ \t]*(?:-[ \t]+)?uses:[ \t]+)(\S+)[ \t]*$/gm, (line, prefix: string, ref: string) => {
     const version = versions.get(ref);
     return version ? `${prefix}${ref} # ${version}` : line;
   });

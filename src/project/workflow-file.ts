@@ -54,6 +54,6 @@ export function orderTopLevelKeys(text: string): string {
 const POLISHED = Symbol.for('hardened-service-kit.polished-workflow');
 
 interface PolishedFile {
-  synthesizeContent(resolver: unknown): string | undefined;
   [POLISHED]?: boolean;
+  synthesizeContent(resolver: unknown): string | undefined;
 }

