@@ -1,5 +1,5 @@
-import { blueprintIds, findBlueprint } from '../../src/blueprints/index';
 import { synth } from './helpers';
+import { blueprintIds, findBlueprint } from '../../src/blueprints/index';
 
 describe('the kit blueprints', () => {
   test('python-api and node-api are registered by scanning src/blueprints', () => {
