@@ -38,7 +38,7 @@ export class AwsCaller {
       operation,
       async () => {
         deadline.check(`before ${operation}`);
-        const signal = AbortSignal.timeout(Math.max(1, deadline.remainingMs()));
+        const signal = deadline.signal();
         try {
           return await send(signal);
         } catch (err) {

@@ -27,7 +27,8 @@ export async function deploy(ctx: CommandContext, args: DeployArgs): Promise<voi
   const { ecs, reporter } = ctx;
   const ref: ServiceRef = { cluster: args.cluster, service: args.service };
   const deadline = Deadline.after(args.timeoutSeconds);
-  const cleanupDeadline = () => Deadline.after(args.rollbackTimeoutSeconds);
+  // Undoing must run to the end even when the command was interrupted.
+  const cleanupDeadline = () => Deadline.after(args.rollbackTimeoutSeconds, { interruptible: false });
 
   const service = await ecs.describeService(ref, deadline);
   const previousArn = service.taskDefinition!;

@@ -33,7 +33,7 @@ export async function verifyHealth(url: string, options: HealthOptions): Promise
   let last = 'no check yet';
   for (;;) {
     checks++;
-    const result = await check(url, Math.min(REQUEST_TIMEOUT_MS, Math.max(1, deadline.remainingMs())));
+    const result = await check(url, deadline);
     if (result.ok) {
       okInRow++;
       failedInRow = 0;
@@ -61,10 +61,12 @@ export async function verifyHealth(url: string, options: HealthOptions): Promise
   }
 }
 
-async function check(url: string, timeoutMs: number): Promise<{ ok: boolean; detail: string }> {
+async function check(url: string, deadline: Deadline): Promise<{ ok: boolean; detail: string }> {
   const started = Date.now();
+  const timeoutMs = Math.min(REQUEST_TIMEOUT_MS, Math.max(1, deadline.remainingMs()));
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { 'user-agent': 'hardened-service-deploy-check' } });
+    const signal = AbortSignal.any([AbortSignal.timeout(REQUEST_TIMEOUT_MS), deadline.signal()]);
+    const response = await fetch(url, { signal, headers: { 'user-agent': 'hardened-service-deploy-check' } });
     // Drain the body so the connection can be reused or closed.
     await response.arrayBuffer().catch(() => undefined);
     const detail = `HTTP ${response.status} in ${Date.now() - started}ms`;

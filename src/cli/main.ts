@@ -10,6 +10,7 @@ import { CliIo, Reporter } from './output';
 import { ImageTagParameter } from './parameter';
 import { rollback } from './rollback';
 import { status } from './status';
+import { interrupt, interruptedBy } from './timing';
 
 /**
  * Runs the `hardened-service` CLI and resolves to its exit code (see `ExitCode`). Never
@@ -74,6 +75,17 @@ if (require.main === module) {
   // The SDK's notice that it will need Node 22 from 2027 is for the kit's maintainers: keep
   // it out of every deploy log (set the variable to "false" to see it).
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  // A first SIGINT/SIGTERM (Ctrl-C, a cancelled CI job) is handled like --timeout: what was
+  // started is undone. A second one exits at once, with the undo sent but not waited for.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (interruptedBy()) {
+        process.stderr.write(`hardened-service: ${signal} again, exiting without waiting; check with hardened-service status\n`);
+        process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+      }
+      interrupt(signal);
+    });
+  }
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

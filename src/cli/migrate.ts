@@ -15,7 +15,7 @@ export async function migrate(ctx: CommandContext, args: MigrateArgs): Promise<v
   const ref: ServiceRef = { cluster: args.cluster, service: args.service };
   const deadline = Deadline.after(args.timeoutSeconds);
   // Stopping a timed-out task gets its own short budget.
-  const cleanupDeadline = () => Deadline.after(120);
+  const cleanupDeadline = () => Deadline.after(120, { interruptible: false });
 
   const service = await ecs.describeService(ref, deadline);
   const current = await ecs.describeTaskDefinition(service.taskDefinition!, deadline);

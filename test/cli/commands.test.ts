@@ -183,7 +183,7 @@ describe('bad input against the emulator', () => {
   });
 });
 
-describe('as a child process (npx tsx src/cli/main.ts)', () => {
+describe('as a child process', () => {
   test('deploys, then status reports it, with exit codes and clean stderr', async () => {
     const deploy = await runCliProcess(['deploy', ...target(), '--image', `${REPOSITORY}:1.1.0`, '--image-tag-parameter', fixture.parameter], proxy.endpoint);
     expect(deploy.stderr).toBe('');
@@ -193,6 +193,23 @@ describe('as a child process (npx tsx src/cli/main.ts)', () => {
     const status = await runCliProcess(['status', ...target(), '--json'], proxy.endpoint);
     expect(status.code).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({ ok: true, taskDefinition: revision(2), image: `${REPOSITORY}:1.1.0`, running: 2, desired: 2 });
+  });
+
+  test('an interrupted deploy (Ctrl-C, a cancelled CI job) rolls back like a timeout', async () => {
+    // GIVEN a rollout of revision 2 that never finishes
+    proxy.reset();
+    simulateRollouts(proxy, (td) => (td.endsWith(':2') ? 'stuck' : 'complete'));
+
+    // WHEN SIGINT arrives while the rollout is followed
+    const run = await runCliProcess(['deploy', ...target(), '--image', `${REPOSITORY}:1.1.0`, '--image-tag-parameter', fixture.parameter], proxy.endpoint, {},
+      { pattern: /rollout \S+:2 IN_PROGRESS/, signal: 'SIGINT' });
+
+    // THEN
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(new RegExp(`^hardened-service deploy: interrupted by SIGINT waiting for the rollout of ${fixture.family}:2 \\(last seen: .*\\); rolled back to ${fixture.family}:1, which is stable\n$`));
+    expect(await emulator.serviceTaskDefinition(fixture)).toBe(fixture.initialTaskDefinition);
+    expect(await emulator.parameter(fixture)).toBe('1.0.0');
+    expect(await emulator.revisions(fixture, 'ACTIVE')).toEqual([fixture.initialTaskDefinition]);
   });
 
   test('fails with exit code 2 and one line on stderr for an image without a tag', async () => {

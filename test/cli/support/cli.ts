@@ -40,18 +40,39 @@ export async function runCli(args: string[], endpoint: string, env: Record<strin
   }
 }
 
-/** Runs `npx tsx src/cli/main.ts ...` as a child process, the way a script would. */
-export async function runCliProcess(args: string[], endpoint: string, env: Record<string, string> = {}): Promise<CliRun> {
+/**
+ * Runs `npx tsx src/cli/main.ts ...` as a child process, the way a script would.
+ *
+ * `signalWhen` sends `signal` once stdout matches `pattern` (event-driven, not timed). npx
+ * does not pass signals on to its child, so then the CLI runs as `node --import tsx
+ * src/cli/main.ts`: one process, as the installed bin (`node lib/cli/main.js`) is.
+ */
+export async function runCliProcess(
+  args: string[],
+  endpoint: string,
+  env: Record<string, string> = {},
+  signalWhen?: { pattern: RegExp; signal: NodeJS.Signals },
+): Promise<CliRun> {
   const root = path.resolve(__dirname, '../../..');
+  const [command, prefix] = signalWhen ? [process.execPath, ['--import', 'tsx']] : ['npx', ['tsx']];
   return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'src/cli/main.ts', ...args], {
+    const child = spawn(command, [...prefix, 'src/cli/main.ts', ...args], {
       cwd: root,
       env: { ...process.env, ...FAST_ENV, ...env, AWS_ENDPOINT_URL: endpoint },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    let signalled = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (signalWhen && !signalled && signalWhen.pattern.test(stdout)) {
+        signalled = true;
+        child.kill(signalWhen.signal);
+        // Cleanup only: a CLI that ignored the signal is killed so the test fails on its exit code.
+        setTimeout(() => child.kill('SIGKILL'), 60_000).unref();
+      }
+    });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
