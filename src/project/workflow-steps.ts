@@ -16,6 +16,12 @@ export const DEFAULT_NODE_VERSION = '20';
 /** GitHub variable, per GitHub environment, holding the ARN of that environment's deploy role. */
 export const DEPLOY_ROLE_VARIABLE = 'AWS_DEPLOY_ROLE_ARN';
 
+/**
+ * Optional GitHub variable, per GitHub environment: the URL the deploy verifies, when the stack's
+ * ServiceUrl plus the health path is not reachable with a valid certificate.
+ */
+export const HEALTH_URL_VARIABLE = 'HEALTH_URL';
+
 /** Repository variable holding the ARN of an environment's image-publishing role. */
 export function publishRoleVariable(environment: string): string {
   return `AWS_PUBLISH_ROLE_ARN_${environment.toUpperCase()}`;
@@ -164,6 +170,8 @@ export function appToolchain(model: ServiceModel): AppToolchain {
   return { setup: [] };
 }
 
+/** Whether the blueprint's sample writes `file` into `app/` (as it is, or rendered from `.hbs`). */
 function sampleHas(model: ServiceModel, file: string): boolean {
-  return fs.existsSync(path.join(path.resolve(TEMPLATES_DIR, 'samples', model.blueprint.sampleDir), file));
+  const root = path.resolve(TEMPLATES_DIR, 'samples', model.blueprint.sampleDir);
+  return fs.existsSync(path.join(root, file)) || fs.existsSync(path.join(root, `${file}.hbs`));
 }

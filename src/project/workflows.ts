@@ -11,6 +11,7 @@ import {
   DEFAULT_NODE_VERSION,
   DEPLOY_ROLE_VARIABLE,
   expr,
+  HEALTH_URL_VARIABLE,
   nodeSetupSteps,
   publishRoleVariable,
   requireVariableStep,
@@ -355,18 +356,46 @@ function buildWorkflow(gh: github.GitHub, ctx: WorkflowContext, test: github.Git
       {
         name: `Log in to the ${e.environment} registry`,
         id: registryStep(e),
+        env: { REPOSITORY: e.settings.names.repositoryName, IMAGE_TAG: expr('github.sha') },
         run: script(
           'account="$(aws sts get-caller-identity --query Account --output text)"',
           'registry="$account.dkr.ecr.$AWS_REGION.amazonaws.com"',
           'aws ecr get-login-password | docker login --username AWS --password-stdin "$registry"',
           'echo "registry=$registry" >> "$GITHUB_OUTPUT"',
+          '# Tags are immutable: a re-run finds the image it pushed before.',
+          'existing="$(aws ecr describe-images --repository-name "$REPOSITORY" --image-ids "imageTag=$IMAGE_TAG" \\',
+          '  --query \'imageDetails[0].imageDigest\' --output text 2>/dev/null || true)"',
+          'echo "existing=$existing" >> "$GITHUB_OUTPUT"',
         ),
       },
     );
   }
+  // A re-run of a build whose image is already in every repository (say, after a scan timed
+  // out) scans that image again instead of failing to overwrite an immutable tag.
+  steps.push({
+    name: 'Check for an image pushed by an earlier run',
+    id: 'pushed',
+    env: Object.fromEntries(
+      model.environments.map((e) => [`EXISTING_${e.environment.toUpperCase()}`, expr(`steps.${registryStep(e)}.outputs.existing`)]),
+    ),
+    run: script(
+      `digests="$(printf '%s\\n' ${model.environments.map((e) => `"$EXISTING_${e.environment.toUpperCase()}"`).join(' ')} | sort -u)"`,
+      'if [[ -z "$digests" ]]; then',
+      '  echo "push=true" >> "$GITHUB_OUTPUT"',
+      'elif [[ "$digests" == sha256:* && "$(wc -l <<< "$digests")" -eq 1 ]]; then',
+      '  echo "Every repository has this commit\'s image already: $digests"',
+      '  echo "push=false" >> "$GITHUB_OUTPUT"',
+      '  echo "digest=$digests" >> "$GITHUB_OUTPUT"',
+      'else',
+      '  echo "::error::This commit\'s tag exists in some repositories only, or with different images (${digests//$\'\\n\'/ }): push a new commit"',
+      '  exit 1',
+      'fi',
+    ),
+  });
   steps.push({
     name: 'Build and push the image',
     id: 'build',
+    if: "steps.pushed.outputs.push == 'true'",
     uses: uses(ACTION_PINS.buildPush),
     with: {
       'context': '.',
@@ -383,6 +412,12 @@ function buildWorkflow(gh: github.GitHub, ctx: WorkflowContext, test: github.Git
       'sbom': false,
     },
   });
+  steps.push({
+    name: 'Name the image digest',
+    id: 'digest',
+    env: { BUILT: expr('steps.build.outputs.digest'), PUSHED_BEFORE: expr('steps.pushed.outputs.digest') },
+    run: 'echo "digest=${BUILT:-$PUSHED_BEFORE}" >> "$GITHUB_OUTPUT"',
+  });
   // The credentials of the last publish role are still set: scan that repository first.
   for (const [index, e] of [...model.environments].reverse().entries()) {
     if (index > 0) steps.push(publishCredentials(e));
@@ -390,7 +425,7 @@ function buildWorkflow(gh: github.GitHub, ctx: WorkflowContext, test: github.Git
       scanCheckStep(`Wait for the ${e.environment} scan and fail on CRITICAL findings`, scanStep(e), {
         REPOSITORY: e.settings.names.repositoryName,
         IMAGE_TAG: expr('github.sha'),
-        EXPECTED_DIGEST: expr('steps.build.outputs.digest'),
+        EXPECTED_DIGEST: expr('steps.digest.outputs.digest'),
       }),
     );
   }
@@ -399,7 +434,7 @@ function buildWorkflow(gh: github.GitHub, ctx: WorkflowContext, test: github.Git
       name: 'Record the image',
       env: {
         IMAGE_TAG: expr('github.sha'),
-        IMAGE_DIGEST: expr('steps.build.outputs.digest'),
+        IMAGE_DIGEST: expr('steps.digest.outputs.digest'),
         IMAGES: model.environments.map(imageName).join(' '),
       },
       run: script(
@@ -442,7 +477,7 @@ function buildWorkflow(gh: github.GitHub, ctx: WorkflowContext, test: github.Git
       env: { AWS_REGION: model.region },
       outputs: {
         'image-tag': { stepId: 'tag', outputName: 'tag' },
-        'image-digest': { stepId: 'build', outputName: 'digest' },
+        'image-digest': { stepId: 'digest', outputName: 'digest' },
       },
       steps,
     },
@@ -539,7 +574,6 @@ function deployWorkflow(
     );
   }
 
-  const healthUrl = `\${SERVICE_URL%/}${model.healthCheckPath}`;
   steps.push(
     scanCheckStep('Check the image scan', 'scan', {
       REPOSITORY: names.repositoryName,
@@ -571,8 +605,14 @@ function deployWorkflow(
     },
     {
       // The same script a person runs by hand: migrate, roll out, verify, roll back on failure.
+      // The health URL is the stack's ServiceUrl plus the health path, unless the GitHub
+      // environment sets HEALTH_URL (say, when the certificate names a domain the URL lacks).
       name: 'Migrate, roll out, verify (rolls back on failure)',
-      run: `scripts/aws-deploy.sh -e "$DEPLOY_ENVIRONMENT" -t "$IMAGE_TAG" -u "${healthUrl}"`,
+      env: { HEALTH_URL: expr(`vars.${HEALTH_URL_VARIABLE}`) },
+      run: script(
+        `health_url="\${HEALTH_URL:-\${SERVICE_URL%/}${model.healthCheckPath}}"`,
+        'scripts/aws-deploy.sh -e "$DEPLOY_ENVIRONMENT" -t "$IMAGE_TAG" -u "$health_url"',
+      ),
     },
     ...ctx.extraDeploySteps,
     {

@@ -1,4 +1,4 @@
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -172,16 +172,20 @@ async function expectHardened(workflows: Workflows): Promise<void> {
     expect(doc.jobs.deploy.environment.name).toBe(environment);
     expect(doc.jobs.deploy.env.DEPLOY_ENVIRONMENT).toBe(environment);
     const runs = runScripts(doc);
-    expect(runs).toContain('scripts/aws-deploy.sh -e "$DEPLOY_ENVIRONMENT" -t "$IMAGE_TAG" -u "${SERVICE_URL%/}' + healthPathOf(workflows) + '"');
+    expect(deployScript(doc)).toContain('scripts/aws-deploy.sh -e "$DEPLOY_ENVIRONMENT" -t "$IMAGE_TAG" -u "$health_url"\n');
     expect(runs.some((run) => run.includes('npx cdk deploy "$STACK" --require-approval never'))).toBe(true);
   }
   expect(workflows.doc['build.yml'].concurrency['cancel-in-progress']).toBe(false);
 }
 
+/** The script of a deploy job's step that calls scripts/aws-deploy.sh. */
+function deployScript(doc: any): string {
+  return runScripts(doc).find((r) => r.includes('scripts/aws-deploy.sh'))!;
+}
+
 /** The health path the deploy verifies, read back from the production deploy's script. */
 function healthPathOf(workflows: Workflows): string {
-  const run = runScripts(workflows.doc['deploy-production.yml']).find((r) => r.startsWith('scripts/aws-deploy.sh'))!;
-  return /\$\{SERVICE_URL%\/\}([^"]*)"/.exec(run)![1];
+  return /\$\{SERVICE_URL%\/\}([^}]*)\}"/.exec(deployScript(workflows.doc['deploy-production.yml']))![1];
 }
 
 describe('ServiceWorkflows', () => {
@@ -286,7 +290,7 @@ describe('ServiceWorkflows', () => {
       expect(scan.env).toEqual({
         REPOSITORY: `hedis-optimizer-${environment}`,
         IMAGE_TAG: '${{ github.sha }}',
-        EXPECTED_DIGEST: '${{ steps.build.outputs.digest }}',
+        EXPECTED_DIGEST: '${{ steps.digest.outputs.digest }}',
       });
       expect(scan.run).toContain('aws ecr wait image-scan-complete');
       expect(scan.run).toContain('findingSeverityCounts.CRITICAL');
@@ -298,7 +302,9 @@ describe('ServiceWorkflows', () => {
       image.steps.slice(0, index).filter((s: any) => s.uses?.startsWith(`${CONFIGURE_AWS}@`)).at(-1).with['role-to-assume'];
     expect(roleBefore(scanIndex('staging'))).toBe('${{ vars.AWS_PUBLISH_ROLE_ARN_STAGING }}');
     expect(roleBefore(scanIndex('production'))).toBe('${{ vars.AWS_PUBLISH_ROLE_ARN_PRODUCTION }}');
-    expect(image.outputs).toEqual({ 'image-tag': '${{ steps.tag.outputs.tag }}', 'image-digest': '${{ steps.build.outputs.digest }}' });
+    expect(image.outputs).toEqual({ 'image-tag': '${{ steps.tag.outputs.tag }}', 'image-digest': '${{ steps.digest.outputs.digest }}' });
+    // a re-run whose image is already in every repository scans it instead of pushing again
+    expect(build.if).toBe("steps.pushed.outputs.push == 'true'");
     expect(image.steps.at(-1)).toMatchObject({ with: { 'name': 'image', 'if-no-files-found': 'error' } });
   });
 
@@ -339,7 +345,7 @@ describe('ServiceWorkflows', () => {
     expect(find.run).toContain('^[0-9a-f]{40}$');
     const order = ['image', 'scan', 'infrastructure'].map((id) => deploy.steps.findIndex((s: any) => s.id === id));
     expect([...order].sort((a, b) => a - b)).toEqual(order);
-    expect(deploy.steps.findIndex((s: any) => s.run?.startsWith('scripts/aws-deploy.sh'))).toBeGreaterThan(order[2]);
+    expect(deploy.steps.findIndex((s: any) => s.run?.includes('scripts/aws-deploy.sh'))).toBeGreaterThan(order[2]);
   });
 
   test('the port and health path reach the app tests and the deploy verification', () => {
@@ -348,7 +354,7 @@ describe('ServiceWorkflows', () => {
     // THEN
     expect(workflows.doc['test.yml'].jobs.app.env.PORT).toBe('9000');
     expect(healthPathOf(workflows)).toBe('/status');
-    expect(runScripts(workflows.doc['deploy-staging.yml'])).toContain('scripts/aws-deploy.sh -e "$DEPLOY_ENVIRONMENT" -t "$IMAGE_TAG" -u "${SERVICE_URL%/}/status"');
+    expect(deployScript(workflows.doc['deploy-staging.yml'])).toContain('health_url="${HEALTH_URL:-${SERVICE_URL%/}/status}"\n');
   });
 
   test('without database and cache the app tests get no service containers and no connection settings', () => {
@@ -372,7 +378,7 @@ describe('ServiceWorkflows', () => {
     for (const file of ['deploy-staging.yml', 'deploy-production.yml']) {
       const deploySteps = job(workflows, file, 'deploy').steps;
       const at = deploySteps.findIndex((s: any) => s.name === deployStep.name);
-      expect(deploySteps[at - 1].run).toMatch(/^scripts\/aws-deploy\.sh/);
+      expect(deploySteps[at - 1].run).toContain('scripts/aws-deploy.sh');
     }
   });
 
@@ -410,6 +416,93 @@ describe('ServiceWorkflows', () => {
 
   test('without github and the workflows option unset, no workflow is generated', () => {
     expect(generate({ github: false }).doc).toEqual({});
+  });
+});
+
+/**
+ * Runs one step's script as GitHub does (bash -e -o pipefail), with `env` as its environment and
+ * a stub `aws` command first on PATH; returns the exit code, stdout and the step's outputs.
+ */
+function runStep(step: any, env: Record<string, string>, aws: string) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hsk-step-'));
+  try {
+    const outputFile = path.join(dir, 'github-output');
+    fs.writeFileSync(outputFile, '');
+    fs.writeFileSync(path.join(dir, 'aws'), `#!/usr/bin/env bash\n${aws}`, { mode: 0o755 });
+    fs.writeFileSync(path.join(dir, 'step.sh'), step.run);
+    const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', path.join(dir, 'step.sh')], {
+      env: { PATH: `${dir}${path.delimiter}${process.env.PATH}`, GITHUB_OUTPUT: outputFile, ...env },
+      encoding: 'utf-8',
+    });
+    const outputs = Object.fromEntries(
+      fs.readFileSync(outputFile, 'utf-8').split('\n').filter(Boolean).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+    );
+    return { status: result.status, stdout: result.stdout, outputs };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** An `aws` stub for the ECR calls of the image steps, answering from STUB_* variables. */
+const ECR_STUB = [
+  'case "$*" in',
+  '  *describe-images*imageTags*) printf \'%s\\t%s\\n\' "$STUB_OTHER_TAG" "$STUB_TAG" ;;',
+  '  *describe-images*imageDigest*) echo "$STUB_DIGEST" ;;',
+  '  *"wait image-scan-complete"*) ;;',
+  '  *findingSeverityCounts.CRITICAL*) echo "$STUB_CRITICAL" ;;',
+  '  *describe-image-scan-findings*) echo "CVE-2026-0001 https://example.com/CVE-2026-0001" ;;',
+  '  *) echo "unexpected: aws $*" >&2; exit 99 ;;',
+  'esac',
+].join('\n');
+
+describe('the image scripts, run with bash against a stub aws', () => {
+  const SHA = 'c0ffee'.padEnd(40, '0');
+  const DIGEST = `sha256:${'d'.repeat(64)}`;
+  const workflows = generate();
+  const stepOf = (file: string, jobId: string, id: string) => job(workflows, file, jobId).steps.find((st: any) => st.id === id);
+
+  test.each([
+    ['no repository has the image', { EXISTING_STAGING: '', EXISTING_PRODUCTION: '' }, 0, { push: 'true' }],
+    ['every repository has the same image', { EXISTING_STAGING: DIGEST, EXISTING_PRODUCTION: DIGEST }, 0, { push: 'false', digest: DIGEST }],
+    ['only one repository has it', { EXISTING_STAGING: DIGEST, EXISTING_PRODUCTION: '' }, 1, {}],
+  ])('build: a re-run when %s', (_label, env, status, outputs) => {
+    const result = runStep(stepOf('build.yml', 'image', 'pushed'), env, 'exit 99');
+    expect({ status: result.status, outputs: result.outputs }).toEqual({ status, outputs });
+  });
+
+  test('deploy-production: fails when the image input is neither a commit SHA nor a digest, before any AWS call', () => {
+    const result = runStep(stepOf('deploy-production.yml', 'deploy', 'image'), { IMAGE: 'main; echo pwned', REPOSITORY: 'r' }, 'exit 99');
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe(
+      '::error::image "main; echo pwned" must be a full commit SHA (40 hex digits) or an image digest (sha256: and 64 hex digits)\n',
+    );
+  });
+
+  test.each([
+    ['a commit SHA', SHA],
+    ['a digest', DIGEST],
+  ])('deploy-production: finds the commit tag and digest from %s', (_label, image) => {
+    const result = runStep(
+      stepOf('deploy-production.yml', 'deploy', 'image'),
+      { IMAGE: image, REPOSITORY: 'r', STUB_TAG: SHA, STUB_OTHER_TAG: 'release-1', STUB_DIGEST: DIGEST },
+      ECR_STUB,
+    );
+    expect({ status: result.status, outputs: result.outputs }).toEqual({ status: 0, outputs: { tag: SHA, digest: DIGEST } });
+  });
+
+  test.each([
+    ['passes without CRITICAL findings', 'None', DIGEST, 0, { digest: DIGEST }],
+    ['passes with zero CRITICAL findings', '0', DIGEST, 0, { digest: DIGEST }],
+    ['fails on CRITICAL findings', '2', DIGEST, 1, {}],
+    ['fails when the tag names another image', 'None', `sha256:${'e'.repeat(64)}`, 1, {}],
+  ])('the scan check %s', (_label, critical, expected, status, outputs) => {
+    const result = runStep(
+      stepOf('deploy-staging.yml', 'deploy', 'scan'),
+      { REPOSITORY: 'r', IMAGE_TAG: SHA, EXPECTED_DIGEST: expected, STUB_DIGEST: DIGEST, STUB_CRITICAL: critical },
+      ECR_STUB,
+    );
+    expect({ status: result.status, outputs: result.outputs }).toEqual({ status, outputs });
+    if (critical === '2') expect(result.stdout).toContain('CVE-2026-0001');
   });
 });
 
