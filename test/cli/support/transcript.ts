@@ -1,7 +1,8 @@
 /**
  * Prints a real transcript of the deploy tool against the AWS emulator: a deploy with a
  * migration and health verification, then a deploy whose rollout the circuit breaker fails
- * (automatic rollback), then one whose health check fails (automatic rollback), then status.
+ * (automatic rollback), one whose health check fails (automatic rollback), one that outlasts
+ * --timeout (rolled back, exit 3), status, and bad input (exit 2).
  *
  *   npx tsx test/cli/support/transcript.ts
  *
@@ -23,8 +24,8 @@ async function transcript(): Promise<void> {
   const unhealthy = await HealthEndpoint.start(() => 503);
   try {
     const f = await emulator.createService();
-    // Revision 3 is the one whose tasks "fail to start".
-    simulateRollouts(proxy, (td) => (td.endsWith(':3') ? 'fail' : 'complete'));
+    // Revision 3's tasks "fail to start"; revision 5's rollout never finishes.
+    simulateRollouts(proxy, (td) => (td.endsWith(':3') ? 'fail' : td.endsWith(':5') ? 'stuck' : 'complete'));
     const env = { HARDENED_SERVICE_POLL_INTERVAL: '0.5' };
     const base = ['--cluster', f.cluster, '--service', f.service, '--image-tag-parameter', f.parameter];
     const show = async (args: string[]) => {
@@ -39,7 +40,9 @@ async function transcript(): Promise<void> {
     await show(['deploy', ...base, '--image', `${REPOSITORY}:1.1.0`, '--migrate-command', 'alembic upgrade head', '--health-url', healthy.url]);
     await show(['deploy', ...base, '--image', `${REPOSITORY}:1.2.0`]);
     await show(['deploy', ...base, '--image', `${REPOSITORY}:1.3.0`, '--health-url', unhealthy.url]);
+    await show(['deploy', ...base, '--image', `${REPOSITORY}:1.4.0`, '--timeout', '3']);
     await show(['status', ...base]);
+    await show(['deploy', ...base, '--image', REPOSITORY]);
   } finally {
     await healthy.stop();
     await unhealthy.stop();
