@@ -82,6 +82,10 @@ project.addTask('test:container', {
   exec: 'bash test/container/run.sh',
   receiveArgs: true,
 });
+project.addTask('test:all', {
+  description: 'Every suite: unit, end-to-end, sample services, container images (the README test command)',
+  exec: 'bash scripts/test-all.sh',
+});
 project.addTask('bench', {
   description: 'Measure synth and scaffold speed against baselines in the same run',
   exec: 'tsx bench/run.ts',
