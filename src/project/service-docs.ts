@@ -1,0 +1,81 @@
+import { Component, DependencyType, Project, YamlFile } from 'projen';
+import { CloudWatchConfigFile } from './cloudwatch-config';
+import { docsContext } from './docs-context';
+import { kitDependencyRange } from './kit-package';
+import { ServiceModel } from './service-model';
+import { TemplateFile } from './template-file';
+
+/** The generated documents, in the order a reader meets them. */
+export const SERVICE_DOCS = [
+  'ARCHITECTURE.md',
+  'AWS_SETUP_GUIDE.md',
+  'CI_CD_GUIDE.md',
+  'DEPLOYMENT_GUIDE.md',
+  'MONITORING_GUIDE.md',
+  'SECURITY_GUIDE.md',
+  'HIPAA_COMPLIANCE_CHECKLIST.md',
+  'OPERATIONS_RUNBOOK.md',
+  'DISASTER_RECOVERY.md',
+] as const;
+
+/** Options of `ServiceDocs`. */
+export interface ServiceDocsOptions {
+  /**
+   * Folder of the documents.
+   * @default "docs"
+   */
+  readonly docsDir?: string;
+}
+
+/**
+ * The service's documentation as managed files: `docs/*.md` (architecture with Mermaid
+ * diagrams and the cost estimate, AWS setup, CI/CD, deployment, monitoring, security, the HIPAA
+ * checklist, the operations runbook and disaster recovery) and
+ * `infrastructure/monitoring/cloudwatch-config.json`, all written for this service from the
+ * same options as its stacks. Both environments' stacks are built in memory to read what the
+ * docs state about them (acknowledged findings, subnets, security-group paths, log groups), so
+ * the documents cannot drift from the stacks. Also a markdownlint-cli2 configuration and a
+ * `docs:lint` task that lints the documents.
+ */
+export class ServiceDocs extends Component {
+  /** The documents, by file name. */
+  public readonly docs: { readonly [name: string]: TemplateFile } = {};
+  /** `infrastructure/monitoring/cloudwatch-config.json`. */
+  public readonly cloudWatchConfig: CloudWatchConfigFile;
+  /** `.markdownlint-cli2.yaml`. */
+  public readonly markdownlintConfig: YamlFile;
+
+  constructor(project: Project, model: ServiceModel, options: ServiceDocsOptions = {}) {
+    super(project);
+    const docsDir = options.docsDir ?? 'docs';
+    // Built once, at the first synthesized document: building the stacks takes seconds.
+    let context: object | undefined;
+    const lazyContext = () => (context ??= docsContext(model));
+    for (const name of SERVICE_DOCS) {
+      (this.docs as Record<string, TemplateFile>)[name] = new TemplateFile(project, `${docsDir}/${name}`, {
+        template: `docs/${name}.hbs`,
+        context: lazyContext,
+      });
+    }
+    this.cloudWatchConfig = new CloudWatchConfigFile(project, model);
+    this.markdownlintConfig = new YamlFile(project, '.markdownlint-cli2.yaml', { obj: MARKDOWNLINT_CONFIG });
+    project.deps.addDependency(`markdownlint-cli2@${kitDependencyRange('markdownlint-cli2')}`, DependencyType.BUILD);
+    project.addTask('docs:lint', {
+      description: `Lint the generated documents in ${docsDir}/ with markdownlint-cli2`,
+      exec: `markdownlint-cli2 "${docsDir}/**/*.md"`,
+    });
+  }
+}
+
+/**
+ * markdownlint's defaults, except line length (tables, commands and Mermaid labels are long
+ * by nature) and repeated headings under different parents (one section per environment).
+ */
+export const MARKDOWNLINT_CONFIG = {
+  config: {
+    default: true,
+    MD013: false,
+    MD024: { siblings_only: true },
+  },
+  ignores: ['node_modules/**', 'cdk.out/**'],
+};
