@@ -123,6 +123,8 @@ export interface ServiceWorkflowsProps extends ServiceWorkflowsOptions {
   readonly workflowRunsOn?: string[];
   /** Node.js version of the jobs that run the CDK app. @default - `minNodeVersion`, else "20" */
   readonly workflowNodeVersion?: string;
+  /** projen's generic build workflow, which would also be `build.yml`. @default false */
+  readonly buildWorkflow?: boolean;
 }
 
 /** Problems with the workflow options, each naming the option, the value and the fix. */
@@ -130,6 +132,9 @@ export function validateWorkflowOptions(options: ServiceWorkflowsProps, hasGithu
   const problems: string[] = [];
   if (options.workflows === true && !hasGithub) {
     problems.push('workflows is true but github is false: the workflows need the GitHub component (set github to true, or workflows to false)');
+  }
+  if (options.buildWorkflow === true && options.workflows !== false && hasGithub) {
+    problems.push("buildWorkflow is true but the kit's build.yml replaces projen's build workflow: remove buildWorkflow, or set workflows to false");
   }
   const lists: [string, JobStep[] | undefined][] = [
     ['workflowExtraTestSteps', options.workflowExtraTestSteps],

@@ -414,6 +414,13 @@ describe('ServiceWorkflows', () => {
     );
   });
 
+  test("fails when projen's build workflow is asked for as well", () => {
+    expect(() => new HardenedServiceProject(projectOptions({ buildWorkflow: true }))).toThrow(
+      'Invalid HardenedServiceProject options (1 problem):\n' +
+        "  - buildWorkflow is true but the kit's build.yml replaces projen's build workflow: remove buildWorkflow, or set workflows to false",
+    );
+  });
+
   test('without github and the workflows option unset, no workflow is generated', () => {
     expect(generate({ github: false }).doc).toEqual({});
   });
