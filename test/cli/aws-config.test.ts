@@ -1,0 +1,35 @@
+import { main } from '../../src/cli/main';
+
+/** Runs main() with process.env replaced by `env` (the SDK reads its configuration there). */
+async function runWithEnvironment(argv: string[], env: Record<string, string>) {
+  const saved = process.env;
+  process.env = { PATH: saved.PATH, ...env };
+  let stdout = '';
+  let stderr = '';
+  try {
+    const code = await main(argv, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, env: process.env });
+    return { code, stdout, stderr };
+  } finally {
+    process.env = saved;
+  }
+}
+
+const NO_FILES = {
+  AWS_CONFIG_FILE: '/nonexistent/aws-config',
+  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
+  AWS_EC2_METADATA_DISABLED: 'true',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
+
+describe('AWS configuration', () => {
+  test('fails with exit code 2 when no region is configured', async () => {
+    const run = await runWithEnvironment(['status', '--cluster', 'c', '--service', 's'], NO_FILES);
+    expect(run).toEqual({ code: 2, stdout: '', stderr: 'hardened-service status: no AWS region is configured; set AWS_REGION (or a region in the AWS_PROFILE profile)\n' });
+  });
+
+  test('fails with exit code 2 when no credentials are found', async () => {
+    const run = await runWithEnvironment(['status', '--cluster', 'c', '--service', 's'], { ...NO_FILES, AWS_REGION: 'us-east-1' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^hardened-service status: no AWS credentials were found \(.+\); set AWS_PROFILE, or run in a role such as the GitHub OIDC deploy role\n$/);
+  });
+});
