@@ -90,5 +90,5 @@ export function firstCommands(alarm: AlarmDefinition, input: ResponseInput): str
 export function escalation(settings: ResolvedSettings): string {
   return settings.isProduction
     ? `Not mitigated in 15 minutes, or users affected: page the owner on call behind \`${settings.alarmEmail}\`, open an incident and roll back if a deploy is the cause. Suspected data exposure: follow the security incident procedure in SECURITY_GUIDE.md.`
-    : `Staging never pages: fix it in working hours before the next production deploy; if it points at a defect, block the release.`;
+    : 'Staging never pages: fix it in working hours before the next production deploy; if it points at a defect, block the release.';
 }

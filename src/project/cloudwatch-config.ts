@@ -1,4 +1,6 @@
 import { Component, JsonFile, Project } from 'projen';
+import { ServiceModel } from './service-model';
+import { inspectServiceStacks, StackFacts } from './stack-facts';
 import {
   AlarmDefinition,
   alarmDefinitions,
@@ -10,8 +12,6 @@ import {
   queryDefinitions,
 } from '../constructs/monitoring-definitions';
 import { ResolvedSettings } from '../constructs/settings';
-import { ServiceModel } from './service-model';
-import { inspectServiceStacks, StackFacts } from './stack-facts';
 
 /**
  * `infrastructure/monitoring/cloudwatch-config.json`: the alarms, metric filter, saved queries

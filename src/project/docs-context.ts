@@ -1,3 +1,11 @@
+import { escalation, firstCommands } from './alarm-runbook';
+import { namedTargets } from './cloudwatch-config';
+import { ORGANISATION_TASKS, SAFEGUARDS, SafeguardInput } from './hipaa-safeguards';
+import { kitName } from './kit-package';
+import { EnvironmentModel, ServiceModel } from './service-model';
+import { inspectServiceStacks, StackFacts } from './stack-facts';
+import { DEPLOY_ROLE_VARIABLE, HEALTH_URL_VARIABLE, publishRoleVariable } from './workflow-steps';
+import { MAIN_BRANCH, WORKFLOW_TIMEOUTS } from './workflows';
 import {
   CostEstimate,
   CostInputs,
@@ -11,14 +19,6 @@ import { DeploymentEnvironment } from '../constructs/deployment-environment';
 import { alarmDefinitions, dashboardNames, queryDefinitions } from '../constructs/monitoring-definitions';
 import { MANAGED_RULE_GROUPS } from '../constructs/service-firewall';
 import { ResolvedSettings, SERVICE_DEFAULTS } from '../constructs/settings';
-import { escalation, firstCommands } from './alarm-runbook';
-import { namedTargets } from './cloudwatch-config';
-import { ORGANISATION_TASKS, SAFEGUARDS, SafeguardInput } from './hipaa-safeguards';
-import { kitName } from './kit-package';
-import { EnvironmentModel, ServiceModel } from './service-model';
-import { DEPLOY_ROLE_VARIABLE, HEALTH_URL_VARIABLE, publishRoleVariable } from './workflow-steps';
-import { MAIN_BRANCH, WORKFLOW_TIMEOUTS } from './workflows';
-import { inspectServiceStacks, StackFacts } from './stack-facts';
 
 /**
  * The values the docs templates (`src/templates/docs/*.hbs`) render: everything resolved from

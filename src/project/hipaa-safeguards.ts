@@ -1,6 +1,6 @@
-import { ResolvedSettings } from '../constructs/settings';
 import { ServiceModel } from './service-model';
 import { StackFacts } from './stack-facts';
+import { ResolvedSettings } from '../constructs/settings';
 
 /**
  * The HIPAA Security Rule safeguards (45 CFR 164.308, 164.310, 164.312) the generated
@@ -309,7 +309,7 @@ export const SAFEGUARDS: Safeguard[] = [
     kind: 'Physical',
     specification: 'standard',
     implementedBy: (i) => [
-      `data is encrypted with customer-managed KMS keys (retained on stack deletion, 30-day deletion window), so deleting a key crypto-shreds its data`,
+      'data is encrypted with customer-managed KMS keys (retained on stack deletion, 30-day deletion window), so deleting a key crypto-shreds its data',
       `log buckets expire objects after ${both(i, (e) => e.settings.logRetentionDays)} days; trail files after ${i.production.facts.trailArchiveDays} days`,
     ],
     rules: [],

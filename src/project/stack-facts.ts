@@ -14,9 +14,9 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { IConstruct } from 'constructs';
+import { EnvironmentModel, ServiceModel } from './service-model';
 import { DeploymentEnvironment } from '../constructs/deployment-environment';
 import { HardenedServiceStack, HardenedServiceStackProps } from '../constructs/hardened-service-stack';
-import { EnvironmentModel, ServiceModel } from './service-model';
 
 /**
  * What the generated docs say about the stacks, read from the stacks themselves: the project
@@ -202,7 +202,7 @@ export function inspectStack(stack: HardenedServiceStack, environment: Deploymen
     if (CfnResource.isCfnResource(c)) logicalIdOf.set(stack.resolve(c.logicalId), c);
   }
   const referenced = (token: unknown): IConstruct | undefined => {
-    const value = stack.resolve(token) as { Ref?: string; 'Fn::GetAtt'?: [string, string] } | undefined;
+    const value = stack.resolve(token) as { 'Ref'?: string; 'Fn::GetAtt'?: [string, string] } | undefined;
     const id = value?.Ref ?? value?.['Fn::GetAtt']?.[0];
     return id ? logicalIdOf.get(id) : undefined;
   };
@@ -291,11 +291,14 @@ export function inspectStack(stack: HardenedServiceStack, environment: Deploymen
   });
 
   const https = stack.api.httpsListener.node.defaultChild as elbv2.CfnListener;
-  const parameterGroup = stack.database?.parameterGroup.node.findAll().find((c): c is rds.CfnDBParameterGroup => c instanceof rds.CfnDBParameterGroup);
+  const parameterGroup = stack.database?.parameterGroup.node
+    .findAll()
+    .find((c): c is rds.CfnDBParameterGroup => c instanceof rds.CfnDBParameterGroup);
   const rotation = stack.database
     ? all.find((c): c is secretsmanager.CfnRotationSchedule => c instanceof secretsmanager.CfnRotationSchedule && relative(c).startsWith('Database/'))
     : undefined;
-  const rotationRules = rotation ? (stack.resolve(rotation.rotationRules) as { scheduleExpression?: string; automaticallyAfterDays?: number }) : undefined;
+  type RotationRules = { scheduleExpression?: string; automaticallyAfterDays?: number };
+  const rotationRules = rotation ? (stack.resolve(rotation.rotationRules) as RotationRules) : undefined;
   const taskDefinition = stack.api.taskDefinition.node.defaultChild as ecs.CfnTaskDefinition;
   const containers = stack.resolve(taskDefinition.containerDefinitions) as {
     environment?: { name: string }[];
@@ -315,7 +318,8 @@ export function inspectStack(stack: HardenedServiceStack, environment: Deploymen
   const scanning = stack.resolve(repository.imageScanningConfiguration) as { scanOnPush?: boolean } | undefined;
   const db = stack.database?.instance.node.defaultChild as rds.CfnDBInstance | undefined;
   const plan = stack.database?.backupPlan.node.defaultChild as backup.CfnBackupPlan | undefined;
-  const planRule = plan ? (stack.resolve(plan.backupPlan) as { backupPlanRule: { scheduleExpression?: string; lifecycle?: { deleteAfterDays?: number } }[] }).backupPlanRule[0] : undefined;
+  type PlanRule = { scheduleExpression?: string; lifecycle?: { deleteAfterDays?: number } };
+  const planRule = plan ? (stack.resolve(plan.backupPlan) as { backupPlanRule: PlanRule[] }).backupPlanRule[0] : undefined;
   const redis = stack.cache?.replicationGroup as elasticache.CfnReplicationGroup | undefined;
   const trailBucket = stack.auditTrail.bucket.node.defaultChild as s3.CfnBucket;
   const trailLifecycle = stack.resolve(trailBucket.lifecycleConfiguration) as { rules: { expirationInDays?: number }[] } | undefined;
