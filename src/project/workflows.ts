@@ -608,6 +608,9 @@ function deployWorkflow(
         'echo "SERVICE_URL=$service_url" >> "$GITHUB_ENV"',
       ),
     },
+    // Role sessions last an hour: a fresh one covers the deploy tool's 30 minutes and its
+    // 15-minute rollback, however long CloudFormation took.
+    awsCredentialsStep(model, DEPLOY_ROLE_VARIABLE, `${model.serviceName}-deploy-${environment}`, `Renew the ${environment} deploy role session`),
     {
       // The same script a person runs by hand: migrate, roll out, verify, roll back on failure.
       // The health URL is the stack's ServiceUrl plus the health path, unless the GitHub
@@ -623,7 +626,7 @@ function deployWorkflow(
     {
       name: 'Show the service after a failure',
       if: "failure() && steps.install.outcome == 'success'",
-      run: 'npx hardened-service status --cluster "$CLUSTER" --service "$SERVICE"',
+      run: 'npx hardened-service status --cluster "$CLUSTER" --service "$SERVICE" --image-tag-parameter "$IMAGE_TAG_PARAMETER"',
     },
     {
       name: 'Summarize the deployment',
@@ -658,6 +661,7 @@ function deployWorkflow(
         CLUSTER: names.clusterName,
         SERVICE: names.serviceName,
         REPOSITORY: names.repositoryName,
+        IMAGE_TAG_PARAMETER: names.imageTagParameter,
       },
       steps,
     },

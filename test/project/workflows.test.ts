@@ -345,7 +345,10 @@ describe('ServiceWorkflows', () => {
     expect(find.run).toContain('^[0-9a-f]{40}$');
     const order = ['image', 'scan', 'infrastructure'].map((id) => deploy.steps.findIndex((s: any) => s.id === id));
     expect([...order].sort((a, b) => a - b)).toEqual(order);
-    expect(deploy.steps.findIndex((s: any) => s.run?.includes('scripts/aws-deploy.sh'))).toBeGreaterThan(order[2]);
+    const rollout = deploy.steps.findIndex((s: any) => s.run?.includes('scripts/aws-deploy.sh'));
+    expect(rollout).toBeGreaterThan(order[2]);
+    // a fresh one-hour role session for the deploy tool, whatever CloudFormation took
+    expect(deploy.steps[rollout - 1].uses).toMatch(new RegExp(`^${CONFIGURE_AWS}@`));
   });
 
   test('the port and health path reach the app tests and the deploy verification', () => {
