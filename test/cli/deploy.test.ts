@@ -281,4 +281,23 @@ describe('deploy', () => {
     expect(proxy.forwarded('RegisterTaskDefinition')).toHaveLength(0);
     expect(await emulator.serviceTaskDefinition(fixture)).toBe(other);
   });
+
+  test('fails when the image-tag parameter cannot be written, and rolls back so the stack and service agree', async () => {
+    // GIVEN PutParameter fails for good (2 attempts), once
+    simulateRollouts(proxy, () => 'complete');
+    proxy.throttle('PutParameter', 2);
+
+    // WHEN
+    const run = await runCli(deployArgs(), proxy.endpoint, { HARDENED_SERVICE_MAX_ATTEMPTS: '2' });
+
+    // THEN
+    expect(run.code).toBe(1);
+    expect(run.stderr.trimEnd().split('\n').pop()).toBe(
+      `hardened-service deploy: RetriesExhaustedError: PutParameter failed 2 times in a row, last with ThrottlingException: Rate exceeded; rolled back to ${fixture.family}:1, which is stable`,
+    );
+    expect(await emulator.serviceTaskDefinition(fixture)).toBe(fixture.initialTaskDefinition);
+    // The restore wrote the previous value back, in case the failed write had landed.
+    expect(proxy.forwarded('PutParameter').map((c) => c.request.Value)).toEqual(['1.0.0']);
+    expect(await emulator.parameter(fixture)).toBe('1.0.0');
+  });
 });
