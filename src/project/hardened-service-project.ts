@@ -5,6 +5,7 @@ import { DeployScripts } from './deploy-scripts';
 import { DockerFiles } from './docker-files';
 import { InfrastructureApp } from './infrastructure-app';
 import { kitDependencyRange, kitName, kitVersion, minimumVersion, versionLessThan } from './kit-package';
+import { ServiceDocs } from './service-docs';
 import { resolveServiceModel, ServiceModel } from './service-model';
 import { ServiceSample } from './service-sample';
 import { TaskDefinitionFile } from './task-definition-file';
@@ -249,6 +250,7 @@ export class HardenedServiceProject extends awscdk.AwsCdkTypeScriptApp {
     new TaskDefinitionFile(this, this.model);
     new ServiceSample(this, this.model);
     new ServiceWorkflows(this, this.model, options);
+    new ServiceDocs(this, this.model);
   }
 }
 

@@ -181,14 +181,18 @@ export function buildServiceStacks(model: ServiceModel, app?: App): { app: App; 
   return { app: target, stacks };
 }
 
-const cache = new WeakMap<ServiceModel, StackFacts[]>();
+/** Facts by the stack props they were read from: projects with the same options share them. */
+const cache = new Map<string, StackFacts[]>();
+const CACHE_SIZE = 16;
 
-/** The facts of both environments' stacks, staging first; built once per model. */
+/** The facts of both environments' stacks, staging first; built once per set of stack props. */
 export function inspectServiceStacks(model: ServiceModel): StackFacts[] {
-  let facts = cache.get(model);
+  const key = JSON.stringify(model.environments.map((env) => stackProps(model, env)));
+  let facts = cache.get(key);
   if (!facts) {
     facts = buildServiceStacks(model).stacks.map((stack, i) => inspectStack(stack, model.environments[i].environment));
-    cache.set(model, facts);
+    if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    cache.set(key, facts);
   }
   return facts;
 }
