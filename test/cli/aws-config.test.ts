@@ -7,7 +7,8 @@ async function runWithEnvironment(argv: string[], env: Record<string, string>) {
   let stdout = '';
   let stderr = '';
   try {
-    const code = await main(argv, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, env: process.env });
+    const io = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, env: process.env };
+    const code = await main(argv, io);
     return { code, stdout, stderr };
   } finally {
     process.env = saved;
