@@ -43,6 +43,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'autocannon@^8.0.0',
     'tsx@^4.20.0',
     'yaml@^2.8.0',
+    // The deploy tool's integration tests build a VPC in the AWS emulator.
+    '@aws-sdk/client-ec2@^3.700.0',
     '@types/node@^20',
   ],
   bin: { 'hardened-service': 'lib/cli/main.js' },

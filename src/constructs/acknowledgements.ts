@@ -145,9 +145,14 @@ export const ACK = {
       `Resource::${rolePrefix}-*`,
       '`cdk deploy` assumes the CDK bootstrap roles (deploy, file publishing, image publishing, lookup) of this account and qualifier; their names carry the account and region, and they hold the deployment permissions.',
     ),
+  clusterTasks: (clusterTaskArn: string) =>
+    wildcard(
+      `Resource::${clusterTaskArn}/*`,
+      'Migration tasks get generated ids at run time; tagging is limited to tasks of the service\'s own cluster and only while RunTask creates them.',
+    ),
   ecrAuthToken: wildcard(
     'Resource::*',
-    'ecr:GetAuthorizationToken, ecs:RegisterTaskDefinition/DescribeTaskDefinition and similar list or token actions do not support resource-level permissions; AWS requires Resource "*".',
+    'ecr:GetAuthorizationToken and ecs:RegisterTaskDefinition, DeregisterTaskDefinition, DescribeTaskDefinition and ListTaskDefinitions do not support resource-level permissions; AWS requires Resource "*".',
   ),
   logStreams: wildcard(
     'Resource::<LogGroup.Arn>:*',

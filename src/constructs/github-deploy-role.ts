@@ -114,13 +114,31 @@ export class GithubDeployRole extends Construct {
     const taskDefinitionArns = `arn:${stack.partition}:ecs:${stack.region}:${stack.account}:task-definition/${props.taskDefinition.family}:*`;
     const passRoles = [props.taskDefinition.taskRole.roleArn, props.taskDefinition.obtainExecutionRole().roleArn];
     const qualifier = props.cdkBootstrapQualifier ?? 'hnb659fds';
+    // The physical cluster name as written, so that the finding id below is literal too.
+    const clusterName =
+      (props.service.cluster.node.defaultChild as ecs.CfnCluster | undefined)?.clusterName ?? props.service.cluster.clusterName;
+    const clusterTasks = `arn:${stack.partition}:ecs:${stack.region}:${stack.account}:task/${clusterName}`;
     this.deployPolicy = new iam.ManagedPolicy(this, 'DeployPolicy', {
       description: `Deploy ${props.service.serviceName} (${props.environment}) from ${repo}`,
       statements: [
         new iam.PolicyStatement({
-          sid: 'UnscopedReadActions',
-          actions: ['ecr:GetAuthorizationToken', 'ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition'],
+          sid: 'ActionsWithoutResourceScope',
+          actions: [
+            'ecr:GetAuthorizationToken',
+            'ecs:DeregisterTaskDefinition',
+            'ecs:DescribeTaskDefinition',
+            'ecs:ListTaskDefinitions',
+            'ecs:RegisterTaskDefinition',
+          ],
           resources: ['*'],
+        }),
+        new iam.PolicyStatement({
+          // The deploy tool copies the task definition's tags to new revisions and to
+          // migration tasks; tagging is allowed only as part of creating them.
+          sid: 'TagOnCreate',
+          actions: ['ecs:TagResource'],
+          resources: [taskDefinitionArns, `${clusterTasks}/*`],
+          conditions: { StringEquals: { 'ecs:CreateAction': ['RegisterTaskDefinition', 'RunTask'] } },
         }),
         new iam.PolicyStatement({
           sid: 'PullImages',
@@ -180,6 +198,7 @@ export class GithubDeployRole extends Construct {
       ACK.ecrAuthToken,
       ACK.taskDefinitionRevisions(`${arnPrefix('ecs', shown(stack.region, 'Region'))}:task-definition/${props.taskDefinition.family}`),
       ACK.cdkBootstrapRoles(`${arnPrefix('iam', '')}:role/cdk-${qualifier}`),
+      ACK.clusterTasks(`${arnPrefix('ecs', shown(stack.region, 'Region'))}:task/${clusterName}`),
     );
     this.role = new iam.Role(this, 'Role', {
       roleName: props.roleName,
