@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { listTree, openFindings, packKit, requireTool, run, runFailing, scaffold, tempDir } from './helpers';
+import { acknowledgedRules, listTree, openFindings, PACKS, packKit, requireTool, run, runFailing, scaffold, tempDir } from './helpers';
 
 /**
  * End to end: pack the kit, `projen new` each blueprint from the tarball, then build the
@@ -55,6 +55,9 @@ describe.each(BLUEPRINTS)('projen new --blueprint %s', (blueprint) => {
     expect(fs.existsSync(path.join(cdkOut, `${SERVICE}-staging.template.json`))).toBe(true);
     expect(fs.existsSync(path.join(cdkOut, `${SERVICE}-production.template.json`))).toBe(true);
     expect(openFindings(cdkOut)).toEqual([]);
+    // Both packs ran: every remaining finding carries an acknowledgement with its reason.
+    const acknowledged = acknowledgedRules(cdkOut);
+    for (const pack of PACKS) expect(acknowledged.filter((id) => id.startsWith(`${pack}-`)).length).toBeGreaterThan(0);
     // The build re-synthesized the project: nothing it generates differs from what is on disk.
     expect(run('npx', ['projen'], { cwd: repo })).not.toMatch(/error/i);
   });
