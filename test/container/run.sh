@@ -1,0 +1,509 @@
+#!/usr/bin/env bash
+# npm run test:container: the generated containers build and serve for real, on this machine.
+#
+# For each blueprint: scaffold a service with the packed kit, build its generated Dockerfile
+# with buildah (only BASE_IMAGE and the package mirrors are passed in) and a naive single-stage
+# image of the same app, inspect the image, run its migration and its start command as its
+# non-root user against local PostgreSQL and Redis, check /health through a PostgreSQL outage,
+# load it with autocannon (100 connections), and print one summary line. Exits non-zero when
+# a gate fails. docs/container-testing.md explains each step.
+set -euo pipefail
+
+usage() {
+  cat <<'EOF'
+usage: test/container/run.sh [-h] [BLUEPRINT...]      (default: python-api node-api)
+
+Builds each blueprint's generated image with buildah, runs it on local PostgreSQL and Redis,
+checks health, outage recovery and image contents, load-tests it and compares its size with
+a naive single-stage build. Needs root (buildah, debootstrap, chroot).
+
+environment:
+  HSK_KIT_TARBALL=FILE       use this packed kit instead of compiling and packing the repo
+  HSK_LOAD_SECONDS=15        seconds of load per endpoint (after a 2 s warm-up)
+  HSK_LOAD_CONNECTIONS=100   concurrent connections
+  HSK_WEB_CONCURRENCY=2      worker processes of the service (WEB_CONCURRENCY)
+  HSK_DB_POOL_SIZE=4         pooled connections per worker (DB_POOL_SIZE)
+  HSK_SIZE_RATIO_MAX=0.6     gate on multi-stage size / naive size
+  HSK_CACHE_DIR=/var/cache/hsk  debootstrap and package caches (outside the repo)
+  HSK_KEEP_WORK=1            keep the work folder (generated repos, logs) for inspection
+EOF
+}
+
+[[ "${1:-}" == -h || "${1:-}" == --help ]] && { usage; exit 0; }
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+HERE="$ROOT/test/container"
+# shellcheck source=test/container/lib.sh
+source "$HERE/lib.sh"
+# shellcheck source=test/container/services.sh
+source "$HERE/services.sh"
+
+BLUEPRINTS=("$@")
+[ "${#BLUEPRINTS[@]}" -gt 0 ] || BLUEPRINTS=(python-api node-api)
+SERVICE_NAME=hedis-optimizer
+LOAD_SECONDS="${HSK_LOAD_SECONDS:-15}"
+LOAD_CONNECTIONS="${HSK_LOAD_CONNECTIONS:-100}"
+WEB_CONCURRENCY="${HSK_WEB_CONCURRENCY:-2}"
+DB_POOL_SIZE="${HSK_DB_POOL_SIZE:-4}"
+SIZE_RATIO_MAX="${HSK_SIZE_RATIO_MAX:-0.6}"
+# The endpoint that reads the database through the pool (both samples serve it).
+DB_ENDPOINT=/api/v1/measures
+# Seconds within which /health must report a PostgreSQL outage, and recover after it.
+OUTAGE_DETECT_MAX=10
+OUTAGE_RECOVER_MAX=15
+PROJEN_VERSION="$(node -p "require('$ROOT/package.json').devDependencies.projen")"
+export PYTHON_BASE_IMAGE="${PYTHON_BASE_IMAGE:-localhost/hsk-base/python:3.11-bookworm}"
+export NODE_BASE_IMAGE="${NODE_BASE_IMAGE:-localhost/hsk-base/node:20-bookworm}"
+
+STARTED="$(now)"
+WORK="$(mktemp -d /var/tmp/hsk-container.XXXXXX)"
+# PostgreSQL and Redis run as their own users and must reach their folders inside.
+chmod 0711 "$WORK"
+SERVICES_DIR="$WORK/services"
+SUMMARY="$WORK/summary.txt"
+: >"$SUMMARY"
+
+cleanup() {
+  local rc=$?
+  services_stop
+  if [ "${HSK_KEEP_WORK:-}" = 1 ] || [ "$rc" -ne 0 ]; then
+    log "work folder kept: $WORK"
+  else
+    rm -rf "$WORK"
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---------------------------------------------------------------------------------------------
+# Setup: tools, base images, the packed kit, PostgreSQL and Redis.
+
+prerequisites() {
+  [ "$(id -u)" -eq 0 ] || die "run as root: buildah, debootstrap and chroot need it"
+  ensure_debian_packages buildah podman debootstrap postgresql redis-server curl iproute2
+  [ -x "$ROOT/node_modules/.bin/autocannon" ] || die "autocannon is missing: run npm ci in $ROOT"
+}
+
+# The packed kit, under a name derived from its contents (npm caches tarballs by path).
+pack_kit() {
+  local tarball="${HSK_KIT_TARBALL:-}" started sum
+  if [ -z "$tarball" ]; then
+    started="$(now)"
+    log "packing the kit (projen compile, package:js)"
+    (cd "$ROOT" && CI=true quiet npx projen compile && CI=true quiet npx projen package:js)
+    tarball="$(ls -t "$ROOT"/dist/js/*.tgz | head -n 1)"
+    log "packed $(basename "$tarball") in $(elapsed "$started")s"
+  fi
+  [ -f "$tarball" ] || die "kit tarball not found: $tarball"
+  sum="$(sha256sum "$tarball" | cut -c1-12)"
+  KIT_TARBALL="$WORK/hardened-service-kit-$sum.tgz"
+  cp "$tarball" "$KIT_TARBALL"
+  mkdir -p "$WORK/kit"
+  tar -xzf "$KIT_TARBALL" -C "$WORK/kit"
+  KIT_DIR="$WORK/kit/package"
+}
+
+# Build arguments and mounts that let pip and npm inside a build reach the package index and
+# registry this machine uses, read from pip's and npm's own configuration (nothing is written
+# into the images: build arguments are not kept, mounts are not committed).
+mirror_build_args() {
+  MIRROR_ARGS=()
+  local config index="" extras="" url path host trusted="" registry
+  config="$(pip config list 2>/dev/null || true)"
+  index="${PIP_INDEX_URL:-$(sed -nE "s/^(global|install)\.index-url='?([^']*)'?$/\2/p" <<<"$config" | head -n 1)}"
+  extras="${PIP_EXTRA_INDEX_URL:-$(sed -nE "s/^(global|install)\.extra-index-url='?([^']*)'?$/\2/p" <<<"$config" | head -n 1)}"
+  # With only extra indexes configured (the default index unreachable), the first becomes the index.
+  if [ -z "$index" ] && [ -n "$extras" ]; then
+    index="${extras%% *}"
+    extras="$(sed -E 's/^[^ ]+ ?//' <<<"$extras")"
+  fi
+  if [ -n "$index" ]; then
+    MIRROR_ARGS+=(--build-arg "PIP_INDEX_URL=$index")
+    [ -z "$extras" ] || MIRROR_ARGS+=(--build-arg "PIP_EXTRA_INDEX_URL=$extras")
+    for url in $index $extras; do
+      case "$url" in
+        file://*)
+          # A local index links to files next to its simple/ folder: mount its parent.
+          path="$(dirname "${url#file://}")"
+          MIRROR_ARGS+=(-v "$path:$path:ro")
+          ;;
+        http://*)
+          host="${url#http://}"
+          host="${host%%/*}"
+          trusted="${trusted:+$trusted }${host%%:*}"
+          ;;
+      esac
+    done
+    [ -z "$trusted" ] || MIRROR_ARGS+=(--build-arg "PIP_TRUSTED_HOST=$trusted")
+  fi
+  registry="$(npm config get registry 2>/dev/null || true)"
+  [ -z "$registry" ] || MIRROR_ARGS+=(--build-arg "npm_config_registry=$registry")
+}
+
+# ---------------------------------------------------------------------------------------------
+# One blueprint.
+
+# `projen new` from the packed kit, as a user runs it (CI unset), without installing the
+# generated repo's own dependencies: the image build needs only the Dockerfile and app/.
+scaffold() {
+  local blueprint="$1" dir="$2"
+  mkdir -p "$dir"
+  (cd "$dir" && quiet env -u CI npx -y "projen@$PROJEN_VERSION" new --from "hardened-service-kit@file:$KIT_TARBALL" \
+    hardened-service --no-git --no-post --service-name "$SERVICE_NAME" --blueprint "$blueprint")
+  [ -f "$dir/Dockerfile" ] && [ -d "$dir/app" ] || die "$blueprint: projen new wrote no Dockerfile or app/ in $dir"
+}
+
+# The naive baseline: one stage from the same base, the whole app/ (tests included, no
+# .dockerignore), every dependency including the development ones, caches left in place.
+write_naive() {
+  local blueprint="$1" repo="$2" context="$3" start_json
+  mkdir -p "$context"
+  cp -a "$repo/app" "$context/app"
+  start_json="$(node -e 'process.stdout.write(JSON.stringify(process.argv.slice(1)))' "${BP_START_COMMAND[@]}")"
+  if [ -f "$repo/app/requirements.txt" ]; then
+    local requirements=requirements.txt
+    [ -f "$repo/app/requirements-full.txt" ] && requirements=requirements-full.txt
+    cat >"$context/Dockerfile" <<EOF
+ARG BASE_IMAGE
+FROM \${BASE_IMAGE}
+ARG PIP_INDEX_URL
+ARG PIP_EXTRA_INDEX_URL
+ARG PIP_TRUSTED_HOST
+WORKDIR /app
+COPY app/ ./
+RUN python3 -m venv /app/.venv && /app/.venv/bin/pip install -r $requirements
+EXPOSE $BP_PORT
+CMD $start_json
+EOF
+  elif [ -f "$repo/app/package.json" ]; then
+    cat >"$context/Dockerfile" <<EOF
+ARG BASE_IMAGE
+FROM \${BASE_IMAGE}
+ARG npm_config_registry
+WORKDIR /app
+COPY app/ ./
+RUN npm install
+RUN npm run build
+EXPOSE $BP_PORT
+CMD $start_json
+EOF
+  else
+    die "$blueprint: no requirements.txt or package.json in app/, cannot write the naive baseline"
+  fi
+}
+
+# buildah bud with the local base image and the mirrors; "$1" context, "$2" tag, "$3" log.
+build_image() {
+  local context="$1" tag="$2" logfile="$3"
+  if ! buildah bud --isolation chroot --layers --format docker --build-arg "BASE_IMAGE=$BASE" \
+    "${MIRROR_ARGS[@]}" -f "$context/Dockerfile" -t "$tag" "$context" >"$logfile" 2>&1; then
+    tail -n 40 "$logfile" >&2
+    return 1
+  fi
+}
+
+image_size() { podman image inspect --format '{{.Size}}' "$1"; }
+
+# Problems with the image's contents, one per line (none printed: clean). "$1" is its root.
+inspect_contents() {
+  local rootfs="$1"
+  local found
+  # A compiler: gcc, cc, c++, clang or the compiler proper (cc1).
+  found="$(find "$rootfs"/usr/bin "$rootfs"/usr/local/bin "$rootfs"/usr/lib/gcc -maxdepth 3 \
+    \( -name gcc -o -name 'gcc-[0-9]*' -o -name 'x86_64-linux-gnu-gcc*' -o -name cc -o -name 'c++' \
+    -o -name 'g++*' -o -name clang -o -name cc1 \) 2>/dev/null | head -n 3)"
+  [ -z "$found" ] || echo "a compiler: ${found//$rootfs/}"
+  # Environment files anywhere (an .env.example holds no secrets and is allowed).
+  found="$(find "$rootfs" -xdev \( -path "$rootfs/proc" -o -path "$rootfs/sys" \) -prune -o \
+    \( -name .env -o -name '.env.*' \) ! -name .env.example -print 2>/dev/null | head -n 3)"
+  [ -z "$found" ] || echo ".env files: ${found//$rootfs/}"
+  # The app's own tests (dependencies' bundled tests are theirs).
+  found="$(find "$rootfs/app" \( -name node_modules -o -name .venv \) -prune -o \
+    \( -type d \( -name tests -o -name test -o -name __tests__ \) -o -type f \( -name 'test_*.py' \
+    -o -name '*_test.py' -o -name '*.test.[jt]s' -o -name '*.spec.[jt]s' -o -name conftest.py \) \) -print 2>/dev/null | head -n 3)"
+  [ -z "$found" ] || echo "tests: ${found//$rootfs/}"
+  # Package caches: pip's and npm's, apt's lists and downloaded packages.
+  found="$(find "$rootfs/root" "$rootfs/app" "$rootfs/tmp" "$rootfs/home" -maxdepth 3 \
+    \( -path '*/.cache/pip' -o -name .npm -o -name _cacache -o -path '*/.cache/yarn' \) 2>/dev/null | head -n 3)"
+  [ -z "$found" ] || echo "package caches: ${found//$rootfs/}"
+  found="$(find "$rootfs/var/lib/apt/lists" -type f ! -name lock 2>/dev/null | head -n 1)"
+  [ -z "$found" ] || echo "apt package lists in /var/lib/apt/lists"
+  found="$(find "$rootfs/var/cache/apt" -name '*.deb' -o -name '*.bin' 2>/dev/null | head -n 1)"
+  [ -z "$found" ] || echo "apt caches in /var/cache/apt"
+}
+
+# HTTP status of a GET (000 when nothing answered); the body goes to "$2".
+http_get() { curl -s -o "$2" -w '%{http_code}' --max-time 5 "$1" || true; }
+
+# "db cache" statuses from a health body ("$1"), e.g. "ok ok" or "error ok".
+health_statuses() {
+  node -e '
+    let body = {};
+    try { body = JSON.parse(require("fs").readFileSync(process.argv[1], "utf-8")); } catch {}
+    const c = body.checks || {};
+    process.stdout.write(`${(c.database || {}).status || "?"} ${(c.cache || {}).status || "?"}`);
+  ' "$1"
+}
+
+# PIDs listening on TCP port "$1".
+listener_pids() { ss -ltnpH "( sport = :$1 )" 2>/dev/null | grep -oE 'pid=[0-9]+' | cut -d= -f2 | sort -un; }
+
+# Seconds (one decimal) until "$1" (a shell condition on $code and $statuses) holds for the
+# health URL "$2", polling every 0.2 s; fails after "$3" seconds.
+wait_for_health() {
+  local condition="$1" url="$2" limit="$3" started code statuses body
+  body="$(mktemp)"
+  started="$(now)"
+  while :; do
+    code="$(http_get "$url" "$body")"
+    statuses="$(health_statuses "$body")"
+    if eval "$condition"; then
+      rm -f "$body"
+      elapsed "$started"
+      return 0
+    fi
+    if awk -v e="$(elapsed "$started")" -v l="$limit" 'BEGIN { exit !(e > l) }'; then
+      echo "last answer: HTTP $code $(cat "$body" 2>/dev/null | head -c 300)" >&2
+      rm -f "$body"
+      return 1
+    fi
+    sleep 0.2
+  done
+}
+
+# Load on "$1" while sampling the service's PostgreSQL connections; sets LOAD_JSON and DB_MAX.
+load_with_sampling() {
+  local url="$1" out="$2" samples="$2.connections" pid
+  : >"$samples"
+  node "$HERE/load.js" "$url" --connections "$LOAD_CONNECTIONS" --seconds "$LOAD_SECONDS" >"$out" 2>"$out.err" &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    db_connections >>"$samples" 2>/dev/null || true
+    sleep 0.25
+  done
+  wait "$pid" || { cat "$out.err" >&2; return 1; }
+  LOAD_JSON="$(cat "$out")"
+  DB_MAX="$(sort -n "$samples" | tail -n 1)"
+  DB_MAX="${DB_MAX:-0}"
+}
+
+field() { node -e 'process.stdout.write(String(JSON.parse(process.argv[1])[process.argv[2]]))' "$1" "$2"; }
+
+load_text() {
+  local json="$1"
+  printf '%s rps p50 %sms p95 %sms p99 %sms errors %s' "$(field "$json" rps)" "$(field "$json" p50)" \
+    "$(field "$json" p95)" "$(field "$json" p99)" "$(field "$json" errors)"
+}
+
+# Gate problems of one load result ("$1" JSON, "$2" name).
+load_gate() {
+  local json="$1" name="$2"
+  awk -v p="$(field "$json" p95)" -v max="$KIT_P95_MS" 'BEGIN { exit !(p < max) }' ||
+    echo "$name p95 $(field "$json" p95)ms is not under ${KIT_P95_MS}ms"
+  [ "$(field "$json" errors)" = 0 ] || echo "$name had $(field "$json" errors) errors ($(field "$json" non2xx) non-2xx, $(field "$json" timeouts) timeouts)"
+  [ "$(field "$json" requests)" -gt 0 ] || echo "$name got no responses"
+}
+
+check_blueprint() {
+  local blueprint="$1"
+  local dir="$WORK/$blueprint" repo="$WORK/$blueprint/$SERVICE_NAME" t problems=() problem
+  local image="localhost/hsk-test/$blueprint:multistage" naive="localhost/hsk-test/$blueprint:naive" port
+  # Globals of this blueprint's subshell, so that the EXIT trap sees them.
+  container="" app_pid=""
+  mkdir -p "$dir"
+  stop_app() {
+    if [ -n "$app_pid" ] && kill -0 "$app_pid" 2>/dev/null; then
+      kill -TERM "$app_pid" 2>/dev/null || true
+      for _ in $(seq 1 50); do kill -0 "$app_pid" 2>/dev/null || break; sleep 0.2; done
+      kill -KILL "$app_pid" 2>/dev/null || true
+    fi
+    [ -z "$container" ] || buildah rm "$container" >/dev/null 2>&1 || true
+    app_pid="" container=""
+  }
+  trap stop_app EXIT
+
+  t="$(now)"
+  scaffold "$blueprint" "$repo"
+  local scaffold_s
+  scaffold_s="$(elapsed "$t")"
+  local facts
+  facts="$(NODE_PATH="$ROOT/node_modules" node "$HERE/facts.js" "$KIT_DIR" "$blueprint")"
+  eval "$facts"
+  case "$BP_BASE_IMAGE" in
+    python:*) BASE="$PYTHON_BASE_IMAGE" ;;
+    node:*) BASE="$NODE_BASE_IMAGE" ;;
+    *) die "$blueprint: no local base image for $BP_BASE_IMAGE" ;;
+  esac
+  log "$blueprint: scaffolded in ${scaffold_s}s; building FROM $BASE (stands in for $BP_BASE_IMAGE)"
+
+  t="$(now)"
+  build_image "$repo" "$image" "$dir/build.log" || die "$blueprint: the generated Dockerfile does not build (log: $dir/build.log)"
+  local build_s
+  build_s="$(elapsed "$t")"
+  t="$(now)"
+  write_naive "$blueprint" "$repo" "$dir/naive"
+  build_image "$dir/naive" "$naive" "$dir/naive-build.log" || die "$blueprint: the naive baseline does not build (log: $dir/naive-build.log)"
+  local naive_s size naive_size ratio
+  naive_s="$(elapsed "$t")"
+  size="$(image_size "$image")"
+  naive_size="$(image_size "$naive")"
+  ratio="$(awk -v a="$size" -v b="$naive_size" 'BEGIN { printf "%.2f", a / b }')"
+  log "$blueprint: built in ${build_s}s (naive ${naive_s}s): $(megabytes "$size") vs naive $(megabytes "$naive_size"), ratio $ratio"
+  awk -v r="$ratio" -v max="$SIZE_RATIO_MAX" 'BEGIN { exit !(r <= max) }' ||
+    problems+=("image size ratio $ratio is above $SIZE_RATIO_MAX")
+
+  # The image's own configuration: user, start command, port.
+  local user cmd_json
+  user="$(podman image inspect --format '{{.Config.User}}' "$image")"
+  cmd_json="$(podman image inspect --format '{{json .Config.Cmd}}' "$image")"
+  local uid="${user%%:*}"
+  [[ "$uid" =~ ^[0-9]+$ ]] && [ "$uid" -ne 0 ] || problems+=("image USER is \"$user\", not a fixed non-root uid")
+  [ -n "$(podman image inspect --format '{{.Config.Healthcheck}}' "$image" | grep -v '<nil>')" ] ||
+    problems+=("image has no HEALTHCHECK")
+  local -a start_cmd
+  mapfile -t start_cmd < <(node -e 'for (const a of JSON.parse(process.argv[1])) console.log(a)' "$cmd_json")
+
+  container="$(buildah from "$image")"
+  local rootfs
+  rootfs="$(buildah mount "$container")"
+  while IFS= read -r problem; do
+    [ -z "$problem" ] || problems+=("image holds $problem")
+  done < <(inspect_contents "$rootfs")
+  buildah umount "$container" >/dev/null
+
+  # Run it: migration, then the start command, as the image's user, on the host network.
+  services_reset_database
+  port="$(free_port 18000)"
+  local -a run_env=(
+    -e "PORT=$port" -e APP_ENV=production -e LOG_LEVEL=info
+    -e DB_HOST=127.0.0.1 -e "DB_PORT=$PG_PORT" -e "DB_NAME=$DB_NAME" -e "DB_USER=$DB_USER"
+    -e "DB_PASSWORD=$DB_PASSWORD" -e DB_SSLMODE=disable -e "DB_POOL_SIZE=$DB_POOL_SIZE"
+    -e REDIS_HOST=127.0.0.1 -e "REDIS_PORT=$REDIS_PORT" -e REDIS_TLS=false
+    -e "WEB_CONCURRENCY=$WEB_CONCURRENCY"
+  )
+  local -a run=(buildah run --isolation chroot --network host --user "$user" "${run_env[@]}" "$container" --)
+  t="$(now)"
+  "${run[@]}" sh -c "$BP_MIGRATE_COMMAND" >"$dir/migrate.log" 2>&1 || {
+    tail -n 30 "$dir/migrate.log" >&2
+    die "$blueprint: the migration ($BP_MIGRATE_COMMAND) failed"
+  }
+  log "$blueprint: migrated in $(elapsed "$t")s"
+  "${run[@]}" "${start_cmd[@]}" >"$dir/app.log" 2>&1 &
+  app_pid=$!
+  local health="http://127.0.0.1:$port$BP_HEALTH_PATH" startup_s
+  startup_s="$(wait_for_health '[ "$code" = 200 ]' "$health" 60)" || {
+    tail -n 30 "$dir/app.log" >&2
+    die "$blueprint: $BP_HEALTH_PATH did not answer 200 within 60 s of starting ${start_cmd[*]}"
+  }
+  log "$blueprint: serving on 127.0.0.1:$port after ${startup_s}s"
+
+  local body="$dir/health.json" code statuses
+  code="$(http_get "$health" "$body")"
+  statuses="$(health_statuses "$body")"
+  [ "$code" = 200 ] && [ "$statuses" = "ok ok" ] ||
+    problems+=("/health answered $code with database/cache \"$statuses\", not 200 with both ok")
+
+  # Every process serving the port runs as the image's uid (real and effective).
+  local pids pid uids bad_uids=""
+  pids="$(listener_pids "$port")"
+  [ -n "$pids" ] || problems+=("no process found listening on $port")
+  for pid in $pids; do
+    uids="$(awk '/^Uid:/ { print $2, $3 }' "/proc/$pid/status")"
+    [ "$uids" = "$uid $uid" ] || bad_uids="$bad_uids $pid($uids)"
+  done
+  [ -z "$bad_uids" ] || problems+=("processes not running as uid $uid:$bad_uids")
+  local nproc
+  nproc="$(wc -w <<<"$pids")"
+
+  # Load: /health, then the endpoint that reads the database through the pool.
+  local health_json db_json health_db_max db_db_max pool_max=$((DB_POOL_SIZE * WEB_CONCURRENCY))
+  code="$(http_get "http://127.0.0.1:$port$DB_ENDPOINT" "$dir/db-endpoint.json")"
+  [ "$code" = 200 ] || problems+=("$DB_ENDPOINT answered $code before the load")
+  load_with_sampling "$health" "$dir/load-health.json" || die "$blueprint: load on $BP_HEALTH_PATH failed"
+  health_json="$LOAD_JSON" health_db_max="$DB_MAX"
+  load_with_sampling "http://127.0.0.1:$port$DB_ENDPOINT" "$dir/load-db.json" || die "$blueprint: load on $DB_ENDPOINT failed"
+  db_json="$LOAD_JSON" db_db_max="$DB_MAX"
+  while IFS= read -r problem; do [ -z "$problem" ] || problems+=("$problem"); done < <(
+    load_gate "$health_json" "$BP_HEALTH_PATH"
+    load_gate "$db_json" "$DB_ENDPOINT"
+  )
+  local db_max=$((health_db_max > db_db_max ? health_db_max : db_db_max))
+  [ "$db_max" -ge 1 ] || problems+=("no database connection of $DB_USER seen during the load")
+  [ "$db_max" -le "$pool_max" ] ||
+    problems+=("$db_max database connections under load, more than the pool's $pool_max ($WEB_CONCURRENCY workers x $DB_POOL_SIZE)")
+  log "$blueprint: $BP_HEALTH_PATH $(load_text "$health_json"); $DB_ENDPOINT $(load_text "$db_json"); db connections max $db_max"
+
+  # PostgreSQL outage: /health reports it and fails within seconds, then recovers by itself.
+  local detect_s="" recover_s="" pids_before
+  pids_before="$(listener_pids "$port" | head -n 1)"
+  pg_stop
+  if detect_s="$(wait_for_health '[ "$code" = 503 ] && [ "${statuses%% *}" = error ]' "$health" "$OUTAGE_DETECT_MAX")"; then
+    :
+  else
+    problems+=("/health did not report the PostgreSQL outage (503, database error) within ${OUTAGE_DETECT_MAX}s")
+    detect_s="-"
+  fi
+  pg_start
+  if recover_s="$(wait_for_health '[ "$code" = 200 ] && [ "$statuses" = "ok ok" ]' "$health" "$OUTAGE_RECOVER_MAX")"; then
+    :
+  else
+    problems+=("/health did not recover within ${OUTAGE_RECOVER_MAX}s of PostgreSQL starting again")
+    recover_s="-"
+  fi
+  kill -0 "$app_pid" 2>/dev/null && [ "$(listener_pids "$port" | head -n 1)" = "$pids_before" ] ||
+    problems+=("the service restarted during the outage (its first process is gone)")
+  log "$blueprint: outage reported after ${detect_s}s, recovered ${recover_s}s after PostgreSQL started"
+
+  stop_app
+  buildah rmi "$naive" >/dev/null 2>&1 || true
+
+  local line
+  line="container $blueprint: image $(megabytes "$size") naive $(megabytes "$naive_size") ratio $ratio"
+  line+=" | $BP_HEALTH_PATH $(load_text "$health_json") | $DB_ENDPOINT $(load_text "$db_json")"
+  line+=" | db connections max $db_max (pool ${WEB_CONCURRENCY}x$DB_POOL_SIZE) | uid $uid ($nproc processes)"
+  line+=" | outage detected ${detect_s}s recovery ${recover_s}s | build ${build_s}s"
+  if [ "${#problems[@]}" -gt 0 ]; then
+    line+=" | FAIL"
+    printf '%s\n' "$line" >>"$SUMMARY"
+    for problem in "${problems[@]}"; do printf '  %s: %s\n' "$blueprint" "$problem" >>"$SUMMARY"; done
+    return 1
+  fi
+  line+=" | PASS"
+  printf '%s\n' "$line" >>"$SUMMARY"
+}
+
+main() {
+  prerequisites
+  local t
+  t="$(now)"
+  bash "$HERE/base-images.sh"
+  local base_s
+  base_s="$(elapsed "$t")"
+  pack_kit
+  mirror_build_args
+  services_start
+  local failed=0 blueprint rc
+  for blueprint in "${BLUEPRINTS[@]}"; do
+    log "== $blueprint"
+    # A subshell per blueprint, so that a hard failure in one still lets the next run. Not
+    # under `||` or `if`: bash would ignore `set -e` inside it.
+    set +e
+    (
+      set -e
+      check_blueprint "$blueprint"
+    )
+    rc=$?
+    set -e
+    if [ "$rc" -ne 0 ]; then
+      failed=1
+      grep -q "^container $blueprint:" "$SUMMARY" || printf 'container %s: FAIL (stopped early, see above)\n' "$blueprint" >>"$SUMMARY"
+    fi
+  done
+  echo
+  cat "$SUMMARY"
+  printf 'container: total %ss (base images %ss)\n' "$(elapsed "$STARTED")" "$base_s"
+  return "$failed"
+}
+
+main
