@@ -412,8 +412,8 @@ export function estimateMonthlyCost(settings: CostInputs): CostEstimate {
     add({
       id: 'rds-instance',
       category: 'Database',
-      item: `RDS PostgreSQL ${instanceClass}${s.multiAz ? ' Multi-AZ' : ' single-AZ'}`,
-      quantity: `${hours} h${s.multiAz ? ` x ${P.rds.multiAzFactor} (primary + standby)` : ''}`,
+      item: 'RDS PostgreSQL instance',
+      quantity: `${instanceClass}${s.multiAz ? ' Multi-AZ' : ' single-AZ'}: ${hours} h${s.multiAz ? ` x ${P.rds.multiAzFactor} (primary + standby)` : ''}`,
       unitPrice: `$${instanceHour}/h`,
       monthlyUsd: hours * instanceHour * az,
     });
@@ -431,8 +431,8 @@ export function estimateMonthlyCost(settings: CostInputs): CostEstimate {
     add({
       id: 'rds-backup',
       category: 'Database',
-      item: `AWS Backup snapshots (kept ${s.awsBackupRetentionDays} days)`,
-      quantity: `${num(backupGb)} GB (${s.databaseAllocatedStorageGiB} GB + ${num(u.backupDailyChangeRate * 100)}%/day changed)`,
+      item: 'AWS Backup snapshots of the database',
+      quantity: `${num(backupGb)} GB (${s.databaseAllocatedStorageGiB} GB + ${num(u.backupDailyChangeRate * 100)}%/day changed, kept ${s.awsBackupRetentionDays} days)`,
       unitPrice: `$${P.rds.backupGbMonth}/GB-month`,
       monthlyUsd: backupGb * P.rds.backupGbMonth,
     });
@@ -444,8 +444,8 @@ export function estimateMonthlyCost(settings: CostInputs): CostEstimate {
     add({
       id: 'elasticache',
       category: 'Cache',
-      item: `ElastiCache Redis ${s.cacheNodeType}`,
-      quantity: `${counts.cacheNodes} node(s) x ${hours} h`,
+      item: 'ElastiCache Redis nodes',
+      quantity: `${counts.cacheNodes} x ${s.cacheNodeType} x ${hours} h`,
       unitPrice: `$${nodeHour}/h`,
       monthlyUsd: counts.cacheNodes * hours * nodeHour,
     });
@@ -455,8 +455,8 @@ export function estimateMonthlyCost(settings: CostInputs): CostEstimate {
     add({
       id: 'elasticache-snapshots',
       category: 'Cache',
-      item: `ElastiCache snapshots (kept ${s.cacheSnapshotRetentionDays} days)`,
-      quantity: `${num(snapshotGb)} GB (${num(u.cacheFill * 100)}% of ${memory} GiB x ${s.cacheSnapshotRetentionDays - 1} paid snapshots)`,
+      item: 'ElastiCache snapshots',
+      quantity: `${num(snapshotGb)} GB (${num(u.cacheFill * 100)}% of ${memory} GiB x ${s.cacheSnapshotRetentionDays - 1} paid snapshots, kept ${s.cacheSnapshotRetentionDays} days)`,
       unitPrice: `$${P.elasticache.snapshotGbMonth}/GB-month`,
       monthlyUsd: snapshotGb * P.elasticache.snapshotGbMonth,
     });
@@ -505,8 +505,8 @@ export function estimateMonthlyCost(settings: CostInputs): CostEstimate {
   add({
     id: 'logs-storage',
     category: 'Monitoring',
-    item: `CloudWatch Logs storage (kept ${s.logRetentionDays} days)`,
-    quantity: `${num(storedGb)} GB compressed at steady state`,
+    item: 'CloudWatch Logs storage',
+    quantity: `${num(storedGb)} GB compressed at steady state (kept ${s.logRetentionDays} days)`,
     unitPrice: `$${P.cloudWatch.logsStorageGbMonth}/GB-month`,
     monthlyUsd: storedGb * P.cloudWatch.logsStorageGbMonth,
   });
