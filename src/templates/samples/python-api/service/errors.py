@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import logging
 
+import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import exc
+
+from .db import BROKEN
 
 logger = logging.getLogger("service.errors")
 
 RETRY_AFTER_SECONDS = 5
-# Connection refused or reset, timeouts, the pool having no free connection, the server
-# shutting down or starting up: all mean "the database is unavailable right now".
-UNAVAILABLE = (OSError, exc.OperationalError, exc.InterfaceError, exc.TimeoutError)
+# Connection refused or reset, timeouts (the pool having no free connection included), the
+# server shutting down, starting up or out of connections: all mean "the database is
+# unavailable right now".
+UNAVAILABLE = (OSError, *BROKEN, asyncpg.TooManyConnectionsError)
 
 
 async def database_unavailable(request: Request, error: Exception) -> JSONResponse:

@@ -26,8 +26,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Pools are created per worker process, after gunicorn forks, and open
         # connections lazily: the service starts even while PostgreSQL is down.
-        app.state.engine = db.create_engine(settings.database) if settings.database else None
+        app.state.db = await db.create_pool(settings.database) if settings.database else None
         app.state.cache = cache.create_client(settings.cache) if settings.cache else None
+        app.state.health = health.HealthCheck(app.state.db, app.state.cache)
         logger.info(
             "started",
             extra={
@@ -40,8 +41,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
-            if app.state.engine is not None:
-                await app.state.engine.dispose()
+            if app.state.db is not None:
+                await app.state.db.close()
             if app.state.cache is not None:
                 await app.state.cache.aclose(close_connection_pool=True)
 

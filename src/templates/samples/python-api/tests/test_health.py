@@ -24,6 +24,14 @@ def test_health_reports_database_and_cache_ok(client: TestClient) -> None:
         assert isinstance(body["checks"][part]["latency_ms"], float)
 
 
+def test_concurrent_health_requests_share_one_check(client: TestClient) -> None:
+    first = client.get(defaults.HEALTH_CHECK_PATH).json()
+    second = client.get(defaults.HEALTH_CHECK_PATH).json()
+
+    # Within a second the same measurement is served again, latencies included.
+    assert second == first
+
+
 def test_fails_when_postgresql_is_unreachable(settings: Settings) -> None:
     assert settings.database is not None
     down = dataclasses.replace(settings, database=dataclasses.replace(settings.database, port=free_port()))

@@ -39,7 +39,7 @@ def test_the_pool_never_holds_more_than_db_pool_size_connections(settings: Setti
             async with httpx2.AsyncClient(transport=transport, base_url="http://test") as client:
                 requests = [client.get("/api/v1/measures") for _ in range(40)]
                 statuses = [r.status_code for r in await asyncio.gather(*requests)]
-                opened = app.state.engine.pool.size() + app.state.engine.pool.overflow()
+                opened = app.state.db.get_size()
                 held = await asyncio.to_thread(_connections, bounded)
                 return statuses + [held]
 

@@ -8,11 +8,12 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import asyncpg
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
+from redis.asyncio import Redis
 
-from .. import defaults
+from .. import db, defaults
 
 logger = logging.getLogger("service.health")
 router = APIRouter()
@@ -35,23 +36,43 @@ def _ms(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 2)
 
 
+class HealthCheck:
+    """Checks the database and the cache, sharing each result for up to MAX_AGE_SECONDS.
+
+    Concurrent requests wait for one check instead of each taking a pooled connection, so
+    load balancer and container health checks never compete with traffic for the pool, and
+    a worker runs at most one health query per second whatever the request rate.
+    """
+
+    MAX_AGE_SECONDS = 1.0
+
+    def __init__(self, pool: asyncpg.Pool | None, cache: Redis | None) -> None:
+        self._pool = pool
+        self._cache = cache
+        self._lock = asyncio.Lock()
+        self._checked_at = -self.MAX_AGE_SECONDS
+        self._checks: dict[str, dict[str, Any]] = {}
+
+    async def run(self) -> dict[str, dict[str, Any]]:
+        async with self._lock:
+            if time.monotonic() - self._checked_at >= self.MAX_AGE_SECONDS:
+                pool, cache_client = self._pool, self._cache
+                database, cache = await asyncio.gather(
+                    _timed(lambda: _select_one(pool)) if pool is not None else _disabled(),
+                    _timed(cache_client.ping) if cache_client is not None else _disabled(),
+                )
+                self._checks = {"database": database, "cache": cache}
+                self._checked_at = time.monotonic()
+            return self._checks
+
+
+async def _select_one(pool: asyncpg.Pool) -> None:
+    await db.fetch(pool, "SELECT 1")
+
+
 @router.get(defaults.HEALTH_CHECK_PATH, include_in_schema=False)
 async def health(request: Request) -> JSONResponse:
-    engine = request.app.state.engine
-    cache = request.app.state.cache
-
-    async def check_database() -> None:
-        async with engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
-
-    async def check_cache() -> None:
-        await cache.ping()
-
-    database, cached = await asyncio.gather(
-        _timed(check_database) if engine is not None else _disabled(),
-        _timed(check_cache) if cache is not None else _disabled(),
-    )
-    checks = {"database": database, "cache": cached}
+    checks = await request.app.state.health.run()
     failing = sorted(name for name, check in checks.items() if check["status"] == "error")
     if failing:
         logger.warning("health check failed", extra={"failing": failing, "checks": checks})

@@ -7,13 +7,12 @@ import logging
 import math
 from typing import Annotated, Any
 
+import asyncpg
 from fastapi import APIRouter, HTTPException, Path, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from sqlalchemy import bindparam, text
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from .. import defaults
+from .. import db, defaults
 
 logger = logging.getLogger("service.measures")
 router = APIRouter(prefix="/api/v1")
@@ -71,18 +70,17 @@ class StarRatingResult(BaseModel):
     opportunities: list[Opportunity]
 
 
-def _engine(request: Request) -> AsyncEngine:
-    engine = request.app.state.engine
-    if engine is None:
+def _pool(request: Request) -> asyncpg.Pool:
+    pool = request.app.state.db
+    if pool is None:
         raise HTTPException(status_code=503, detail="the database is not configured (DB_HOST is unset)")
-    return engine
+    return pool
 
 
 @router.get("/measures", response_model=MeasureList)
 async def list_measures(request: Request) -> dict[str, Any]:
-    async with _engine(request).connect() as connection:
-        result = await connection.execute(text("SELECT code, name, domain, weight FROM measures ORDER BY code"))
-        return {"items": [dict(row) for row in result.mappings()]}
+    rows = await db.fetch(_pool(request), "SELECT code, name, domain, weight FROM measures ORDER BY code")
+    return {"items": [dict(row) for row in rows]}
 
 
 @router.get("/measures/{code}", response_model=Measure)
@@ -101,14 +99,10 @@ async def get_measure(
             response.headers["x-cache"] = "hit"
             return json.loads(cached)
 
-    async with _engine(request).connect() as connection:
-        result = await connection.execute(
-            text("SELECT code, name, domain, weight FROM measures WHERE code = :code"), {"code": code}
-        )
-        row = result.mappings().first()
-    if row is None:
+    rows = await db.fetch(_pool(request), "SELECT code, name, domain, weight FROM measures WHERE code = $1", code)
+    if not rows:
         raise HTTPException(status_code=404, detail=f"measure {code} not found")
-    measure = Measure.model_validate(dict(row)).model_dump()
+    measure = Measure.model_validate(dict(rows[0])).model_dump()
     if cache is not None:
         try:
             await cache.set(key, json.dumps(measure), ex=CACHE_TTL_SECONDS)
@@ -123,11 +117,8 @@ async def rate_contract(request: Request, body: StarRatingRequest) -> dict[str, 
     """Overall Star Rating of a contract from its measure-level stars, and the measures
     whose improvement would raise it most."""
     codes = [m.code for m in body.measures]
-    query = text("SELECT code, weight FROM measures WHERE code IN :codes").bindparams(
-        bindparam("codes", expanding=True)
-    )
-    async with _engine(request).connect() as connection:
-        weights = {row.code: float(row.weight) for row in await connection.execute(query, {"codes": codes})}
+    rows = await db.fetch(_pool(request), "SELECT code, weight FROM measures WHERE code = ANY($1::text[])", codes)
+    weights = {row["code"]: float(row["weight"]) for row in rows}
 
     unknown = [c for c in codes if c not in weights]
     if unknown:
