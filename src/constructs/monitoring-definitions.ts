@@ -64,13 +64,17 @@ export interface QueryDefinition {
   readonly logGroupNames: string[];
 }
 
-/** The namespace and name of the metric that counts application errors in the logs. */
+/**
+ * The metric that counts application errors in the logs. The metric filter publishes it
+ * without dimensions (a filter can only take dimensions from log fields), so the environment
+ * goes in the namespace: staging and production may share an account.
+ */
 export function errorMetric(settings: ResolvedSettings): MetricSpec {
   return {
-    namespace: `HardenedService/${settings.serviceName}`,
+    namespace: `HardenedService/${settings.names.prefix}`,
     metricName: 'ApplicationErrors',
     statistic: 'Sum',
-    dimensions: { Environment: settings.environment },
+    dimensions: {},
   };
 }
 

@@ -123,7 +123,6 @@ export class ServiceMonitoring extends Construct {
       metricName: error.metricName,
       metricValue: '1',
       defaultValue: 0,
-      dimensions: undefined,
     });
 
     const action = new actions.SnsAction(this.alarmTopic);

@@ -288,6 +288,18 @@ describe('ServiceMonitoring', () => {
     prod.resourceCountIs('AWS::Logs::QueryDefinition', 4);
     prod.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: Match.stringLikeRegexp('error') });
   });
+
+  test('the application-errors alarm watches exactly the metric its filter publishes', () => {
+    const filter = Object.values(prod.findResources('AWS::Logs::MetricFilter'))[0].Properties.MetricTransformations[0];
+    const alarm = Object.values(prod.findResources('AWS::CloudWatch::Alarm')).find(
+      (a) => a.Properties.AlarmName === 'hedis-optimizer-production-app-errors',
+    )!.Properties;
+    expect({ namespace: alarm.Namespace, name: alarm.MetricName, dimensions: alarm.Dimensions ?? [] }).toEqual({
+      namespace: filter.MetricNamespace,
+      name: filter.MetricName,
+      dimensions: (filter.Dimensions ?? []).map((d: any) => ({ Name: d.Key, Value: d.Value })),
+    });
+  });
 });
 
 describe('AuditTrail', () => {
