@@ -163,7 +163,8 @@ prove_sample() {
       run "$PYTHON" -m venv .venv
       # From the wheel cache alone when it has everything; else fill it from the configured
       # index (one retry: an unreachable extra index would otherwise cost minutes).
-      if ! run .venv/bin/pip install -q --disable-pip-version-check --no-index --find-links "$wheels" -r requirements-full.txt 2>/dev/null; then
+      if ! run .venv/bin/pip install -q --disable-pip-version-check --no-index --find-links "$wheels" -r requirements-full.txt; then
+        echo "(the wheel cache misses some requirements: downloading them)"
         run env PIP_RETRIES="${PIP_RETRIES:-1}" .venv/bin/pip download -q --disable-pip-version-check -d "$wheels" -r requirements-full.txt \
           2>"$WORK/pip-download.log" || { cat "$WORK/pip-download.log"; die "$sample: pip could not download the requirements"; }
         run .venv/bin/pip install -q --disable-pip-version-check --no-index --find-links "$wheels" -r requirements-full.txt
@@ -195,8 +196,8 @@ prove_sample() {
     die "$sample: tests failed (full log: $test_log)"
   fi
   case "$sample" in
-    python-api) result[tests]="$(grep -Eo '[0-9]+ passed[^=]*' "$test_log" | tail -n 1 || true)" ;;
-    node-api) result[tests]="$(awk '/^# (pass|fail|skipped) /{printf "%s %s ", $3, $2}' "$test_log" || true)" ;;
+    python-api) result[tests]="$(grep -Eo '[0-9]+ passed[^=]*[^= ]' "$test_log" | tail -n 1 || true)" ;;
+    node-api) result[tests]="$(awk '/^# (pass|fail|skipped) /{printf "%s%s %s", sep, $3, $2; sep=", "}' "$test_log" || true)" ;;
   esac
   tail -n 3 "$test_log"
   grep -Eq 'skipped [1-9]|[1-9][0-9]* skipped|^# skipped [1-9]' "$test_log" && die "$sample: tests were skipped"
