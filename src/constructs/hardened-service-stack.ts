@@ -22,7 +22,13 @@ import { ServiceImageRepository } from './service-image-repository';
 import { ServiceMonitoring } from './service-monitoring';
 import { ServiceNetwork } from './service-network';
 import { HardenedServiceOptions } from './service-options';
-import { resolveSettings, ResolvedSettings } from './settings';
+import {
+  CACHE_SECRET_VARIABLE,
+  containerEnvironment,
+  DATABASE_SECRET_FIELDS,
+  resolveSettings,
+  ResolvedSettings,
+} from './settings';
 import { assertValid, validateServiceOptions } from './validation';
 
 /** Problems with the props, the shared service options' and the stack's own. */
@@ -173,7 +179,7 @@ export class HardenedServiceStack extends Stack {
       minCapacity: s.minCapacity,
       maxCapacity: s.maxCapacity,
       scaleToZeroOutsideWorkingHours: s.scaleToZeroOutsideWorkingHours,
-      environmentVariables: this.containerEnvironment(s),
+      environmentVariables: containerEnvironment(s, this.cache?.primaryEndpoint ?? ''),
       secrets: this.containerSecrets(),
     });
     const tasks = this.api.serviceSecurityGroup;
@@ -256,38 +262,15 @@ export class HardenedServiceStack extends Stack {
     });
   }
 
-  private containerEnvironment(s: ResolvedSettings): { [name: string]: string } {
-    const env: { [name: string]: string } = {
-      ALLOWED_ORIGINS: s.allowedOrigins.join(','),
-      WEB_CONCURRENCY: String(Math.max(1, Math.round(s.cpu / 512))),
-    };
-    if (this.database) {
-      env.DB_SSLMODE = 'require';
-      env.DB_POOL_SIZE = '5';
-    }
-    if (this.cache) {
-      env.REDIS_HOST = this.cache.primaryEndpoint;
-      env.REDIS_PORT = String(this.cache.port);
-      env.REDIS_TLS = 'true';
-    }
-    return env;
-  }
-
   private containerSecrets(): { [name: string]: ecs.Secret } {
     const secrets: { [name: string]: ecs.Secret } = {};
     if (this.database) {
-      const secret = this.database.secret;
-      const field = (name: string) => ecs.Secret.fromSecretsManager(secret, name);
-      Object.assign(secrets, {
-        DB_HOST: field('host'),
-        DB_PORT: field('port'),
-        DB_NAME: field('dbname'),
-        DB_USER: field('username'),
-        DB_PASSWORD: field('password'),
-      });
+      for (const [name, field] of Object.entries(DATABASE_SECRET_FIELDS)) {
+        secrets[name] = ecs.Secret.fromSecretsManager(this.database.secret, field);
+      }
     }
     if (this.cache) {
-      secrets.REDIS_PASSWORD = ecs.Secret.fromSecretsManager(this.cache.authToken);
+      secrets[CACHE_SECRET_VARIABLE] = ecs.Secret.fromSecretsManager(this.cache.authToken);
     }
     return secrets;
   }

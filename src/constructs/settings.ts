@@ -28,6 +28,8 @@ export const SERVICE_DEFAULTS = {
   databasePort: 5432,
   cachePort: 6379,
   databaseName: 'app',
+  /** Database connections per worker process (the pool bound the sample apps honour). */
+  dbPoolSizePerWorker: 5,
   /** Per-IP request limit over 5 minutes in the web ACL. */
   wafRateLimitPer5Min: 2000,
   /** Working hours (UTC) that staging keeps running when scaling to zero is on. */
@@ -205,4 +207,46 @@ export function resolveSettings(
   };
   // The estimate reads every other setting, so the budget is resolved last.
   return { ...settings, monthlyBudgetUsd: options.monthlyBudgetUsd ?? defaultMonthlyBudgetUsd(settings) };
+}
+
+/** Worker processes per task: one per half vCPU. */
+export function workerCount(cpu: number): number {
+  return Math.max(1, Math.round(cpu / 512));
+}
+
+/** Container variables filled from the database secret's JSON fields, by variable name. */
+export const DATABASE_SECRET_FIELDS: Record<string, string> = {
+  DB_HOST: 'host',
+  DB_PORT: 'port',
+  DB_NAME: 'dbname',
+  DB_USER: 'username',
+  DB_PASSWORD: 'password',
+};
+
+/** Container variable filled from the cache's AUTH token secret. */
+export const CACHE_SECRET_VARIABLE = 'REDIS_PASSWORD';
+
+/**
+ * The container's non-secret environment in AWS, for the stack's task definition and the
+ * generated `ecs-task-definition.json` alike. `redisHost` is the cache's primary endpoint
+ * (a token in the stack, a placeholder in the file).
+ */
+export function containerEnvironment(s: ResolvedSettings, redisHost: string): Record<string, string> {
+  const env: Record<string, string> = {
+    PORT: String(s.containerPort),
+    APP_ENV: s.environment,
+    LOG_LEVEL: 'info',
+    ALLOWED_ORIGINS: s.allowedOrigins.join(','),
+    WEB_CONCURRENCY: String(workerCount(s.cpu)),
+  };
+  if (s.database) {
+    env.DB_SSLMODE = 'require';
+    env.DB_POOL_SIZE = String(SERVICE_DEFAULTS.dbPoolSizePerWorker);
+  }
+  if (s.cache) {
+    env.REDIS_HOST = redisHost;
+    env.REDIS_PORT = String(SERVICE_DEFAULTS.cachePort);
+    env.REDIS_TLS = 'true';
+  }
+  return env;
 }

@@ -64,7 +64,7 @@ export function localEnvironment(model: ServiceModel): { name: string; value: st
       ['DB_USER', SERVICE_DEFAULTS.databaseName],
       ['DB_PASSWORD', 'local-only-change-me'],
       ['DB_SSLMODE', 'disable'],
-      ['DB_POOL_SIZE', 5],
+      ['DB_POOL_SIZE', SERVICE_DEFAULTS.dbPoolSizePerWorker],
     );
   }
   if (model.cache) {

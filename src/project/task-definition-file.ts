@@ -1,6 +1,6 @@
 import { Component, JsonFile, Project } from 'projen';
 import { CONTAINER_UID, EnvironmentModel, ServiceModel } from './service-model';
-import { SERVICE_DEFAULTS } from '../constructs/settings';
+import { CACHE_SECRET_VARIABLE, containerEnvironment, DATABASE_SECRET_FIELDS } from '../constructs/settings';
 
 /**
  * `infrastructure/aws/ecs-task-definition.json`: the production task definition rendered from
@@ -22,32 +22,15 @@ export class TaskDefinitionFile extends Component {
 export function taskDefinition(model: ServiceModel, env: EnvironmentModel): object {
   const s = env.settings;
   const account = env.account ?? '<account-id>';
-  const environment: Record<string, string> = {
-    PORT: String(s.containerPort),
-    APP_ENV: s.environment,
-    LOG_LEVEL: 'info',
-    ALLOWED_ORIGINS: s.allowedOrigins.join(','),
-    WEB_CONCURRENCY: String(Math.max(1, Math.round(s.cpu / 512))),
-  };
+  const environment = containerEnvironment(s, '<RedisPrimaryEndpoint>');
   const secrets: { name: string; valueFrom: string }[] = [];
   if (s.database) {
-    environment.DB_SSLMODE = 'require';
-    environment.DB_POOL_SIZE = '5';
-    for (const [name, field] of [
-      ['DB_HOST', 'host'],
-      ['DB_PORT', 'port'],
-      ['DB_NAME', 'dbname'],
-      ['DB_USER', 'username'],
-      ['DB_PASSWORD', 'password'],
-    ]) {
+    for (const [name, field] of Object.entries(DATABASE_SECRET_FIELDS)) {
       secrets.push({ name, valueFrom: `<DatabaseSecretArn>:${field}::` });
     }
   }
   if (s.cache) {
-    environment.REDIS_HOST = '<RedisPrimaryEndpoint>';
-    environment.REDIS_PORT = String(SERVICE_DEFAULTS.cachePort);
-    environment.REDIS_TLS = 'true';
-    secrets.push({ name: 'REDIS_PASSWORD', valueFrom: '<RedisAuthTokenSecretArn>' });
+    secrets.push({ name: CACHE_SECRET_VARIABLE, valueFrom: '<RedisAuthTokenSecretArn>' });
   }
   return {
     family: s.names.taskFamily,

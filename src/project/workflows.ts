@@ -268,7 +268,7 @@ function appTestJob(ctx: WorkflowContext): { job: Job; serviceOptions: Record<st
       DB_USER: SERVICE_DEFAULTS.databaseName,
       DB_PASSWORD: testPassword,
       DB_SSLMODE: 'disable',
-      DB_POOL_SIZE: '5',
+      DB_POOL_SIZE: String(SERVICE_DEFAULTS.dbPoolSizePerWorker),
     });
   }
   if (model.cache) {
