@@ -170,13 +170,13 @@ export interface HardenedServiceProjectOptions extends awscdk.AwsCdkTypeScriptAp
 
   /**
    * Monthly budget of production in US dollars; alerts at 80% of actual and 100% of forecast.
-   * @default 900
+   * @default - production's cost estimate plus 25%, rounded up to the next 50 (650 with the other defaults)
    */
   readonly monthlyBudgetUsd?: number;
 
   /**
    * Monthly budget of staging in US dollars.
-   * @default 300
+   * @default - staging's cost estimate plus 25%, rounded up to the next 50 (300 with the other defaults)
    */
   readonly stagingMonthlyBudgetUsd?: number;
 
