@@ -84,7 +84,7 @@ export const ERROR_FILTER_PATTERN = '{ ($.level = "error") || ($.level = "ERROR"
 /** Approximate PostgreSQL max_connections for an RDS instance class (RDS's default formula). */
 export function postgresMaxConnections(instanceClass: string): number {
   const memoryGiB: Record<string, number> = {
-    micro: 1, small: 2, medium: 4, large: 8, xlarge: 16, '2xlarge': 32, '4xlarge': 64, '8xlarge': 128,
+    'micro': 1, 'small': 2, 'medium': 4, 'large': 8, 'xlarge': 16, '2xlarge': 32, '4xlarge': 64, '8xlarge': 128,
   };
   const size = instanceClass.split('.').pop() ?? 'medium';
   const bytes = (memoryGiB[size] ?? 4) * 1024 ** 3;

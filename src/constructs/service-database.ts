@@ -10,8 +10,8 @@ import { Construct } from 'constructs';
 import { ACK, acknowledge } from './acknowledgements';
 import { DeploymentEnvironment } from './deployment-environment';
 import { newDataKey, newLogsKey } from './encryption-keys';
-import { ENVIRONMENT_PRESETS, SERVICE_DEFAULTS } from './settings';
 import { retentionDays } from './service-network';
+import { ENVIRONMENT_PRESETS, SERVICE_DEFAULTS } from './settings';
 
 /** Properties of `ServiceDatabase`. */
 export interface ServiceDatabaseProps {

@@ -2,6 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { ENV, newApp, snippetApp, snippetProps } from './helpers';
 import {
   CostBudget,
   DeploymentEnvironment,
@@ -13,7 +14,6 @@ import {
 import { estimateMonthlyCost } from '../../src/constructs/cost-model';
 import { MANAGED_RULE_GROUPS } from '../../src/constructs/service-firewall';
 import { resolveSettings } from '../../src/constructs/settings';
-import { ENV, newApp, snippetApp, snippetProps } from './helpers';
 
 const { STAGING, PRODUCTION } = DeploymentEnvironment;
 const { staging, production } = snippetApp();

@@ -1,5 +1,5 @@
-import { DeploymentEnvironment, HardenedServiceStack, HardenedServiceStackProps } from '../../src';
 import { newApp, snippetProps } from './helpers';
+import { DeploymentEnvironment, HardenedServiceStack, HardenedServiceStackProps } from '../../src';
 
 const { STAGING, PRODUCTION } = DeploymentEnvironment;
 
