@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(postgresql redis-server shellcheck docker-compose buildah podman debootstrap uidmap fuse-overlayfs)
+packages=(curl postgresql redis-server shellcheck docker-compose buildah podman debootstrap uidmap fuse-overlayfs)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
