@@ -1,45 +1,10 @@
+import type { HardenedServiceProjectOptions } from './hardened-service-project';
 import { Blueprint } from '../blueprints/blueprint';
 import { blueprintIds, findBlueprint } from '../blueprints/index';
 import { DeploymentEnvironment } from '../constructs/deployment-environment';
 import { HardenedServiceOptions } from '../constructs/service-options';
 import { resolveSettings, ResolvedSettings, SERVICE_DEFAULTS } from '../constructs/settings';
 import { assertValid, validateServiceOptions } from '../constructs/validation';
-
-/**
- * The options of `HardenedServiceProject` that describe the service, resolved once into the
- * model every component renders from. Internal: not part of the jsii API.
- */
-export interface ServiceProjectInput {
-  readonly serviceName: string;
-  readonly blueprint: string;
-  readonly containerPort?: number;
-  readonly healthCheckPath?: string;
-  readonly cpu?: number;
-  readonly memoryLimitMiB?: number;
-  readonly minCapacity?: number;
-  readonly maxCapacity?: number;
-  readonly stagingMinCapacity?: number;
-  readonly stagingMaxCapacity?: number;
-  readonly stagingScaleToZeroOutsideWorkingHours?: boolean;
-  readonly database?: boolean;
-  readonly cache?: boolean;
-  readonly alarmEmail: string;
-  readonly githubRepository: string;
-  readonly awsRegion?: string;
-  readonly stagingAccount?: string;
-  readonly productionAccount?: string;
-  readonly stagingCertificateArn?: string;
-  readonly productionCertificateArn?: string;
-  readonly domainName?: string;
-  readonly hostedZoneId?: string;
-  readonly hostedZoneName?: string;
-  readonly monthlyBudgetUsd?: number;
-  readonly stagingMonthlyBudgetUsd?: number;
-  readonly latencyP95Ms?: number;
-  readonly allowedOrigins?: string[];
-  readonly baseImage?: string;
-  readonly baseImageDigest?: string;
-}
 
 /** The environments every generated repo deploys to, in deployment order. */
 export const ENVIRONMENTS: readonly DeploymentEnvironment[] = [
@@ -120,7 +85,7 @@ export function stagingDomainName(domainName: string): string {
  * the stack, then the project's own) and throws once, listing every problem; returns the
  * resolved model otherwise.
  */
-export function resolveServiceModel(input: ServiceProjectInput): ServiceModel {
+export function resolveServiceModel(input: HardenedServiceProjectOptions): ServiceModel {
   const problems: string[] = [];
   const blueprint = typeof input.blueprint === 'string' ? findBlueprint(input.blueprint) : undefined;
   if (!blueprint) {
