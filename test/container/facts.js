@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Prints, as shell assignments for run.sh to eval, what the packed kit says about a blueprint:
-// its migrate and start commands, health path, port and base image, and the kit's default p95
-// latency threshold (the same value the stack's alarm uses).
+// its migrate and start commands, health path, port and base image, the kit's default p95
+// latency threshold (the value the stack's alarm uses) and its database pool size per worker
+// (the value the task definition sets).
 //
 //   node test/container/facts.js KIT_PACKAGE_DIR BLUEPRINT_ID
 'use strict';
@@ -30,6 +31,7 @@ const facts = {
   BP_BASE_IMAGE: blueprint.baseImage,
   BP_RUNTIME: blueprint.runtime,
   KIT_P95_MS: SERVICE_DEFAULTS.latencyP95Ms,
+  KIT_DB_POOL_SIZE: SERVICE_DEFAULTS.dbPoolSizePerWorker,
 };
 for (const [name, value] of Object.entries(facts)) process.stdout.write(`${name}=${quote(value)}\n`);
 process.stdout.write(`BP_START_COMMAND=(${blueprint.startCommand.map(quote).join(' ')})\n`);

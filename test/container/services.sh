@@ -3,7 +3,7 @@
 # of the machine's own clusters is touched. Call services_stop (run.sh traps it) to stop both.
 # shellcheck shell=bash
 
-PG_BIN="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}"
+PG_BIN="${PG_BIN:-$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin 2>/dev/null | sort -V | tail -n 1)}"
 PG_RUN_AS=postgres
 # The service connects as this user with this password (the runtime contract's DB_* variables).
 DB_USER=app
@@ -74,7 +74,7 @@ db_connections() { pg_psql -c "SELECT count(*) FROM pg_stat_activity WHERE usena
 
 services_stop() {
   if [ -n "${SERVICES_DIR:-}" ] && [ -d "$SERVICES_DIR/pg" ]; then
-    pg_running && pg_stop || true
+    if pg_running; then pg_stop || true; fi
   fi
   if [ -n "${SERVICES_DIR:-}" ] && [ -f "$SERVICES_DIR/redis/redis.pid" ]; then
     kill "$(cat "$SERVICES_DIR/redis/redis.pid")" 2>/dev/null || true
