@@ -298,15 +298,21 @@ wait_for_health() {
 
 # Load on "$1" while sampling the service's PostgreSQL connections; sets LOAD_JSON and DB_MAX.
 load_with_sampling() {
-  local url="$1" out="$2" samples="$2.connections" pid
+  local url="$1" out="$2" samples="$2.connections" pid sampler
   : >"$samples"
   node "$HERE/load.js" "$url" --connections "$LOAD_CONNECTIONS" --seconds "$LOAD_SECONDS" >"$out" 2>"$out.err" &
   pid=$!
-  while kill -0 "$pid" 2>/dev/null; do
-    db_connections >>"$samples" 2>/dev/null || true
-    sleep 0.25
-  done
+  # One psql session fed a query every 0.25 s: starting psql (and a backend) per sample would
+  # take CPU from the service under test.
+  (
+    while kill -0 "$pid" 2>/dev/null; do
+      printf '%s;\n' "$DB_CONNECTIONS_SQL"
+      sleep 0.25
+    done
+  ) | pg_psql >"$samples" 2>/dev/null &
+  sampler=$!
   wait "$pid" || { cat "$out.err" >&2; return 1; }
+  wait "$sampler" || true
   LOAD_JSON="$(cat "$out")"
   DB_MAX="$(sort -n "$samples" | tail -n 1)"
   DB_MAX="${DB_MAX:-0}"
@@ -456,6 +462,8 @@ check_blueprint() {
   local health_json db_json health_db_max db_db_max pool_max=$((DB_POOL_SIZE * WEB_CONCURRENCY))
   code="$(http_get "http://127.0.0.1:$port$DB_ENDPOINT" "$dir/db-endpoint.json")"
   [ "$code" = 200 ] || problems+=("$DB_ENDPOINT answered $code before the load")
+  # Other work on the machine shows in the figures: log the load average they ran under.
+  log "$blueprint: load average before the load: $(cut -d' ' -f1-3 /proc/loadavg)"
   load_with_sampling "$health" "$dir/load-health.json" || die "$blueprint: load on $BP_HEALTH_PATH failed"
   health_json="$LOAD_JSON" health_db_max="$DB_MAX"
   load_with_sampling "http://127.0.0.1:$port$DB_ENDPOINT" "$dir/load-db.json" || die "$blueprint: load on $DB_ENDPOINT failed"

@@ -69,8 +69,9 @@ services_reset_database() {
   redis-cli -h 127.0.0.1 -p "$REDIS_PORT" flushall >/dev/null
 }
 
-# Connections the service's database user holds right now.
-db_connections() { pg_psql -c "SELECT count(*) FROM pg_stat_activity WHERE usename = '$DB_USER'"; }
+# Connections the service's database user holds (the sampler connects as postgres).
+# shellcheck disable=SC2034 # read by run.sh
+DB_CONNECTIONS_SQL="SELECT count(*) FROM pg_stat_activity WHERE usename = '$DB_USER'"
 
 services_stop() {
   if [ -n "${SERVICES_DIR:-}" ] && [ -d "$SERVICES_DIR/pg" ]; then
