@@ -411,6 +411,14 @@ check_blueprint() {
     [ -z "$problem" ] || problems+=("image holds $problem")
   done < <(inspect_contents "$rootfs")
   buildah umount "$container" >/dev/null
+  # The same inspection must find the naive image's tests and caches, or it proves nothing.
+  local naive_container naive_findings
+  naive_container="$(buildah from "$naive")"
+  naive_findings="$(inspect_contents "$(buildah mount "$naive_container")")"
+  buildah umount "$naive_container" >/dev/null
+  buildah rm "$naive_container" >/dev/null
+  grep -q '^tests: ' <<<"$naive_findings" && grep -q '^package caches: ' <<<"$naive_findings" ||
+    problems+=("the content inspection did not find the tests and package caches of the naive image: it is broken")
 
   # Run it: migration, then the start command, as the image's user, on the host network.
   services_reset_database
@@ -480,7 +488,7 @@ check_blueprint() {
 
   # PostgreSQL outage: /health reports it and fails within seconds, then recovers by itself.
   local detect_s="" recover_s="" pids_before
-  pids_before="$(listener_pids "$port" | head -n 1)"
+  pids_before="$(container_pids "$app_pid" | sort | tr '\n' ' ')"
   pg_stop
   if detect_s="$(wait_for_health database-down "$health" "$OUTAGE_DETECT_MAX")"; then
     :
@@ -495,8 +503,8 @@ check_blueprint() {
     problems+=("/health did not recover within ${OUTAGE_RECOVER_MAX}s of PostgreSQL starting again")
     recover_s="-"
   fi
-  kill -0 -- "-$app_pid" 2>/dev/null && [ "$(listener_pids "$port" | head -n 1)" = "$pids_before" ] ||
-    problems+=("the service restarted during the outage (its first process is gone)")
+  [ "$(container_pids "$app_pid" | sort | tr '\n' ' ')" = "$pids_before" ] ||
+    problems+=("the service's processes changed during the outage (before: $pids_before; a restart or a replaced worker)")
   log "$blueprint: outage reported after ${detect_s}s, recovered ${recover_s}s after PostgreSQL started"
 
   stop_app
