@@ -393,16 +393,17 @@ check_blueprint() {
     [ "${HSK_SIZE_GATE:-}" != 1 ] || problems+=("image size ratio $ratio is above the target $SIZE_RATIO_TARGET")
   fi
 
-  # The image's own configuration: user, start command, port.
+  # The image's own configuration: its user and its start command (ENTRYPOINT then CMD).
   local user cmd_json
   user="$(podman image inspect --format '{{.Config.User}}' "$image")"
-  cmd_json="$(podman image inspect --format '{{json .Config.Cmd}}' "$image")"
+  cmd_json="$(podman image inspect --format '[{{json .Config.Entrypoint}},{{json .Config.Cmd}}]' "$image")"
   local uid="${user%%:*}"
   [[ "$uid" =~ ^[0-9]+$ ]] && [ "$uid" -ne 0 ] || problems+=("image USER is \"$user\", not a fixed non-root uid")
   podman image inspect --format '{{.Config.Healthcheck}}' "$image" | grep -qv '<nil>' ||
     problems+=("image has no HEALTHCHECK")
   local -a start_cmd
-  mapfile -t start_cmd < <(node -e 'for (const a of JSON.parse(process.argv[1])) console.log(a)' "$cmd_json")
+  mapfile -t start_cmd < <(node -e 'for (const a of JSON.parse(process.argv[1]).flatMap((p) => p ?? [])) console.log(a)' "$cmd_json")
+  [ "${#start_cmd[@]}" -gt 0 ] || die "$blueprint: the image has no ENTRYPOINT or CMD"
 
   container="$(buildah from "$image")"
   local rootfs
