@@ -341,6 +341,7 @@ check_blueprint() {
   local image="localhost/hsk-test/$blueprint:multistage" naive="localhost/hsk-test/$blueprint:naive" port
   # Globals of this blueprint's subshell, so that the EXIT trap sees them.
   container="" app_pid=""
+  containers_before="$(buildah containers -q --notruncate | sort)"
   mkdir -p "$dir"
   stop_app() {
     # The service runs in its own session (setsid): signal the whole group, so that its
@@ -352,6 +353,11 @@ check_blueprint() {
     fi
     [ -z "$container" ] || buildah rm "$container" >/dev/null 2>&1 || true
     app_pid="" container=""
+    # A build that was interrupted or failed leaves its working container behind.
+    local leftover
+    for leftover in $(comm -13 <(printf '%s\n' "$containers_before") <(buildah containers -q --notruncate | sort)); do
+      buildah rm "$leftover" >/dev/null 2>&1 || true
+    done
   }
   trap stop_app EXIT
 
