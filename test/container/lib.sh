@@ -55,8 +55,5 @@ image_exists() { buildah inspect --type image "$1" >/dev/null 2>&1; }
 # A label of image "$1" (empty when the image or label is missing).
 image_label() { buildah inspect --type image --format "{{index .OCIv1.Config.Labels \"$2\"}}" "$1" 2>/dev/null || true; }
 
-# Size of image "$1" in bytes, as stored (the sum of its uncompressed layers).
-image_bytes() { buildah images --format '{{.Size}}' --noheading "$1" >/dev/null 2>&1; podman image inspect --format '{{.Size}}' "$1"; }
-
 # Bytes -> "123MB" (decimal megabytes, as docker and podman print sizes).
 megabytes() { awk -v b="$1" 'BEGIN { printf "%dMB", b / 1000000 + 0.5 }'; }

@@ -81,7 +81,7 @@ trap 'exit 130' INT TERM
 
 prerequisites() {
   [ "$(id -u)" -eq 0 ] || die "run as root: buildah, debootstrap and chroot need it"
-  ensure_debian_packages buildah podman debootstrap postgresql redis-server curl iproute2
+  ensure_debian_packages buildah podman debootstrap postgresql redis-server curl iproute2 procps
   [ -x "$ROOT/node_modules/.bin/autocannon" ] || die "autocannon is missing: run npm ci in $ROOT"
 }
 
