@@ -172,7 +172,12 @@ prove_sample() {
       export PATH="$dir/.venv/bin:$PATH"
       ;;
     node-api)
-      run npm ci --no-audit --no-fund --loglevel=error
+      # The registry sometimes drops an idle connection: retry the install, not the test.
+      for attempt in 1 2 3; do
+        run npm ci --no-audit --no-fund --loglevel=error && break
+        [[ $attempt -lt 3 ]] || die "npm ci failed 3 times"
+        sleep $((attempt * 5))
+      done
       run npm run --silent build
       ;;
   esac
