@@ -8,7 +8,6 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import asyncpg
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from redis.asyncio import Redis
@@ -46,8 +45,8 @@ class HealthCheck:
 
     MAX_AGE_SECONDS = 1.0
 
-    def __init__(self, pool: asyncpg.Pool | None, cache: Redis | None) -> None:
-        self._pool = pool
+    def __init__(self, database: db.Database | None, cache: Redis | None) -> None:
+        self._database = database
         self._cache = cache
         self._lock = asyncio.Lock()
         self._checked_at = -self.MAX_AGE_SECONDS
@@ -56,18 +55,14 @@ class HealthCheck:
     async def run(self) -> dict[str, dict[str, Any]]:
         async with self._lock:
             if time.monotonic() - self._checked_at >= self.MAX_AGE_SECONDS:
-                pool, cache_client = self._pool, self._cache
+                store, cache_client = self._database, self._cache
                 database, cache = await asyncio.gather(
-                    _timed(lambda: _select_one(pool)) if pool is not None else _disabled(),
+                    _timed(lambda: store.fetch("SELECT 1")) if store is not None else _disabled(),
                     _timed(cache_client.ping) if cache_client is not None else _disabled(),
                 )
                 self._checks = {"database": database, "cache": cache}
                 self._checked_at = time.monotonic()
             return self._checks
-
-
-async def _select_one(pool: asyncpg.Pool) -> None:
-    await db.fetch(pool, "SELECT 1")
 
 
 @router.get(defaults.HEALTH_CHECK_PATH, include_in_schema=False)

@@ -7,7 +7,6 @@ import logging
 import math
 from typing import Annotated, Any
 
-import asyncpg
 from fastapi import APIRouter, HTTPException, Path, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -70,16 +69,16 @@ class StarRatingResult(BaseModel):
     opportunities: list[Opportunity]
 
 
-def _pool(request: Request) -> asyncpg.Pool:
-    pool = request.app.state.db
-    if pool is None:
+def _database(request: Request) -> db.Database:
+    database = request.app.state.db
+    if database is None:
         raise HTTPException(status_code=503, detail="the database is not configured (DB_HOST is unset)")
-    return pool
+    return database
 
 
 @router.get("/measures", response_model=MeasureList)
 async def list_measures(request: Request) -> dict[str, Any]:
-    rows = await db.fetch(_pool(request), "SELECT code, name, domain, weight FROM measures ORDER BY code")
+    rows = await _database(request).fetch("SELECT code, name, domain, weight FROM measures ORDER BY code")
     return {"items": [dict(row) for row in rows]}
 
 
@@ -99,7 +98,7 @@ async def get_measure(
             response.headers["x-cache"] = "hit"
             return json.loads(cached)
 
-    rows = await db.fetch(_pool(request), "SELECT code, name, domain, weight FROM measures WHERE code = $1", code)
+    rows = await _database(request).fetch("SELECT code, name, domain, weight FROM measures WHERE code = $1", code)
     if not rows:
         raise HTTPException(status_code=404, detail=f"measure {code} not found")
     measure = Measure.model_validate(dict(rows[0])).model_dump()
@@ -117,7 +116,7 @@ async def rate_contract(request: Request, body: StarRatingRequest) -> dict[str, 
     """Overall Star Rating of a contract from its measure-level stars, and the measures
     whose improvement would raise it most."""
     codes = [m.code for m in body.measures]
-    rows = await db.fetch(_pool(request), "SELECT code, weight FROM measures WHERE code = ANY($1::text[])", codes)
+    rows = await _database(request).fetch("SELECT code, weight FROM measures WHERE code = ANY($1::text[])", codes)
     weights = {row["code"]: float(row["weight"]) for row in rows}
 
     unknown = [c for c in codes if c not in weights]
