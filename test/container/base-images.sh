@@ -3,8 +3,10 @@
 # Debian 12 (bookworm, minbase) laid out like `python:3.11-slim-bookworm` and
 # `node:20-bookworm-slim`, carrying this machine's own CPython 3.11 and Node 20 (as the official
 # images carry their own builds in /usr/local), imported into local storage under local names.
+# Also the full (non-slim) `python:3.11-bookworm` and `node:20-bookworm`, which the naive
+# baseline builds FROM: the same runtimes on top of buildpack-deps:bookworm's packages.
 #
-#   test/container/base-images.sh [python|node]...   (default: both)
+#   test/container/base-images.sh [python|node|python-full|node-full]...   (default: all four)
 #
 # An image is made only when local storage lacks it or it was made by another recipe (the
 # `hsk.recipe` label is a hash of this file). The bootstrapped minbase root and the downloaded
@@ -17,6 +19,8 @@ source "$here/lib.sh"
 
 PYTHON_BASE_IMAGE="${PYTHON_BASE_IMAGE:-localhost/hsk-base/python:3.11-bookworm}"
 NODE_BASE_IMAGE="${NODE_BASE_IMAGE:-localhost/hsk-base/node:20-bookworm}"
+PYTHON_FULL_IMAGE="${PYTHON_FULL_IMAGE:-localhost/hsk-base/python:3.11-bookworm-full}"
+NODE_FULL_IMAGE="${NODE_FULL_IMAGE:-localhost/hsk-base/node:20-bookworm-full}"
 CACHE_DIR="${HSK_CACHE_DIR:-/var/cache/hsk}"
 SUITE=bookworm
 RECIPE="$(sha256sum "${BASH_SOURCE[0]}" | cut -c1-16)"
@@ -27,6 +31,17 @@ RECIPE="$(sha256sum "${BASH_SOURCE[0]}" | cut -c1-16)"
 PYTHON_PACKAGES=(ca-certificates netbase tzdata libssl3 libffi8 libsqlite3-0 libbz2-1.0 liblzma5 zlib1g
   libncursesw6 libreadline8 libuuid1 libexpat1)
 NODE_PACKAGES=(ca-certificates libstdc++6)
+# What buildpack-deps:bookworm adds to debian:bookworm (its curl, scm and full layers, also
+# without Recommends): the official non-slim `python:3.11-bookworm` and `node:20-bookworm` are
+# built FROM it, so a single-stage Dockerfile can compile native dependencies in place.
+BUILDPACK_PACKAGES=(ca-certificates curl gnupg netbase sq wget
+  git mercurial openssh-client subversion procps
+  autoconf automake bzip2 default-libmysqlclient-dev dpkg-dev file g++ gcc imagemagick libbz2-dev
+  libc6-dev libcurl4-openssl-dev libdb-dev libevent-dev libffi-dev libgdbm-dev libglib2.0-dev
+  libgmp-dev libjpeg-dev libkrb5-dev liblzma-dev libmagickcore-dev libmagickwand-dev
+  libmaxminddb-dev libncurses5-dev libncursesw5-dev libpng-dev libpq-dev libreadline-dev
+  libsqlite3-dev libssl-dev libtool libwebp-dev libxml2-dev libxslt-dev libyaml-dev make patch
+  unzip xz-utils zlib1g-dev)
 
 # The minbase root as a tarball, bootstrapped once per mirror and suite.
 minbase_tarball() {
@@ -119,10 +134,20 @@ machine_python_prefix() {
   "$python" -c 'import sys, sysconfig; assert sysconfig.get_config_var("Py_ENABLE_SHARED") is not None; print(sys.base_prefix)'
 }
 
+# The root of a full (non-slim) image: buildpack-deps' packages, apt's lists removed as
+# buildpack-deps does, documentation kept. Both full images share one download cache ("full"),
+# so they are made one after the other.
+full_root() {
+  local root="$1"
+  shift
+  bootstrap "$root" full "$@" "${BUILDPACK_PACKAGES[@]}"
+}
+
+# "$1" root, "$2" slim or full.
 make_python() {
-  local root="$1" prefix version
+  local root="$1" variant="${2:-slim}" prefix version
   prefix="$(machine_python_prefix)"
-  bootstrap "$root" python "${PYTHON_PACKAGES[@]}"
+  if [ "$variant" = full ]; then full_root "$root" "${PYTHON_PACKAGES[@]}"; else bootstrap "$root" python "${PYTHON_PACKAGES[@]}"; fi
   # Laid out like python:3.11-slim (CPython built from source into /usr/local): the
   # interpreter, libpython and the standard library, without this machine's site-packages,
   # the stdlib's tests, static libraries or GUI modules; then pip from ensurepip.
@@ -142,12 +167,29 @@ make_python() {
   rm -rf "$root/root/.cache"
   chroot "$root" /usr/local/bin/python3 -c 'import ssl, sqlite3, ctypes, lzma, bz2, zlib, uuid, venv, readline' ||
     die "the copied CPython misses a shared library in the Python root"
-  slim_down "$root"
-  import_root "$root" "$PYTHON_BASE_IMAGE" "ENV PYTHON_VERSION=$version" 'CMD ["python3"]'
+  if [ "$variant" = full ]; then
+    finish_full "$root"
+    import_root "$root" "$PYTHON_FULL_IMAGE" "ENV PYTHON_VERSION=$version" 'CMD ["python3"]'
+  else
+    slim_down "$root"
+    import_root "$root" "$PYTHON_BASE_IMAGE" "ENV PYTHON_VERSION=$version" 'CMD ["python3"]'
+  fi
 }
 
+# What a full image drops: apt's package lists and downloads (buildpack-deps removes the lists;
+# the downloads were never in it), and this script's own marker.
+finish_full() {
+  local root="$1"
+  rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root"/var/cache/apt/archives/*.deb \
+    "$root"/root/.cache "$root/.hsk-extra-cas"
+}
+
+make_python_full() { make_python "$1" full; }
+make_node_full() { make_node "$1" full; }
+
+# "$1" root, "$2" slim or full.
 make_node() {
-  local root="$1" node_bin npm_dir version extra_cas
+  local root="$1" variant="${2:-slim}" node_bin npm_dir version extra_cas
   node_bin="$(readlink -f "$(command -v node)")"
   version="$("$node_bin" --version)"
   case "$version" in
@@ -156,7 +198,7 @@ make_node() {
   esac
   npm_dir="$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")"
   [ -f "$npm_dir/package.json" ] || die "npm's folder not found (looked at $npm_dir)"
-  bootstrap "$root" node "${NODE_PACKAGES[@]}"
+  if [ "$variant" = full ]; then full_root "$root" "${NODE_PACKAGES[@]}"; else bootstrap "$root" node "${NODE_PACKAGES[@]}"; fi
   # Where node:20 keeps them: /usr/local/bin and /usr/local/lib/node_modules.
   install -m 0755 "$node_bin" "$root/usr/local/bin/node"
   mkdir -p "$root/usr/local/lib/node_modules"
@@ -165,11 +207,16 @@ make_node() {
   ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$root/usr/local/bin/npx"
   chroot "$root" /usr/local/bin/node --version >/dev/null || die "node does not run in the bootstrapped root"
   extra_cas="$(cat "$root/.hsk-extra-cas")"
-  slim_down "$root"
   local changes=("ENV NODE_VERSION=${version#v}" 'CMD ["node"]')
   # Node ships its own CA list; point it at the system store when the machine's CAs were added.
   [ "$extra_cas" -gt 0 ] && changes+=('ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt')
-  import_root "$root" "$NODE_BASE_IMAGE" "${changes[@]}"
+  if [ "$variant" = full ]; then
+    finish_full "$root"
+    import_root "$root" "$NODE_FULL_IMAGE" "${changes[@]}"
+  else
+    slim_down "$root"
+    import_root "$root" "$NODE_BASE_IMAGE" "${changes[@]}"
+  fi
 }
 
 # Makes image "$2" with make_"$1" unless it is cached; logs to "$3".
@@ -182,7 +229,7 @@ ensure_image() {
   log "making base image $image"
   started="$(now)"
   root="$(mktemp -d "/var/tmp/hsk-$kind-root.XXXXXX")"
-  "make_$kind" "$root"
+  "make_${kind//-/_}" "$root"
   rm -rf "$root"
   log "made $image in $(elapsed "$started")s"
 }
@@ -191,20 +238,28 @@ main() {
   [ "$(id -u)" -eq 0 ] || die "making base images needs root (debootstrap, chroot)"
   ensure_debian_packages debootstrap buildah podman
   local kinds=("$@") kind pids=() failed=0 pid
-  [ "${#kinds[@]}" -gt 0 ] || kinds=(python node)
+  [ "${#kinds[@]}" -gt 0 ] || kinds=(python node python-full node-full)
   for kind in "${kinds[@]}"; do
-    case "$kind" in python | node) ;; *) die "unknown base image kind \"$kind\" (use python or node)" ;; esac
+    case "$kind" in python | node | python-full | node-full) ;; *) die "unknown base image kind \"$kind\" (use python, node, python-full or node-full)" ;; esac
   done
-  # Bootstrap the shared minbase first, then make the images side by side.
+  # Bootstrap the shared minbase first, then make the slim images side by side and the full
+  # images one after the other (they share one download cache, and apt locks it).
   minbase_tarball >/dev/null
   for kind in "${kinds[@]}"; do
     case "$kind" in
       python) ensure_image python "$PYTHON_BASE_IMAGE" & ;;
       node) ensure_image node "$NODE_BASE_IMAGE" & ;;
+      *) continue ;;
     esac
     pids+=("$!")
   done
   for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+  for kind in "${kinds[@]}"; do
+    case "$kind" in
+      python-full) ensure_image python-full "$PYTHON_FULL_IMAGE" ;;
+      node-full) ensure_image node-full "$NODE_FULL_IMAGE" ;;
+    esac
+  done
   [ "$failed" -eq 0 ] || die "a base image could not be made (see above)"
 }
 
