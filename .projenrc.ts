@@ -59,7 +59,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   gitignore: ['/demo/', '/.bench/', '/.cache/', '/test-output/'],
 });
 
-for (const pattern of ['/demo/', '/.bench/', '/bench/', '/.ci/', '/scripts/']) {
+// The package holds lib/, the bundled dependencies, .jsii, README, API.md and LICENSE only: in
+// particular not .cache/, where the e2e tests and the demo keep packed kits (each pack would
+// carry the previous ones).
+for (const pattern of ['/demo/', '/.bench/', '/bench/', '/.ci/', '/scripts/', '/.cache/', '/test-output/', '/docs/', '/tsconfig.dev.json']) {
   project.addPackageIgnore(pattern);
 }
 

@@ -24,6 +24,17 @@ afterAll(() => {
   if (workspace && !process.env.HSK_KEEP_E2E) fs.rmSync(workspace, { recursive: true, force: true });
 });
 
+test('the packed kit holds only what a user installs: lib/, bundled dependencies, .jsii and the top-level docs', () => {
+  const entries = run('tar', ['-tzf', tarball], { cwd: workspace }).trim().split('\n');
+  const topLevel = [...new Set(entries.map((entry) => entry.replace(/^package\//, '').split('/')[0]))].sort();
+  expect(topLevel).toEqual(['.jsii', 'API.md', 'LICENSE', 'README.md', 'lib', 'node_modules', 'package.json']);
+  // The bundled dependencies are the deploy tool's AWS SDK clients and handlebars with theirs.
+  const bundled = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf-8')).bundledDependencies as string[];
+  for (const name of bundled) expect(entries).toContain(`package/node_modules/${name}/package.json`);
+  // Templates ship next to the compiled code that reads them.
+  expect(entries).toContain('package/lib/templates/Dockerfile.hbs');
+});
+
 describe.each(BLUEPRINTS)('projen new --blueprint %s', (blueprint) => {
   let repo: string;
 

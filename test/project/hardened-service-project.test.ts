@@ -125,6 +125,12 @@ describe('HardenedServiceProject', () => {
     expect(compile).toContain('tsc --noEmit -p tsconfig.json');
   });
 
+  test('npx projen runs .projenrc.ts with tsx, and compile type-checks it', () => {
+    const tasks = synth()['.projen/tasks.json'].tasks;
+    expect(tasks.default.steps).toEqual([{ execArgs: ['tsx', '--tsconfig', 'projenrc/tsconfig.json', '.projenrc.ts'] }]);
+    expect(tasks.compile.steps.map((s: { exec: string }) => s.exec)).toContain('tsc --noEmit -p projenrc/tsconfig.json');
+  });
+
   test('git-ignores .env but not .env.example', () => {
     const gitignore = synth()['.gitignore'] as string;
     expect(gitignore).toMatch(/^\/\.env$/m);
