@@ -40,7 +40,6 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Parse the generated docs' Mermaid diagrams in tests (mermaid needs a DOM to load).
     'mermaid@^11.17.2',
     'jsdom@^29.1.1',
-    'autocannon@^8.0.0',
     'tsx@^4.20.0',
     'yaml@^2.8.0',
     // The deploy tool's integration tests build a VPC in the AWS emulator.

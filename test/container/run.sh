@@ -5,7 +5,7 @@
 # with buildah (only BASE_IMAGE and the package mirrors are passed in) and naive single-stage
 # images of the same app (FROM the full image, and FROM the same slim base), inspect the image, run its migration and its start command as its
 # non-root user against local PostgreSQL and Redis, check /health through a PostgreSQL outage,
-# load it with autocannon (100 connections), and print one summary line. Exits non-zero when
+# load it with wrk (100 connections), and print one summary line. Exits non-zero when
 # a gate fails. docs/container-testing.md explains each step.
 set -euo pipefail
 
@@ -21,7 +21,8 @@ environment:
   HSK_KIT_TARBALL=FILE       use this packed kit instead of compiling and packing the repo
   HSK_LOAD_SECONDS=15        seconds of load per endpoint (after a 2 s warm-up)
   HSK_LOAD_CONNECTIONS=100   concurrent connections
-  HSK_WEB_CONCURRENCY=N      worker processes (WEB_CONCURRENCY; default: one per CPU core)
+  HSK_WEB_CONCURRENCY=N      worker processes (WEB_CONCURRENCY; default: the task definition's,
+                             for the kit's default task size)
   HSK_DB_POOL_SIZE=N         pooled connections per worker (DB_POOL_SIZE; default: the kit's)
   HSK_SIZE_RATIO_TARGET=0.6  most multi-stage size / naive size (naive FROM the full image)
   HSK_CACHE_DIR=/var/cache/hsk  debootstrap and package caches (outside the repo)
@@ -43,7 +44,6 @@ BLUEPRINTS=("$@")
 SERVICE_NAME=hedis-optimizer
 LOAD_SECONDS="${HSK_LOAD_SECONDS:-15}"
 LOAD_CONNECTIONS="${HSK_LOAD_CONNECTIONS:-100}"
-WEB_CONCURRENCY="${HSK_WEB_CONCURRENCY:-$(nproc)}"
 SIZE_RATIO_TARGET="${HSK_SIZE_RATIO_TARGET:-0.6}"
 # The endpoint that reads the database through the pool (both samples serve it).
 DB_ENDPOINT=/api/v1/measures
@@ -82,8 +82,7 @@ trap 'exit 130' INT TERM
 
 prerequisites() {
   [ "$(id -u)" -eq 0 ] || die "run as root: buildah, debootstrap and chroot need it"
-  ensure_debian_packages buildah podman debootstrap postgresql redis-server curl iproute2 procps
-  [ -x "$ROOT/node_modules/.bin/autocannon" ] || die "autocannon is missing: run npm ci in $ROOT"
+  ensure_debian_packages buildah podman debootstrap postgresql redis-server curl iproute2 procps wrk
 }
 
 # The packed kit, under a name derived from its contents (npm caches tarballs by path).
@@ -376,6 +375,8 @@ check_blueprint() {
   facts="$(NODE_PATH="$ROOT/node_modules" node "$HERE/facts.js" "$KIT_DIR" "$blueprint")"
   eval "$facts"
   DB_POOL_SIZE="${HSK_DB_POOL_SIZE:-$KIT_DB_POOL_SIZE}"
+  # What the task definition sets for the default task size (cpu $KIT_CPU): the image runs as deployed.
+  WEB_CONCURRENCY="${HSK_WEB_CONCURRENCY:-$KIT_WEB_CONCURRENCY}"
   case "$BP_BASE_IMAGE" in
     python:*) BASE="$PYTHON_BASE_IMAGE" FULL_BASE="$PYTHON_FULL_IMAGE" ;;
     node:*) BASE="$NODE_BASE_IMAGE" FULL_BASE="$NODE_FULL_IMAGE" ;;

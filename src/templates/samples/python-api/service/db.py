@@ -102,12 +102,19 @@ class Database:
         fails this way may have been applied, and the client must decide whether to repeat it.
         """
         # A request that waits longer than POOL_TIMEOUT_SECONDS for its turn fails with a
-        # TimeoutError, which the service answers with a 503 (errors.py).
-        async with asyncio.timeout(POOL_TIMEOUT_SECONDS):
+        # TimeoutError, which the service answers with a 503 (errors.py). The timer is only
+        # set when there is a queue: it costs a scheduled callback per request.
+        if self._turns.locked():
+            async with asyncio.timeout(POOL_TIMEOUT_SECONDS):
+                await self._turns.acquire()
+        else:
             await self._turns.acquire()
         try:
             for attempt in (1, 2):
-                connection = await self.pool.acquire(timeout=POOL_TIMEOUT_SECONDS)
+                # A turn guarantees a free connection (or room to open one), so the pool is
+                # asked without a timeout of its own: asyncpg runs a timed acquire as an extra
+                # task. Opening a connection is bounded by CONNECT_TIMEOUT_SECONDS.
+                connection = await self.pool.acquire()
                 try:
                     return await connection.fetch(query, *args)
                 except BROKEN:
@@ -117,7 +124,7 @@ class Database:
                     if attempt == 2:
                         raise
                 finally:
-                    await self.pool.release(connection, timeout=POOL_TIMEOUT_SECONDS)
+                    await self.pool.release(connection)
             raise AssertionError("unreachable")
         finally:
             self._turns.release()
