@@ -7,7 +7,7 @@
 // (wrk's "status" errors; the endpoints checked answer 200).
 //
 // wrk, not autocannon: the load generator shares the machine's two cores with the service,
-// PostgreSQL and Redis, and wrk (C, one thread per core) needs a fraction of the CPU autocannon
+// PostgreSQL and Redis, and wrk (C, one thread here) needs a fraction of the CPU autocannon
 // (Node) takes for the same request rate, CPU that otherwise shows as service latency.
 //
 //   node test/container/load.js URL [--connections 100] [--seconds 15] [--warmup 2]
