@@ -134,20 +134,40 @@ machine_python_prefix() {
   "$python" -c 'import sys, sysconfig; assert sysconfig.get_config_var("Py_ENABLE_SHARED") is not None; print(sys.base_prefix)'
 }
 
-# The root of a full (non-slim) image: buildpack-deps' packages, apt's lists removed as
-# buildpack-deps does, documentation kept. Both full images share one download cache ("full"),
-# so they are made one after the other.
-full_root() {
-  local root="$1"
-  shift
-  bootstrap "$root" full "$@" "${BUILDPACK_PACKAGES[@]}"
+# A fresh root ($1) of variant $2 (slim or full) with the runtime's packages "${@:4}" ($3 names
+# the slim root's download cache). A full root also gets buildpack-deps' packages; both full
+# images share one download cache ("full"), so they are made one after the other.
+variant_root() {
+  local root="$1" variant="$2" kind="$3"
+  shift 3
+  if [ "$variant" = full ]; then
+    bootstrap "$root" full "$@" "${BUILDPACK_PACKAGES[@]}"
+  else
+    bootstrap "$root" "$kind" "$@"
+  fi
+}
+
+# Imports root $1 of variant $2 as image $3 (slim) or $4 (full) with the config changes "${@:5}":
+# a slim root loses what the slim images drop; a full one only apt's lists and downloads
+# (buildpack-deps removes the lists; documentation stays).
+import_variant() {
+  local root="$1" variant="$2" slim_image="$3" full_image="$4"
+  shift 4
+  if [ "$variant" = full ]; then
+    rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root"/var/cache/apt/archives/*.deb \
+      "$root"/root/.cache "$root/.hsk-extra-cas"
+    import_root "$root" "$full_image" "$@"
+  else
+    slim_down "$root"
+    import_root "$root" "$slim_image" "$@"
+  fi
 }
 
 # "$1" root, "$2" slim or full.
 make_python() {
   local root="$1" variant="${2:-slim}" prefix version
   prefix="$(machine_python_prefix)"
-  if [ "$variant" = full ]; then full_root "$root" "${PYTHON_PACKAGES[@]}"; else bootstrap "$root" python "${PYTHON_PACKAGES[@]}"; fi
+  variant_root "$root" "$variant" python "${PYTHON_PACKAGES[@]}"
   # Laid out like python:3.11-slim (CPython built from source into /usr/local): the
   # interpreter, libpython and the standard library, without this machine's site-packages,
   # the stdlib's tests, static libraries or GUI modules; then pip from ensurepip.
@@ -167,21 +187,7 @@ make_python() {
   rm -rf "$root/root/.cache"
   chroot "$root" /usr/local/bin/python3 -c 'import ssl, sqlite3, ctypes, lzma, bz2, zlib, uuid, venv, readline' ||
     die "the copied CPython misses a shared library in the Python root"
-  if [ "$variant" = full ]; then
-    finish_full "$root"
-    import_root "$root" "$PYTHON_FULL_IMAGE" "ENV PYTHON_VERSION=$version" 'CMD ["python3"]'
-  else
-    slim_down "$root"
-    import_root "$root" "$PYTHON_BASE_IMAGE" "ENV PYTHON_VERSION=$version" 'CMD ["python3"]'
-  fi
-}
-
-# What a full image drops: apt's package lists and downloads (buildpack-deps removes the lists;
-# the downloads were never in it), and this script's own marker.
-finish_full() {
-  local root="$1"
-  rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root"/var/cache/apt/archives/*.deb \
-    "$root"/root/.cache "$root/.hsk-extra-cas"
+  import_variant "$root" "$variant" "$PYTHON_BASE_IMAGE" "$PYTHON_FULL_IMAGE" "ENV PYTHON_VERSION=$version" 'CMD ["python3"]'
 }
 
 make_python_full() { make_python "$1" full; }
@@ -198,7 +204,7 @@ make_node() {
   esac
   npm_dir="$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")"
   [ -f "$npm_dir/package.json" ] || die "npm's folder not found (looked at $npm_dir)"
-  if [ "$variant" = full ]; then full_root "$root" "${NODE_PACKAGES[@]}"; else bootstrap "$root" node "${NODE_PACKAGES[@]}"; fi
+  variant_root "$root" "$variant" node "${NODE_PACKAGES[@]}"
   # Where node:20 keeps them: /usr/local/bin and /usr/local/lib/node_modules.
   install -m 0755 "$node_bin" "$root/usr/local/bin/node"
   mkdir -p "$root/usr/local/lib/node_modules"
@@ -210,13 +216,7 @@ make_node() {
   local changes=("ENV NODE_VERSION=${version#v}" 'CMD ["node"]')
   # Node ships its own CA list; point it at the system store when the machine's CAs were added.
   [ "$extra_cas" -gt 0 ] && changes+=('ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt')
-  if [ "$variant" = full ]; then
-    finish_full "$root"
-    import_root "$root" "$NODE_FULL_IMAGE" "${changes[@]}"
-  else
-    slim_down "$root"
-    import_root "$root" "$NODE_BASE_IMAGE" "${changes[@]}"
-  fi
+  import_variant "$root" "$variant" "$NODE_BASE_IMAGE" "$NODE_FULL_IMAGE" "${changes[@]}"
 }
 
 # Makes image "$2" with make_"$1" unless it is cached; logs to "$3".
