@@ -14,7 +14,8 @@
  * | `LOG_LEVEL` | `debug`, `info`, `warning`, `error` |
  * | `ALLOWED_ORIGINS` | comma-separated CORS origins, may be empty |
  * | `DB_HOST`, `DB_PORT`, `DB_NAME`, `DB_USER`, `DB_PASSWORD` | PostgreSQL (absent when the service has no database) |
- * | `DB_SSLMODE` | `require` in AWS, `disable` locally |
+ * | `DB_SSLMODE` | `verify-full` in AWS (server certificate and name checked), `disable` locally |
+ * | `DB_SSLROOTCERT` | CA bundle file the server certificate must chain to (the RDS CAs in the image); unset: the system store |
  * | `DB_POOL_SIZE` | connections per worker process |
  * | `REDIS_HOST`, `REDIS_PORT`, `REDIS_PASSWORD`, `REDIS_TLS` | Redis (absent when the service has no cache); `REDIS_TLS` is `true` or `false` |
  * | `WEB_CONCURRENCY` | worker processes |

@@ -12,7 +12,7 @@ import { ACK, acknowledge } from './acknowledgements';
 import { DeploymentEnvironment } from './deployment-environment';
 import { newLogsKey } from './encryption-keys';
 import { retentionDays } from './service-network';
-import { ENVIRONMENT_PRESETS, SERVICE_DEFAULTS } from './settings';
+import { ENVIRONMENT_PRESETS, SERVICE_DEFAULTS, TASK_PLATFORM } from './settings';
 
 /** Properties of `ApiService`. */
 export interface ApiServiceProps {
@@ -171,7 +171,7 @@ export class ApiService extends Construct {
       cpu: props.cpu ?? SERVICE_DEFAULTS.cpu,
       memoryLimitMiB: props.memoryLimitMiB ?? SERVICE_DEFAULTS.memoryLimitMiB,
       runtimePlatform: {
-        cpuArchitecture: ecs.CpuArchitecture.X86_64,
+        cpuArchitecture: ecs.CpuArchitecture.of(TASK_PLATFORM.cpuArchitecture),
         operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
       },
     });

@@ -1,6 +1,7 @@
 import * as budgets from 'aws-cdk-lib/aws-budgets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { COST_ALLOCATION_TAG_KEY } from './settings';
 
 /** Properties of `CostBudget`. */
 export interface CostBudgetProps {
@@ -20,9 +21,18 @@ export interface CostBudgetProps {
    * @default 100
    */
   readonly forecastThresholdPercent?: number;
+  /**
+   * Cost-allocation tag that limits the budget to the resources carrying it, as `KEY=VALUE`
+   * (a user-defined tag, activated as a cost-allocation tag in the Billing console).
+   * @default - the budget covers the whole account
+   */
+  readonly costAllocationTag?: string;
 }
 
-/** A monthly AWS Budgets cost budget with actual and forecast alerts to an SNS topic. */
+/**
+ * A monthly AWS Budgets cost budget with actual and forecast alerts to an SNS topic, limited to
+ * one cost-allocation tag when given (two environments in one account then each watch their own).
+ */
 export class CostBudget extends Construct {
   /** The budget. */
   public readonly budget: budgets.CfnBudget;
@@ -44,6 +54,7 @@ export class CostBudget extends Construct {
         budgetType: 'COST',
         timeUnit: 'MONTHLY',
         budgetLimit: { amount: props.monthlyLimitUsd, unit: 'USD' },
+        ...(props.costAllocationTag ? { costFilters: { TagKeyValue: [costFilterValue(props.costAllocationTag)] } } : {}),
       },
       notificationsWithSubscribers: [
         notify('ACTUAL', props.actualThresholdPercent ?? 80),
@@ -51,4 +62,13 @@ export class CostBudget extends Construct {
       ],
     });
   }
+}
+
+/** `KEY=VALUE` as AWS Budgets writes a user-defined tag filter: `user:KEY$VALUE`. */
+function costFilterValue(tag: string): string {
+  const at = tag.indexOf('=');
+  if (at <= 0 || at === tag.length - 1) {
+    throw new Error(`costAllocationTag "${tag}" must be KEY=VALUE (for example "${COST_ALLOCATION_TAG_KEY}=hedis-optimizer-staging")`);
+  }
+  return `user:${tag.slice(0, at)}$${tag.slice(at + 1)}`;
 }

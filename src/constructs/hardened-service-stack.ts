@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, StackProps, Token } from 'aws-cdk-lib';
+import { CfnOutput, Stack, StackProps, Tags, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -24,6 +24,7 @@ import { ServiceNetwork } from './service-network';
 import { HardenedServiceOptions } from './service-options';
 import {
   CACHE_SECRET_VARIABLE,
+  COST_ALLOCATION_TAG_KEY,
   containerEnvironment,
   DATABASE_SECRET_FIELDS,
   resolveSettings,
@@ -45,6 +46,13 @@ function validateStackProps(props: HardenedServiceStackProps): string[] {
   }
   return problems;
 }
+
+/** Resource types that do not get the cost-allocation tag (see the constructor). */
+const UNTAGGED_RESOURCE_TYPES = [
+  'AWS::ApplicationAutoScaling::ScalableTarget',
+  'AWS::CloudWatch::Dashboard',
+  'AWS::ElasticLoadBalancingV2::Listener',
+];
 
 /** Properties of `HardenedServiceStack`. */
 export interface HardenedServiceStackProps extends StackProps, HardenedServiceOptions {
@@ -127,6 +135,10 @@ export class HardenedServiceStack extends Stack {
       terminationProtection: props.terminationProtection ?? s.isProduction,
     });
     if (props.complianceChecks ?? true) ComplianceChecks.enable(this);
+    // Every resource (and, through the service, every task) carries the stack's cost scope;
+    // not the types that cost nothing and whose Tags property CloudFormation schemas disagree
+    // on (cfn-lint's rejects it; the tests run cfn-lint on every template).
+    Tags.of(this).add(COST_ALLOCATION_TAG_KEY, s.names.prefix, { excludeResourceTypes: UNTAGGED_RESOURCE_TYPES });
 
     this.dataKey = newDataKey(this, 'DataKey', `Data at rest of ${s.names.prefix}`);
     this.logsKey = newLogsKey(this, 'LogsKey', `Logs of ${s.names.prefix}`);
@@ -220,6 +232,7 @@ export class HardenedServiceStack extends Stack {
       budgetName: s.names.budgetName,
       monthlyLimitUsd: s.monthlyBudgetUsd,
       topic: this.monitoring.alarmTopic,
+      costAllocationTag: `${COST_ALLOCATION_TAG_KEY}=${s.names.prefix}`,
     });
     acknowledgeCustomResourceProviders(this);
     this.createOutputs(s);

@@ -115,10 +115,8 @@ export class ServiceDatabase extends Construct {
     });
 
     const engine = rds.DatabaseInstanceEngine.postgres({
-      version: rds.PostgresEngineVersion.of(
-        SERVICE_DEFAULTS.postgresEngineVersion,
-        String(SERVICE_DEFAULTS.postgresMajorVersion),
-      ),
+      // The major only: RDS picks and upgrades the minor (see SERVICE_DEFAULTS).
+      version: rds.PostgresEngineVersion.of(String(SERVICE_DEFAULTS.postgresMajorVersion), String(SERVICE_DEFAULTS.postgresMajorVersion)),
     });
     this.parameterGroup = new rds.ParameterGroup(this, 'Parameters', {
       engine,

@@ -19,10 +19,13 @@ export const SERVICE_DEFAULTS = {
   latencyP95Ms: 100,
   database: true,
   cache: true,
-  /** PostgreSQL major version, shared by RDS and the local compose file. */
+  /**
+   * PostgreSQL major version, shared by RDS, the CI database and the local compose file. Only
+   * the major is pinned: RDS creates the instance on that major's current default minor and
+   * upgrades minors itself (`autoMinorVersionUpgrade`), so the template never names a minor
+   * RDS has stopped offering, nor an older minor than the instance already runs.
+   */
   postgresMajorVersion: 16,
-  /** Full engine version for RDS (cfn-lint deprecates a bare major). */
-  postgresEngineVersion: '16.8',
   /** Redis version, shared by ElastiCache and the local compose file. */
   redisVersion: '7.1',
   databasePort: 5432,
@@ -34,6 +37,26 @@ export const SERVICE_DEFAULTS = {
   wafRateLimitPer5Min: 2000,
   /** Working hours (UTC) that staging keeps running when scaling to zero is on. */
   workingHoursCron: { startHour: 7, stopHour: 19, weekDays: 'MON-FRI' },
+} as const;
+
+/**
+ * Tag key every resource of a service stack carries, with the stack's prefix
+ * (`hedis-optimizer-staging`) as its value. The stack's budget counts only costs with this tag,
+ * and ECS propagates it from the service to its tasks. AWS Budgets filters by it once it is
+ * activated as a cost-allocation tag (Billing console > Cost allocation tags), which the
+ * generated AWS_SETUP_GUIDE asks for.
+ */
+export const COST_ALLOCATION_TAG_KEY = 'hardened-service:stack';
+
+/**
+ * The tasks' CPU architecture, and the platform every image build targets: one value, so an
+ * image built on an ARM laptop is still one the X86_64 tasks can pull.
+ */
+export const TASK_PLATFORM = {
+  /** ECS `runtimePlatform.cpuArchitecture` of the task definition. */
+  cpuArchitecture: 'X86_64',
+  /** `--platform` of `docker build` and of the build workflow. */
+  imagePlatform: 'linux/amd64',
 } as const;
 
 /** The presets that differ by environment. */
@@ -223,6 +246,18 @@ export const DATABASE_SECRET_FIELDS: Record<string, string> = {
   DB_PASSWORD: 'password',
 };
 
+/**
+ * The RDS certificate authorities, written by the project type into the repo and copied into
+ * the image, so the service verifies the database server's certificate and name
+ * (`DB_SSLMODE=verify-full`) instead of only encrypting (`require`).
+ */
+export const DATABASE_CA_BUNDLE = {
+  /** Path in the generated repo (a managed file, refreshed on every kit upgrade). */
+  repoPath: 'certs/rds-ca-bundle.pem',
+  /** Path in the image (`DB_SSLROOTCERT`). */
+  imagePath: '/etc/ssl/certs/rds-ca-bundle.pem',
+} as const;
+
 /** Container variable filled from the cache's AUTH token secret. */
 export const CACHE_SECRET_VARIABLE = 'REDIS_PASSWORD';
 
@@ -240,7 +275,10 @@ export function containerEnvironment(s: ResolvedSettings, redisHost: string): Re
     WEB_CONCURRENCY: String(workerCount(s.cpu)),
   };
   if (s.database) {
-    env.DB_SSLMODE = 'require';
+    // Encrypted and authenticated: the server's certificate must chain to an RDS CA and name
+    // the host the service connects to.
+    env.DB_SSLMODE = 'verify-full';
+    env.DB_SSLROOTCERT = DATABASE_CA_BUNDLE.imagePath;
     env.DB_POOL_SIZE = String(SERVICE_DEFAULTS.dbPoolSizePerWorker);
   }
   if (s.cache) {

@@ -32,9 +32,12 @@ export class ComposeFiles extends Component {
   }
 }
 
-/** Image tag of the local PostgreSQL: the RDS engine version, so both run the same release. */
+/**
+ * Image tag of the local PostgreSQL: the RDS major version, as RDS runs it (the minor moves in
+ * both places: RDS upgrades minors itself, and the tag follows the major's newest release).
+ */
 export function localPostgresImage(): string {
-  return `postgres:${SERVICE_DEFAULTS.postgresEngineVersion}-bookworm`;
+  return `postgres:${SERVICE_DEFAULTS.postgresMajorVersion}-bookworm`;
 }
 
 /**

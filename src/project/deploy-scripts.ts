@@ -1,6 +1,7 @@
 import { Component, Project } from 'projen';
 import { ServiceModel } from './service-model';
 import { TemplateFile } from './template-file';
+import { TASK_PLATFORM } from '../constructs/settings';
 
 /**
  * The operator's scripts: `scripts/docker-build.sh`, `scripts/docker-run.sh`,
@@ -32,6 +33,7 @@ function scriptContext(model: ServiceModel) {
     serviceName: model.serviceName,
     region: model.region,
     baseImage: model.baseImage,
+    imagePlatform: TASK_PLATFORM.imagePlatform,
     containerPort: model.containerPort,
     healthCheckPath: model.healthCheckPath,
     database: model.database,

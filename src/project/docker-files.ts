@@ -1,6 +1,7 @@
 import { Component, Project } from 'projen';
 import { CONTAINER_UID, ServiceModel } from './service-model';
 import { TemplateFile } from './template-file';
+import { DATABASE_CA_BUNDLE } from '../constructs/settings';
 
 /**
  * The container image of the service: a multi-stage `Dockerfile` (pinned base image,
@@ -13,6 +14,8 @@ export class DockerFiles extends Component {
   public readonly dockerfile: TemplateFile;
   /** The `.dockerignore`. */
   public readonly dockerignore: TemplateFile;
+  /** The RDS certificate authorities the image verifies the database with, when it has one. */
+  public readonly databaseCaBundle?: TemplateFile;
 
   constructor(project: Project, model: ServiceModel) {
     super(project);
@@ -34,8 +37,15 @@ export class DockerFiles extends Component {
         runtimePaths: blueprint.runtimePaths,
         healthCheckCommand: JSON.stringify(healthCheckCommand(model)),
         startCommand: JSON.stringify(blueprint.startCommand),
+        databaseCaBundle: model.database ? DATABASE_CA_BUNDLE : undefined,
       }),
     });
+    if (model.database) {
+      this.databaseCaBundle = new TemplateFile(project, DATABASE_CA_BUNDLE.repoPath, {
+        template: 'certs/rds-ca-bundle.pem.hbs',
+        context: () => ({}),
+      });
+    }
     this.dockerignore = new TemplateFile(project, '.dockerignore', {
       template: 'dockerignore.hbs',
       context: () => ({}),

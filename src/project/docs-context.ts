@@ -18,7 +18,7 @@ import {
 import { DeploymentEnvironment } from '../constructs/deployment-environment';
 import { alarmDefinitions, dashboardNames, queryDefinitions } from '../constructs/monitoring-definitions';
 import { MANAGED_RULE_GROUPS } from '../constructs/service-firewall';
-import { ResolvedSettings, SERVICE_DEFAULTS } from '../constructs/settings';
+import { COST_ALLOCATION_TAG_KEY, DATABASE_CA_BUNDLE, ResolvedSettings, SERVICE_DEFAULTS, TASK_PLATFORM } from '../constructs/settings';
 
 /**
  * The values the docs templates (`src/templates/docs/*.hbs`) render: everything resolved from
@@ -72,7 +72,10 @@ export function docsContext(model: ServiceModel): object {
     wafRateLimit: facts[1].wafRateLimit ?? SERVICE_DEFAULTS.wafRateLimitPer5Min,
     databasePort: SERVICE_DEFAULTS.databasePort,
     cachePort: SERVICE_DEFAULTS.cachePort,
-    postgresVersion: SERVICE_DEFAULTS.postgresEngineVersion,
+    postgresVersion: String(SERVICE_DEFAULTS.postgresMajorVersion),
+    databaseCaBundle: DATABASE_CA_BUNDLE,
+    costAllocationTagKey: COST_ALLOCATION_TAG_KEY,
+    imagePlatform: TASK_PLATFORM.imagePlatform,
     redisVersion: SERVICE_DEFAULTS.redisVersion,
     managedRuleGroups: MANAGED_RULE_GROUPS,
     workingHours: SERVICE_DEFAULTS.workingHoursCron,

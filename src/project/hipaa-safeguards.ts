@@ -415,7 +415,10 @@ export const SAFEGUARDS: Safeguard[] = [
     title: 'Mechanism to authenticate electronic protected health information',
     kind: 'Technical',
     specification: 'addressable',
-    implementedBy: () => ['TLS on every hop (see 164.312(e)); S3 refuses requests without TLS; trail digests authenticate audit records'],
+    implementedBy: (i) => [
+      `TLS from callers to the load balancer${i.model.database ? ' and from the service to PostgreSQL' : ''}${i.model.cache ? ' and Redis' : ''} (see 164.312(e); the load balancer to task hop is plain HTTP inside the VPC)`,
+      'S3 refuses requests without TLS; trail digests authenticate audit records',
+    ],
     rules: ['HIPAA.Security-S3BucketSSLRequestsOnly', 'HIPAA.Security-CloudTrailLogFileValidationEnabled'],
   },
   {
@@ -426,7 +429,9 @@ export const SAFEGUARDS: Safeguard[] = [
     implementedBy: (i) => [
       `GitHub workflows authenticate with OIDC tokens restricted to ${code(i.model.githubRepository)}`,
       ...(i.model.cache ? ['the service authenticates to Redis with the AUTH token over TLS'] : []),
-      ...(i.model.database ? ['the service authenticates to PostgreSQL with rotated credentials over TLS'] : []),
+      ...(i.model.database
+        ? [`the service authenticates PostgreSQL's server (${code('DB_SSLMODE=verify-full')}: certificate chain to the RDS CAs shipped in the image, and host name) and itself with rotated credentials`]
+        : []),
     ],
     rules: [],
     organisation: 'Require MFA for every person (AWS and GitHub).',
@@ -460,8 +465,10 @@ export const SAFEGUARDS: Safeguard[] = [
         ? [`PostgreSQL requires TLS: ${Object.entries(i.production.facts.databaseParameters).filter(([k]) => k.includes('ssl')).map(([k, v]) => code(`${k}=${v}`)).join(', ')}`]
         : []),
       ...(i.model.cache ? ['Redis in-transit encryption on'] : []),
+      'not encrypted: the hop from the load balancer to the tasks is HTTP on the container port, inside the VPC: the tasks are in private subnets and their security group admits only the load balancer',
     ],
     rules: ['HIPAA.Security-ELBv2ACMCertificateRequired', 'HIPAA.Security-ALBHttpToHttpsRedirection', 'AwsSolutions-AEC3'],
+    organisation: 'Decide whether the load balancer to task hop must be encrypted too (an HTTPS target group and a certificate served by the container); record the decision in the risk analysis.',
   },
 ];
 

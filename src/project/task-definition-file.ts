@@ -1,6 +1,6 @@
 import { Component, JsonFile, Project } from 'projen';
 import { CONTAINER_UID, EnvironmentModel, ServiceModel } from './service-model';
-import { CACHE_SECRET_VARIABLE, containerEnvironment, DATABASE_SECRET_FIELDS } from '../constructs/settings';
+import { CACHE_SECRET_VARIABLE, containerEnvironment, DATABASE_SECRET_FIELDS, TASK_PLATFORM } from '../constructs/settings';
 
 /**
  * `infrastructure/aws/ecs-task-definition.json`: the production task definition rendered from
@@ -38,7 +38,7 @@ export function taskDefinition(model: ServiceModel, env: EnvironmentModel): obje
     requiresCompatibilities: ['FARGATE'],
     cpu: String(s.cpu),
     memory: String(s.memoryLimitMiB),
-    runtimePlatform: { cpuArchitecture: 'X86_64', operatingSystemFamily: 'LINUX' },
+    runtimePlatform: { cpuArchitecture: TASK_PLATFORM.cpuArchitecture, operatingSystemFamily: 'LINUX' },
     executionRoleArn: '<TaskExecutionRoleArn>',
     taskRoleArn: '<TaskRoleArn>',
     volumes: [{ name: 'tmp' }],

@@ -18,7 +18,7 @@ import {
   scanCheckStep,
   script,
 } from './workflow-steps';
-import { SERVICE_DEFAULTS } from '../constructs/settings';
+import { SERVICE_DEFAULTS, TASK_PLATFORM } from '../constructs/settings';
 import { assertValid } from '../constructs/validation';
 
 type Job = github.workflows.Job;
@@ -405,7 +405,7 @@ function buildWorkflow(gh: github.GitHub, ctx: WorkflowContext, test: github.Git
     with: {
       'context': '.',
       'file': 'Dockerfile',
-      'platforms': 'linux/amd64',
+      'platforms': TASK_PLATFORM.imagePlatform,
       'push': true,
       'tags': model.environments.map(imageName).join('\n'),
       'build-args': `REVISION=${expr('github.sha')}`,

@@ -13,7 +13,7 @@ import {
 } from '../../src';
 import { estimateMonthlyCost } from '../../src/constructs/cost-model';
 import { MANAGED_RULE_GROUPS } from '../../src/constructs/service-firewall';
-import { resolveSettings } from '../../src/constructs/settings';
+import { resolveSettings, SERVICE_DEFAULTS } from '../../src/constructs/settings';
 
 const { STAGING, PRODUCTION } = DeploymentEnvironment;
 const { staging, production } = snippetApp();
@@ -91,7 +91,10 @@ describe('ServiceDatabase', () => {
   ] as const)('%s: encrypted, private, IAM auth, backups, logs, monitoring', (_n, t, instanceClass, retention, ha) => {
     t.hasResourceProperties('AWS::RDS::DBInstance', {
       Engine: 'postgres',
-      EngineVersion: '16.8',
+      // The major only: RDS picks the minor and upgrades it (a pinned minor stops deploying once
+      // RDS retires it, and fights the automatic minor upgrades).
+      EngineVersion: String(SERVICE_DEFAULTS.postgresMajorVersion),
+      AutoMinorVersionUpgrade: true,
       DBInstanceClass: instanceClass,
       StorageEncrypted: true,
       KmsKeyId: Match.anyValue(),

@@ -80,6 +80,40 @@ as_pg_owner() {
   if [[ $EUID -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+# A private CA and a server certificate for the name "localhost" only (not 127.0.0.1), so the
+# sample's verify-full can be shown to check both the chain and the name.
+make_server_certificate() {
+  local dir="$1"
+  mkdir -p "$dir"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=samples test CA" \
+    -keyout "$dir/ca.key" -out "$dir/ca.crt" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$dir/server.key" -out "$dir/server.csr" 2>/dev/null
+  printf 'subjectAltName=DNS:localhost\n' >"$dir/san.ext"
+  openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.crt" -CAkey "$dir/ca.key" -CAcreateserial -days 2 \
+    -extfile "$dir/san.ext" -out "$dir/server.crt" 2>/dev/null
+  chmod 600 "$dir/server.key"
+  [[ $EUID -ne 0 ]] || chown -R postgres "$dir"
+  chmod 755 "$dir" && chmod 644 "$dir/ca.crt" "$dir/server.crt"
+}
+
+# The sample's own connection code (its migration command) against the private PostgreSQL over
+# TLS: verify-full passes with the right CA and name, and is refused with the wrong CA (the RDS
+# bundle the image carries) or the wrong name, so the server is authenticated, not only
+# encrypted. Skipped with an external PostgreSQL, whose certificates this script does not know.
+prove_server_authentication() {
+  local sample="$1" bundle="$2" ca="$WORK/pg/tls/ca.crt"
+  local log="$WORK/$sample-tls.log"
+  migrate_with() { env APP_ENV=test LOG_LEVEL=warning DB_SSLMODE=verify-full "$@" bash -c "$BP_MIGRATE" >>"$log" 2>&1; }
+  migrate_with DB_HOST=localhost DB_SSLROOTCERT="$ca" ||
+    { tail -n 20 "$log"; die "$sample: verify-full with the server's CA and name failed"; }
+  ! migrate_with DB_HOST=localhost DB_SSLROOTCERT="$bundle" ||
+    die "$sample: verify-full accepted a server certificate that no CA in DB_SSLROOTCERT signed"
+  ! migrate_with DB_HOST=127.0.0.1 DB_SSLROOTCERT="$ca" ||
+    die "$sample: verify-full accepted a server certificate that names another host"
+  echo "verify-full: right CA and name ok; wrong CA refused; wrong name refused. Reasons given:"
+  grep -Eio "(certificate verify failed|unable to (get|verify)[a-z ]*|hostname[^\"',]*|host[a-z/ ]*does not match[^\"',]*|self[- ]signed[a-z ]*|altnames[^\"',]*)" "$log" | sort -u | head -n 4
+}
+
 start_own_postgres() {
   PG_BIN="$(shopt -s nullglob; printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
   [[ -n "$PG_BIN" ]] || PG_BIN="$(dirname "$(command -v initdb || die "initdb is not installed (Debian package postgresql)")")"
@@ -91,8 +125,9 @@ start_own_postgres() {
   printf '%s\n' "$DB_PASSWORD" >"$WORK/pg/password" && chmod 644 "$WORK/pg/password"
   say "Starting a private PostgreSQL ($("$PG_BIN/postgres" --version)) on 127.0.0.1:$DB_PORT"
   run as_pg_owner "$PG_BIN/initdb" -D "$own_pg_data" -U postgres --auth=scram-sha-256 --pwfile="$WORK/pg/password" -E UTF8 >"$WORK/pg/initdb.log"
+  make_server_certificate "$WORK/pg/tls"
   SAMPLES_PG_START="$(printf '%q ' as_pg_owner "$PG_BIN/pg_ctl" -D "$own_pg_data" -l "$WORK/pg/server.log" -w \
-    -o "-p $DB_PORT -k $WORK/pg -c listen_addresses=127.0.0.1" start)"
+    -o "-p $DB_PORT -k $WORK/pg -c listen_addresses=127.0.0.1 -c ssl=on -c ssl_cert_file=$WORK/pg/tls/server.crt -c ssl_key_file=$WORK/pg/tls/server.key" start)"
   SAMPLES_PG_STOP="$(printf '%q ' as_pg_owner "$PG_BIN/pg_ctl" -D "$own_pg_data" -m fast -w stop)"
   eval "run $SAMPLES_PG_START" >/dev/null
 }
@@ -194,6 +229,14 @@ prove_sample() {
   run env APP_ENV=test LOG_LEVEL=warning bash -c "$BP_MIGRATE"  # a second run changes nothing
   result[tables]="$(psql -tA -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" -d "$db" -c "SELECT count(*) FROM measures") measures"
 
+  if [[ -n "${own_pg_data:-}" ]]; then
+    say "$sample: the database server is authenticated (DB_SSLMODE=verify-full)"
+    prove_server_authentication "$sample" "$ROOT/src/templates/certs/rds-ca-bundle.pem.hbs"
+    result[tls]="verify-full checked (CA and name)"
+  else
+    result[tls]="not checked (external PostgreSQL)"
+  fi
+
   say "$sample: tests against PostgreSQL $DB_HOST:$DB_PORT and Redis $REDIS_HOST:$REDIS_PORT ($BP_TEST)"
   local test_log="$WORK/$sample-tests.log"
   if ! run env APP_ENV=test LOG_LEVEL=warning timeout 900 bash -c "$BP_TEST" >"$test_log" 2>&1; then
@@ -260,7 +303,7 @@ prove_sample() {
     die "$sample: the server wrote lines that are not JSON"
   fi
   cd "$ROOT"
-  summary+=("$sample: install ${result[install]}, lint ok, migrate ok (${result[tables]}), tests ${result[tests]}, health ${result[health]}, outage ${result[outage]}, clean shutdown, JSON logs only")
+  summary+=("$sample: install ${result[install]}, lint ok, migrate ok (${result[tables]}), tests ${result[tests]}, ${result[tls]}, health ${result[health]}, outage ${result[outage]}, clean shutdown, JSON logs only")
 }
 
 summary=()

@@ -31,6 +31,9 @@ class DatabaseSettings:
     pool_size: int
     # Shown in pg_stat_activity; tests use it to find the pool's own connections.
     application_name: str = defaults.SERVICE_NAME
+    # CA bundle the server certificate must chain to (verify-ca, verify-full); None: the
+    # system store. The image carries the RDS CAs and the task definition points here.
+    sslrootcert: str | None = None
 
 
 @dataclass(frozen=True)
@@ -98,9 +101,12 @@ class Settings:
                     ("disable", "allow", "prefer", "require", "verify-ca", "verify-full"),
                 ),
                 pool_size=integer("DB_POOL_SIZE", 5),
+                sslrootcert=env.get("DB_SSLROOTCERT") or None,
             )
             if not database.user:
                 problems.append("DB_USER must be set when DB_HOST is set")
+            if database.sslrootcert and not os.path.isfile(database.sslrootcert):
+                problems.append(f"DB_SSLROOTCERT {database.sslrootcert!r} is not a file: point it at the CA bundle")
 
         cache = None
         if env.get("REDIS_HOST"):

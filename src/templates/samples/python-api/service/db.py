@@ -37,12 +37,17 @@ BROKEN: tuple[type[BaseException], ...] = (
 )
 
 
-def _ssl_argument(sslmode: str) -> str | ssl.SSLContext:
-    # asyncpg understands libpq's sslmode names; like libpq, "require" encrypts without
-    # verifying the certificate. "verify-full" checks it against the system CA store (add
-    # the RDS CA bundle there for RDS).
-    if sslmode == "verify-full":
-        return ssl.create_default_context()
+def ssl_argument(sslmode: str, sslrootcert: str | None = None) -> str | ssl.SSLContext:
+    """asyncpg's `ssl` argument for a libpq sslmode.
+
+    Like libpq, "require" encrypts without verifying the server. "verify-ca" checks that the
+    certificate chains to `sslrootcert` (or the system store), "verify-full" also that it names
+    the host: the only mode that authenticates the server, and what the service uses in AWS.
+    """
+    if sslmode in ("verify-ca", "verify-full"):
+        context = ssl.create_default_context(cafile=sslrootcert)
+        context.check_hostname = sslmode == "verify-full"
+        return context
     return sslmode
 
 
@@ -50,7 +55,7 @@ def connect_args(settings: DatabaseSettings, application_name: str, **server_set
     """asyncpg connection arguments shared by the service and the migrations."""
     return {
         "timeout": CONNECT_TIMEOUT_SECONDS,
-        "ssl": _ssl_argument(settings.sslmode),
+        "ssl": ssl_argument(settings.sslmode, settings.sslrootcert),
         "server_settings": {"application_name": application_name, **server_settings},
     }
 

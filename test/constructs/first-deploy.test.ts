@@ -1,0 +1,90 @@
+import { X509Certificate } from 'crypto';
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { ENV, snippetApp } from './helpers';
+import { COST_ALLOCATION_TAG_KEY, DATABASE_CA_BUNDLE, SERVICE_DEFAULTS } from '../../src/constructs/settings';
+
+/**
+ * Defects that only a real deploy would have shown (cfn-lint, cdk-nag and the emulator cannot
+ * know them), asserted on the synthesized templates of both environments.
+ */
+const { staging, production } = snippetApp();
+const stacks = [
+  { name: 'staging', stack: staging, template: Template.fromStack(staging) },
+  { name: 'production', stack: production, template: Template.fromStack(production) },
+];
+
+describe('RDS refuses the engine version', () => {
+  test.each(stacks)('$name pins only the PostgreSQL major, so RDS picks and upgrades the minor', ({ template }) => {
+    // A pinned minor stops deploying once RDS retires it, and once RDS has upgraded a live
+    // instance the older minor in the template makes the next update fail.
+    const major = String(SERVICE_DEFAULTS.postgresMajorVersion);
+    template.hasResourceProperties('AWS::RDS::DBInstance', {
+      Engine: 'postgres',
+      EngineVersion: major,
+      AutoMinorVersionUpgrade: true,
+    });
+    template.hasResourceProperties('AWS::RDS::DBParameterGroup', { Family: `postgres${major}` });
+  });
+});
+
+describe('the database server is never authenticated', () => {
+  test.each(stacks)('$name tasks verify the server (verify-full) against the CA bundle in the image', ({ template }) => {
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [Match.objectLike({
+        Environment: Match.arrayWith([
+          { Name: 'DB_SSLMODE', Value: 'verify-full' },
+          { Name: 'DB_SSLROOTCERT', Value: DATABASE_CA_BUNDLE.imagePath },
+        ]),
+      })],
+    });
+  });
+
+  test('the bundle the image carries holds the root CA that signs the instance certificate', () => {
+    // GIVEN the CA the stack asks RDS to sign the instance certificate with
+    const instance = Object.values(Template.fromStack(production).findResources('AWS::RDS::DBInstance'))[0];
+    expect(instance.Properties.CACertificateIdentifier).toBe('rds-ca-rsa2048-g1');
+    // WHEN the kit's bundle is parsed THEN it has that root for the stack's region, still valid
+    const pem = readFileSync(join(__dirname, '..', '..', 'src', 'templates', 'certs', 'rds-ca-bundle.pem.hbs'), 'utf-8');
+    const certificates = (pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map((c) => new X509Certificate(c));
+    const root = certificates.find((c) => c.subject.includes(`CN=Amazon RDS ${ENV.region} Root CA RSA2048 G1`));
+    expect(root).toBeDefined();
+    expect(root!.ca).toBe(true);
+    expect(new Date(root!.validTo).getTime()).toBeGreaterThan(Date.now());
+  });
+});
+
+describe('each budget covers the whole account', () => {
+  test.each(stacks)('$name budget counts only costs tagged with its own stack', ({ stack, template }) => {
+    template.hasResourceProperties('AWS::Budgets::Budget', {
+      Budget: Match.objectLike({ CostFilters: { TagKeyValue: [`user:${COST_ALLOCATION_TAG_KEY}$${stack.stackName}`] } }),
+    });
+  });
+
+  test.each(stacks)('$name: the resources that cost money carry the tag, and the service passes it to its tasks', ({ stack, template }) => {
+    const tag = { Key: COST_ALLOCATION_TAG_KEY, Value: stack.stackName };
+    for (const type of [
+      'AWS::EC2::NatGateway',
+      'AWS::RDS::DBInstance',
+      'AWS::ElastiCache::ReplicationGroup',
+      'AWS::ElasticLoadBalancingV2::LoadBalancer',
+      'AWS::EC2::VPCEndpoint',
+      'AWS::ECR::Repository',
+      'AWS::Logs::LogGroup',
+      'AWS::KMS::Key',
+    ]) {
+      const resources = Object.entries(template.findResources(type));
+      expect({ type, count: resources.length > 0 }).toEqual({ type, count: true });
+      for (const [id, resource] of resources) {
+        expect({ id, tags: resource.Properties.Tags ?? resource.Properties.TagList }).toEqual({ id, tags: expect.arrayContaining([tag]) });
+      }
+    }
+    template.hasResourceProperties('AWS::ECS::Service', { PropagateTags: 'SERVICE', Tags: Match.arrayWith([tag]) });
+  });
+
+  test('the two environments in one account have two different filters', () => {
+    const filter = (t: Template) => Object.values(t.findResources('AWS::Budgets::Budget'))[0].Properties.Budget.CostFilters;
+    expect(filter(stacks[0].template)).not.toEqual(filter(stacks[1].template));
+  });
+});

@@ -1,0 +1,104 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { synth, tempOutdir } from './helpers';
+import { DATABASE_CA_BUNDLE, TASK_PLATFORM } from '../../src/constructs/settings';
+
+/**
+ * Defects of the generated repo that only a real first deploy would have shown (cfn-lint,
+ * cdk-nag and the emulator cannot know them), each tested by what the user runs.
+ */
+
+/** Writes the generated file `file` into a fresh folder and returns its path there. */
+function writeGenerated(files: Record<string, any>, file: string, dir = tempOutdir()): string {
+  const target = path.join(dir, file);
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  fs.writeFileSync(target, String(files[file]), { mode: 0o755 });
+  return target;
+}
+
+describe('the documented first image is built for the laptop\'s CPU', () => {
+  test('docker-build.sh builds for the platform the tasks run, whatever the machine', () => {
+    // GIVEN the generated script and a docker stand-in that records its arguments
+    const files = synth();
+    const dir = tempOutdir();
+    const script = writeGenerated(files, 'scripts/docker-build.sh', dir);
+    const bin = path.join(dir, 'bin');
+    fs.mkdirSync(bin);
+    const recorded = path.join(dir, 'docker-args');
+    fs.writeFileSync(path.join(bin, 'docker'), `#!/bin/sh\nprintf '%s\\n' "$@" > '${recorded}'\n`, { mode: 0o755 });
+    // WHEN a user runs it as the setup guide says
+    execFileSync('bash', [script, '-t', 'abc123'], { env: { ...process.env, PATH: `${bin}:${process.env.PATH}` }, stdio: 'pipe' });
+    // THEN the build targets the task definition's architecture
+    const args = fs.readFileSync(recorded, 'utf-8').trim().split('\n');
+    expect(args[args.indexOf('--platform') + 1]).toBe(TASK_PLATFORM.imagePlatform);
+    const taskDefinition = files['infrastructure/aws/ecs-task-definition.json'];
+    expect(taskDefinition.runtimePlatform.cpuArchitecture).toBe(TASK_PLATFORM.cpuArchitecture);
+    expect({ X86_64: 'linux/amd64', ARM64: 'linux/arm64' }[TASK_PLATFORM.cpuArchitecture]).toBe(TASK_PLATFORM.imagePlatform);
+  });
+
+  test('docker-build.sh still lets a user pick another platform with -p', () => {
+    const files = synth();
+    expect(files['scripts/docker-build.sh']).toContain('-p PLATFORM    target platform (default: linux/amd64');
+  });
+});
+
+describe('the database server is never authenticated', () => {
+  test('the image carries the RDS certificate authorities the service verifies the server with', () => {
+    // GIVEN a service with a database
+    const files = synth();
+    // THEN the CA bundle is a managed file, copied into the image, and kept in the build context
+    const bundle = String(files[DATABASE_CA_BUNDLE.repoPath]);
+    expect(bundle).toContain('-----BEGIN CERTIFICATE-----');
+    expect(files.Dockerfile).toContain(`COPY ${DATABASE_CA_BUNDLE.repoPath} ${DATABASE_CA_BUNDLE.imagePath}`);
+    expect(String(files['.dockerignore']).split('\n')).toContain(`!${DATABASE_CA_BUNDLE.repoPath}`);
+    // AND the task definition verifies the server's chain and name against it
+    const env = Object.fromEntries(
+      files['infrastructure/aws/ecs-task-definition.json'].containerDefinitions[0].environment.map((e: any) => [e.name, e.value]),
+    );
+    expect(env).toMatchObject({ DB_SSLMODE: 'verify-full', DB_SSLROOTCERT: DATABASE_CA_BUNDLE.imagePath });
+  });
+
+  test('a service without a database gets no CA bundle', () => {
+    const files = synth({ database: false });
+    expect(files[DATABASE_CA_BUNDLE.repoPath]).toBeUndefined();
+    expect(files.Dockerfile).not.toContain(DATABASE_CA_BUNDLE.imagePath);
+  });
+
+  test('the checklist no longer claims TLS on every hop, and names the plain-HTTP hop', () => {
+    const checklist = String(synth()['docs/HIPAA_COMPLIANCE_CHECKLIST.md']);
+    expect(checklist).not.toContain('TLS on every hop');
+    expect(checklist).toContain('the hop from the load balancer to the tasks is HTTP on the container port');
+    expect(checklist).toContain('DB_SSLMODE=verify-full');
+  });
+});
+
+describe('the first deploy never runs migrations', () => {
+  test('the setup guide applies the migrations once the first cdk deploy has finished', () => {
+    const guide = String(synth()['docs/AWS_SETUP_GUIDE.md']);
+    const deploy = guide.indexOf('npx cdk deploy hedis-optimizer-staging');
+    const migrate = guide.indexOf('scripts/db-migrate.sh -e staging -t "$(git rev-parse HEAD)"');
+    expect(deploy).toBeGreaterThan(0);
+    expect(migrate).toBeGreaterThan(deploy);
+  });
+
+  test('the migration command the guide shows is one db-migrate.sh accepts', () => {
+    // GIVEN the generated script; WHEN asked for help THEN it documents -e staging and -t
+    const files = synth();
+    const script = writeGenerated(files, 'scripts/db-migrate.sh');
+    const help = execFileSync('bash', [script, '-h'], { encoding: 'utf-8' });
+    expect(help).toContain('-e staging|production');
+    expect(help).toMatch(/-t IMAGE_TAG/);
+  });
+
+  test('a service without a database has no migration step', () => {
+    expect(String(synth({ database: false })['docs/AWS_SETUP_GUIDE.md'])).not.toContain('db-migrate.sh');
+  });
+});
+
+describe('each budget covers the whole account', () => {
+  test('the setup guide asks for the cost-allocation tag the budgets filter on', () => {
+    const guide = String(synth()['docs/AWS_SETUP_GUIDE.md']);
+    expect(guide).toContain('Activate the cost-allocation tag `hardened-service:stack`');
+  });
+});
