@@ -140,10 +140,10 @@ export const ACK = {
       `Resource::${familyArn}:*`,
       'Every deploy registers a new revision of the service\'s own task definition family; the wildcard covers revisions of that one family only, and RunTask is further limited to the service\'s cluster.',
     ),
-  cdkBootstrapRoles: (rolePrefix: string) =>
+  cdkBootstrapRoles: (roleArn: string) =>
     wildcard(
-      `Resource::${rolePrefix}-*`,
-      '`cdk deploy` assumes the CDK bootstrap roles (deploy, file publishing, image publishing, lookup) of this account and qualifier; their names carry the account and region, and they hold the deployment permissions.',
+      `Resource::${roleArn}-*`,
+      '`cdk deploy` assumes the CDK bootstrap roles it needs (deploy, file publishing, lookup; not image publishing) of this account and qualifier; the suffix is the account and region. The deploy role passes the CloudFormation execution role, which a kit bootstrap scopes with infrastructure/bootstrap/cdk-execution-policy.json instead of AdministratorAccess.',
     ),
   clusterTasks: (clusterTaskArn: string) =>
     wildcard(

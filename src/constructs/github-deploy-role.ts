@@ -7,6 +7,12 @@ import { Construct } from 'constructs';
 import { ACK, acknowledge } from './acknowledgements';
 import { DeploymentEnvironment } from './deployment-environment';
 
+/**
+ * The CDK bootstrap roles `cdk deploy` assumes: not the image-publishing role (the stacks have
+ * no Docker assets; images go through the publish role) and nothing else of the account.
+ */
+const CDK_ROLES = ['deploy-role', 'file-publishing-role', 'lookup-role'];
+
 /** The issuer of GitHub Actions OIDC tokens. */
 export const GITHUB_OIDC_ISSUER = 'token.actions.githubusercontent.com';
 
@@ -43,6 +49,18 @@ export interface GithubDeployRoleProps {
    * @default "hnb659fds"
    */
   readonly cdkBootstrapQualifier?: string;
+  /**
+   * Tag that task definition revisions registered by the deploy role must carry (the deploy
+   * tool copies the task definition's tags to every revision).
+   * @default - no tag condition
+   */
+  readonly costAllocationTag?: DeployRoleTag;
+}
+
+/** A tag key and value. */
+export interface DeployRoleTag {
+  readonly key: string;
+  readonly value: string;
 }
 
 /**
@@ -114,6 +132,7 @@ export class GithubDeployRole extends Construct {
     const taskDefinitionArns = `arn:${stack.partition}:ecs:${stack.region}:${stack.account}:task-definition/${props.taskDefinition.family}:*`;
     const passRoles = [props.taskDefinition.taskRole.roleArn, props.taskDefinition.obtainExecutionRole().roleArn];
     const qualifier = props.cdkBootstrapQualifier ?? 'hnb659fds';
+    const cdkRoleArn = (role: string) => `arn:${stack.partition}:iam::${stack.account}:role/cdk-${qualifier}-${role}`;
     // The physical cluster name as written, so that the finding id below is literal too.
     const clusterName =
       (props.service.cluster.node.defaultChild as ecs.CfnCluster | undefined)?.clusterName ?? props.service.cluster.clusterName;
@@ -128,9 +147,20 @@ export class GithubDeployRole extends Construct {
             'ecs:DeregisterTaskDefinition',
             'ecs:DescribeTaskDefinition',
             'ecs:ListTaskDefinitions',
-            'ecs:RegisterTaskDefinition',
           ],
           resources: ['*'],
+        }),
+        new iam.PolicyStatement({
+          // RegisterTaskDefinition has no resource-level permissions: a revision is bounded by
+          // the roles it may pass (the service's two, below), by RunTask and UpdateService
+          // accepting only the service's family and service, and by this tag, which only
+          // revisions copied from the stack's own task definition carry.
+          sid: 'RegisterTaggedRevisions',
+          actions: ['ecs:RegisterTaskDefinition'],
+          resources: ['*'],
+          ...(props.costAllocationTag
+            ? { conditions: { StringEquals: { [`aws:RequestTag/${props.costAllocationTag.key}`]: props.costAllocationTag.value } } }
+            : {}),
         }),
         new iam.PolicyStatement({
           // The deploy tool copies the task definition's tags to new revisions and to
@@ -183,7 +213,7 @@ export class GithubDeployRole extends Construct {
         new iam.PolicyStatement({
           sid: 'CdkDeploy',
           actions: ['sts:AssumeRole'],
-          resources: [`arn:${stack.partition}:iam::${stack.account}:role/cdk-${qualifier}-*`],
+          resources: CDK_ROLES.map((role) => `${cdkRoleArn(role)}-*`),
         }),
       ],
     });
@@ -197,7 +227,7 @@ export class GithubDeployRole extends Construct {
       this.deployPolicy,
       ACK.ecrAuthToken,
       ACK.taskDefinitionRevisions(`${arnPrefix('ecs', shown(stack.region, 'Region'))}:task-definition/${props.taskDefinition.family}`),
-      ACK.cdkBootstrapRoles(`${arnPrefix('iam', '')}:role/cdk-${qualifier}`),
+      ...CDK_ROLES.map((role) => ACK.cdkBootstrapRoles(`${arnPrefix('iam', '')}:role/cdk-${qualifier}-${role}`)),
       ACK.clusterTasks(`${arnPrefix('ecs', shown(stack.region, 'Region'))}:task/${clusterName}`),
     );
     this.role = new iam.Role(this, 'Role', {

@@ -227,6 +227,7 @@ export class HardenedServiceStack extends Stack {
       imageTagParameterName: s.names.imageTagParameter,
       logGroup: this.api.logGroup,
       oidcProviderArn: s.githubOidcProviderArn,
+      costAllocationTag: { key: COST_ALLOCATION_TAG_KEY, value: s.names.prefix },
     });
     this.budget = new CostBudget(this, 'Budget', {
       budgetName: s.names.budgetName,

@@ -1,4 +1,5 @@
 import { escalation, firstCommands } from './alarm-runbook';
+import { CDK_EXECUTION_POLICY_PATH, cdkExecutionPolicyFor } from './cdk-execution-policy-file';
 import { namedTargets } from './cloudwatch-config';
 import { ORGANISATION_TASKS, SAFEGUARDS, SafeguardInput } from './hipaa-safeguards';
 import { kitName } from './kit-package';
@@ -6,6 +7,7 @@ import { EnvironmentModel, ServiceModel } from './service-model';
 import { inspectServiceStacks, StackFacts } from './stack-facts';
 import { DEPLOY_ROLE_VARIABLE, HEALTH_URL_VARIABLE, publishRoleVariable } from './workflow-steps';
 import { MAIN_BRANCH, WORKFLOW_TIMEOUTS } from './workflows';
+import { cdkExecutionPolicyName, partitionOf } from '../constructs/cdk-execution-policy';
 import {
   CostEstimate,
   CostInputs,
@@ -76,6 +78,7 @@ export function docsContext(model: ServiceModel): object {
     databaseCaBundle: DATABASE_CA_BUNDLE,
     costAllocationTagKey: COST_ALLOCATION_TAG_KEY,
     imagePlatform: TASK_PLATFORM.imagePlatform,
+    bootstrap: bootstrapContext(model),
     redisVersion: SERVICE_DEFAULTS.redisVersion,
     managedRuleGroups: MANAGED_RULE_GROUPS,
     workingHours: SERVICE_DEFAULTS.workingHoursCron,
@@ -487,4 +490,17 @@ function risks(model: ServiceModel, envs: ReturnType<typeof environmentContext>[
       mitigation: 'multi-stage Dockerfile on a pinned slim base; `.dockerignore` sends only `app/`',
     },
   ].map((r) => ({ ...r, mitigation: cellText(r.mitigation) }));
+}
+
+/** The CDK bootstrap with the generated execution policy, for the setup guide. */
+function bootstrapContext(model: ServiceModel) {
+  const policy = cdkExecutionPolicyFor(model) as { Statement: { Sid: string; Action: string | string[] }[] };
+  const services = policy.Statement.find((st) => st.Sid === 'ServicesOfTheStacks')!.Action as string[];
+  return {
+    policyName: cdkExecutionPolicyName(model.serviceName),
+    policyPath: CDK_EXECUTION_POLICY_PATH,
+    relativePolicyPath: `../${CDK_EXECUTION_POLICY_PATH}`,
+    partition: partitionOf(model.region),
+    serviceCount: services.length,
+  };
 }

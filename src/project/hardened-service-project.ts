@@ -1,5 +1,6 @@
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { awscdk, javascript, typescript } from 'projen';
+import { CdkExecutionPolicyFile } from './cdk-execution-policy-file';
 import { ComposeFiles } from './compose-files';
 import { DeployScripts } from './deploy-scripts';
 import { DockerFiles } from './docker-files';
@@ -250,6 +251,7 @@ export class HardenedServiceProject extends awscdk.AwsCdkTypeScriptApp {
     new DeployScripts(this, this.model);
     new InfrastructureApp(this, this.model, this.srcdir);
     new TaskDefinitionFile(this, this.model);
+    new CdkExecutionPolicyFile(this, this.model);
     new ServiceSample(this, this.model);
     new ServiceWorkflows(this, this.model, options);
     new ServiceDocs(this, this.model);

@@ -86,6 +86,8 @@ export interface StackFacts {
   readonly environment: DeploymentEnvironment;
   readonly stackName: string;
   readonly resourceCount: number;
+  /** CloudFormation resource types in the stack, sorted (what the CDK execution policy must allow). */
+  readonly resourceTypes: string[];
   readonly vpcCidr: string;
   readonly availabilityZones: string[];
   readonly subnets: SubnetFact[];
@@ -332,6 +334,7 @@ export function inspectStack(stack: HardenedServiceStack, environment: Deploymen
     environment,
     stackName: stack.stackName,
     resourceCount: logicalIdOf.size,
+    resourceTypes: [...new Set([...logicalIdOf.values()].map((c) => (c as CfnResource).cfnResourceType))].sort(),
     vpcCidr,
     availabilityZones: [...new Set(subnets.map((s) => s.availabilityZone))],
     subnets,

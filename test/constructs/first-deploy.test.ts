@@ -88,3 +88,33 @@ describe('each budget covers the whole account', () => {
     expect(filter(stacks[0].template)).not.toEqual(filter(stacks[1].template));
   });
 });
+
+describe('the deploy roles are account administrators', () => {
+  /** The statements of the deploy role's managed policy, by Sid. */
+  const deployStatements = (template: Template) => {
+    const policies = Object.values(template.findResources('AWS::IAM::ManagedPolicy'));
+    const deploy = policies.find((p) => p.Properties.PolicyDocument.Statement.some((st: any) => st.Sid === 'CdkDeploy'))!;
+    return Object.fromEntries(deploy.Properties.PolicyDocument.Statement.map((st: any) => [st.Sid, st]));
+  };
+
+  test.each(stacks)('$name deploy role may assume only the CDK roles cdk deploy needs, never all of them', ({ template }) => {
+    const resources = deployStatements(template).CdkDeploy.Resource.map((r: any) => JSON.stringify(r));
+    expect(resources).toHaveLength(3);
+    for (const role of ['deploy-role', 'file-publishing-role', 'lookup-role']) {
+      expect(resources.some((r: string) => r.includes(`:role/cdk-hnb659fds-${role}-*`))).toBe(true);
+    }
+    expect(resources.some((r: string) => /cdk-hnb659fds-\*/.test(r) || r.includes('image-publishing'))).toBe(false);
+  });
+
+  test.each(stacks)('$name deploy role registers only revisions tagged like the stack, passing only its two roles', ({ stack, template }) => {
+    const statements = deployStatements(template);
+    expect(statements.RegisterTaggedRevisions).toMatchObject({
+      Action: 'ecs:RegisterTaskDefinition',
+      Condition: { StringEquals: { [`aws:RequestTag/${COST_ALLOCATION_TAG_KEY}`]: stack.stackName } },
+    });
+    expect(JSON.stringify(statements.ActionsWithoutResourceScope.Action)).not.toContain('RegisterTaskDefinition');
+    expect(statements.PassTaskRoles.Resource).toHaveLength(2);
+    // The task definition the deploy tool copies carries the tag, so its revisions pass.
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', { Tags: Match.arrayWith([{ Key: COST_ALLOCATION_TAG_KEY, Value: stack.stackName }]) });
+  });
+});

@@ -2,7 +2,9 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { synth, tempOutdir } from './helpers';
+import { cdkExecutionPolicy } from '../../src/constructs/cdk-execution-policy';
 import { DATABASE_CA_BUNDLE, TASK_PLATFORM } from '../../src/constructs/settings';
+import { CDK_EXECUTION_POLICY_PATH } from '../../src/project/cdk-execution-policy-file';
 
 /**
  * Defects of the generated repo that only a real first deploy would have shown (cfn-lint,
@@ -100,5 +102,81 @@ describe('each budget covers the whole account', () => {
   test('the setup guide asks for the cost-allocation tag the budgets filter on', () => {
     const guide = String(synth()['docs/AWS_SETUP_GUIDE.md']);
     expect(guide).toContain('Activate the cost-allocation tag `hardened-service:stack`');
+  });
+});
+
+describe('the deploy roles are account administrators', () => {
+  const files = synth();
+  const policy = files[CDK_EXECUTION_POLICY_PATH];
+  const statements: any[] = policy.Statement;
+  const actions = (st: any): string[] => [st.Action].flat();
+
+  test('the repo carries a CDK execution policy instead of AdministratorAccess, named in the setup guide', () => {
+    const guide = String(files['docs/AWS_SETUP_GUIDE.md']);
+    expect(guide).toContain(`--policy-document file://${CDK_EXECUTION_POLICY_PATH}`);
+    expect(guide).toContain('--cloudformation-execution-policies "arn:aws:iam::$account:policy/hedis-optimizer-cdk-execution"');
+    // IAM rejects unknown elements: the file has no projen marker key
+    expect(Object.keys(policy).sort()).toEqual(['Statement', 'Version']);
+  });
+
+  test('no statement allows every action, or every IAM action', () => {
+    for (const st of statements.filter((s) => s.Effect === 'Allow')) {
+      for (const action of actions(st)) {
+        expect({ sid: st.Sid, action }).not.toEqual({ sid: st.Sid, action: '*' });
+        expect(action === 'iam:*' || action === 'sts:*' || action === 'organizations:*').toBe(false);
+      }
+    }
+  });
+
+  test('IAM is allowed only on the service\'s own roles and policies, the GitHub provider and service-linked roles', () => {
+    const iamResources = statements
+      .filter((s) => s.Effect === 'Allow' && actions(s).some((a) => a.startsWith('iam:')))
+      .flatMap((s) => [s.Resource].flat());
+    expect(iamResources.length).toBeGreaterThan(0);
+    for (const resource of iamResources) {
+      expect(resource).toMatch(/^arn:aws:iam::\*:(role\/hedis-optimizer-\*|policy\/hedis-optimizer-\*|oidc-provider\/token\.actions\.githubusercontent\.com|role\/aws-service-role\/\*)$/);
+    }
+    const deny = statements.find((s) => s.Sid === 'NoAdministratorPolicies');
+    expect(deny.Effect).toBe('Deny');
+    expect(deny.Condition.ArnLike['iam:PolicyARN']).toContain('arn:aws:iam::aws:policy/AdministratorAccess');
+    expect(statements.find((s) => s.Sid === 'NoUsersOrKeys').Action).toContain('iam:CreateAccessKey');
+  });
+
+  test('IAM accepts the policy: valid actions, and within the managed-policy size limit', () => {
+    // cfn-lint checks every action name of a policy document against IAM's list.
+    const dir = tempOutdir();
+    const template = path.join(dir, 'policy.json');
+    fs.writeFileSync(template, JSON.stringify({
+      AWSTemplateFormatVersion: '2010-09-09',
+      Resources: { Policy: { Type: 'AWS::IAM::ManagedPolicy', Properties: { PolicyDocument: policy } } },
+    }));
+    let out = '[]';
+    try {
+      out = execFileSync('cfn-lint', ['--format', 'json', template], { encoding: 'utf-8' });
+    } catch (e: any) {
+      out = e.stdout;
+    }
+    expect(JSON.parse(out || '[]').map((r: any) => `${r.Rule.Id} ${r.Message}`)).toEqual([]);
+    expect(JSON.stringify(policy).length).toBeLessThanOrEqual(6144);
+  });
+});
+
+describe('cdkExecutionPolicy', () => {
+  test('fails when a stack holds a resource type whose service it does not know', () => {
+    expect(() => cdkExecutionPolicy({ serviceName: 'svc', region: 'us-east-1', resourceTypes: ['AWS::Kinesis::Stream'] })).toThrow(
+      'no IAM service is known for the resource types AWS::Kinesis::Stream: add them to SERVICE_PREFIXES',
+    );
+  });
+
+  test('covers the domain variant (Route 53 record, ACM certificate)', () => {
+    const files = synth({
+      domainName: 'api.example.com',
+      hostedZoneId: 'Z0123456789ABCDEFGHIJ',
+      hostedZoneName: 'example.com',
+      stagingCertificateArn: undefined,
+      productionCertificateArn: undefined,
+    });
+    const allowed: string[] = files[CDK_EXECUTION_POLICY_PATH].Statement[0].Action;
+    expect(allowed).toEqual(expect.arrayContaining(['route53:*', 'acm:*']));
   });
 });
