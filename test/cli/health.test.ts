@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as https from 'node:https';
+import { HttpsHealthEndpoint, makeTestPki, TestPki } from './support/tls';
 import { verifyHealth } from '../../src/cli/health';
 import { Reporter } from '../../src/cli/output';
 import { Deadline } from '../../src/cli/timing';
-import { HttpsHealthEndpoint, makeTestPki, TestPki } from './support/tls';
 
 // The certificate names the service's domain, never the load balancer or 127.0.0.1.
 const DOMAIN = 'api.hedis.test';
