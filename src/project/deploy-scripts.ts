@@ -1,6 +1,8 @@
 import { Component, Project } from 'projen';
 import { ServiceModel } from './service-model';
 import { TemplateFile } from './template-file';
+import { defaultHealthUrl } from './workflow-steps';
+import { DEPLOYED_IMAGE_TAG_PREFIX } from '../constructs/settings';
 
 /**
  * The operator's scripts: `scripts/docker-build.sh`, `scripts/docker-run.sh`,
@@ -39,6 +41,7 @@ function scriptContext(model: ServiceModel) {
     migrateCommand: model.blueprint.migrateCommand,
     migrateCommandQuoted: shellQuote(model.blueprint.migrateCommand),
     environmentNames: model.environments.map((e) => e.environment).join(' or '),
+    deployedTagPrefix: DEPLOYED_IMAGE_TAG_PREFIX,
     environments: model.environments.map((e) => ({
       name: e.environment,
       account: e.account ?? '',
@@ -48,6 +51,7 @@ function scriptContext(model: ServiceModel) {
       containerName: e.settings.names.containerName,
       repositoryName: e.settings.names.repositoryName,
       imageTagParameter: e.settings.names.imageTagParameter,
+      healthUrl: defaultHealthUrl(e.settings) ?? '',
     })),
   };
 }
