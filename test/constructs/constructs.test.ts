@@ -380,6 +380,19 @@ describe('GithubDeployRole', () => {
   });
 });
 
+describe('health URL vs certificate name: a domain with a certificate and DNS managed elsewhere', () => {
+  test('ServiceUrl is the domain, no record is created, and the load balancer name is its own output', () => {
+    // GIVEN a domain the given certificate covers, and no hosted zone
+    const stack = new HardenedServiceStack(newApp({}), 'domain', { ...snippetProps(PRODUCTION), domainName: 'api.hedis.example' });
+    const t = Template.fromStack(stack);
+    // THEN
+    expect(t.findOutputs('ServiceUrl').ServiceUrl.Value).toBe('https://api.hedis.example');
+    expect(t.findOutputs('LoadBalancerDnsName').LoadBalancerDnsName.Value).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/LoadBalancer/), 'DNSName'] });
+    t.resourceCountIs('AWS::Route53::RecordSet', 0);
+    t.resourceCountIs('AWS::CertificateManager::Certificate', 0);
+  });
+});
+
 describe('CostBudget', () => {
   test('alerts on actual and forecast spend of the environment budget', () => {
     // The default budget is production's cost estimate plus the margin.
