@@ -43,12 +43,13 @@ interface CommandSpec {
 const SPECS: Record<CommandName, CommandSpec> = {
   deploy: {
     summary: 'migrate (optional), roll out a new image, verify it, and roll back on failure',
-    usage: 'hardened-service deploy --cluster C --service S --image IMAGE [--container NAME] [--migrate-command "CMD"] [--health-url URL] [--image-tag-parameter NAME] [--timeout SECONDS]',
+    usage: 'hardened-service deploy --cluster C --service S --image IMAGE [--container NAME] [--migrate-command "CMD"] [--health-url URL [--connect-to HOST]] [--image-tag-parameter NAME] [--timeout SECONDS]',
     defaultTimeoutSeconds: 1800,
     flags: [
       CLUSTER, SERVICE, IMAGE, CONTAINER,
       { name: 'migrate-command', kind: 'string', placeholder: '"CMD"', description: 'run this one-off task with the new image first; the deploy stops if it exits non-zero' },
       { name: 'health-url', kind: 'string', placeholder: 'URL', description: 'after the rollout, require consecutive 2xx responses from this URL' },
+      { name: 'connect-to', kind: 'string', placeholder: 'HOST', description: "send the health URL's requests to HOST (the load balancer's DNS name) while naming the URL's host in TLS and Host, and verifying the certificate against that name" },
       { name: 'health-checks', kind: 'count', placeholder: 'N', description: 'consecutive successes the health URL must give (default 3)' },
       { name: 'health-failures', kind: 'count', placeholder: 'N', description: 'consecutive failures of the health URL that fail the deploy (default 3)' },
       PARAMETER,
@@ -101,6 +102,8 @@ export interface DeployArgs extends CommonArgs {
   readonly image: ImageRef;
   readonly migrateCommand?: string[];
   readonly healthUrl?: string;
+  /** Host the health requests connect to, instead of the URL's host (same name checks). */
+  readonly connectTo?: string;
   readonly healthChecks: number;
   readonly healthFailures: number;
   readonly imageTagParameter?: string;
@@ -133,6 +136,7 @@ export type ParsedArgs = DeployArgs | MigrateArgs | RollbackArgs | StatusArgs | 
 
 const NAME = /^[A-Za-z0-9_-]{1,255}$/;
 const ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:[a-z-]+\/\S+$/;
+const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?|\[?[0-9A-Fa-f:]+\]?)$/;
 const PARAMETER_NAME = /^[A-Za-z0-9_.\-/]{1,2048}$/;
 const REVISION = /^(?:[1-9][0-9]*|[A-Za-z0-9_-]{1,255}:[1-9][0-9]*|arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:task-definition\/[A-Za-z0-9_-]{1,255}:[1-9][0-9]*)$/;
 
@@ -211,6 +215,15 @@ export function parseArgs(argv: readonly string[], env: Record<string, string | 
       problems.push(problem);
     }
   }
+  const connectTo = str('connect-to');
+  if (connectTo !== undefined) {
+    if (!HOST.test(connectTo)) {
+      problems.push(`--connect-to "${connectTo}" is not a host; pass a DNS name or an IP address such as my-alb-123.us-east-1.elb.amazonaws.com (no scheme, port or path)`);
+    }
+    if (healthUrl === undefined) {
+      problems.push('--connect-to needs --health-url: it says where the health URL\'s requests go; pass both, or neither');
+    }
+  }
   const to = str('to');
   if (to !== undefined && !REVISION.test(to)) {
     problems.push(`--to "${to}" is not a revision; pass a revision number (7), FAMILY:REVISION (my-service:7) or a task definition ARN`);
@@ -240,6 +253,7 @@ export function parseArgs(argv: readonly string[], env: Record<string, string | 
         image: image!,
         migrateCommand: commandArgs,
         healthUrl,
+        connectTo,
         healthChecks,
         healthFailures,
         imageTagParameter: parameter,

@@ -97,6 +97,7 @@ export async function deploy(ctx: CommandContext, args: DeployArgs): Promise<voi
         intervalMs: args.pollIntervalMs,
         deadline,
         reporter,
+        connectTo: args.connectTo,
       });
       if (!outcome.healthy) {
         throw new OperationFailedError(outcome.reason);

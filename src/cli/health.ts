@@ -1,3 +1,6 @@
+import * as dns from 'node:dns';
+import * as http from 'node:http';
+import * as https from 'node:https';
 import { Reporter } from './output';
 import { Deadline, sleep } from './timing';
 
@@ -9,6 +12,12 @@ export interface HealthOptions {
   readonly intervalMs: number;
   readonly deadline: Deadline;
   readonly reporter: Reporter;
+  /**
+   * Host (name or IP address) to connect to instead of the URL's own host, such as the load
+   * balancer's DNS name. The request still names the URL's host (TLS SNI and `Host`), and the
+   * certificate is still verified against that name: only the address lookup changes.
+   */
+  readonly connectTo?: string;
 }
 
 export interface HealthOutcome {
@@ -33,7 +42,7 @@ export async function verifyHealth(url: string, options: HealthOptions): Promise
   let last = 'no check yet';
   for (;;) {
     checks++;
-    const result = await check(url, deadline);
+    const result = await check(url, options.connectTo, deadline);
     if (result.ok) {
       okInRow++;
       failedInRow = 0;
@@ -61,21 +70,44 @@ export async function verifyHealth(url: string, options: HealthOptions): Promise
   }
 }
 
-async function check(url: string, deadline: Deadline): Promise<{ ok: boolean; detail: string }> {
+async function check(url: string, connectTo: string | undefined, deadline: Deadline): Promise<{ ok: boolean; detail: string }> {
   const started = Date.now();
   const timeoutMs = Math.min(REQUEST_TIMEOUT_MS, Math.max(1, deadline.remainingMs()));
   try {
     const signal = AbortSignal.any([AbortSignal.timeout(REQUEST_TIMEOUT_MS), deadline.signal()]);
-    const response = await fetch(url, { signal, headers: { 'user-agent': 'hardened-service-deploy-check' } });
-    // Drain the body so the connection can be reused or closed.
-    await response.arrayBuffer().catch(() => undefined);
-    const detail = `HTTP ${response.status} in ${Date.now() - started}ms`;
-    return { ok: response.status >= 200 && response.status < 300, detail };
+    const status = await get(new URL(url), connectTo, signal);
+    const detail = `HTTP ${status} in ${Date.now() - started}ms`;
+    return { ok: status >= 200 && status < 300, detail };
   } catch (err) {
-    const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+    const e = err as { name?: string; message?: string; code?: string };
     if (e.name === 'TimeoutError' || e.name === 'AbortError') {
       return { ok: false, detail: `no answer within ${timeoutMs}ms` };
     }
-    return { ok: false, detail: e.cause?.code ?? e.cause?.message ?? e.message ?? String(err) };
+    // A certificate problem needs its explanation (which name, which certificate).
+    if (e.code && /CERT|TLS|SSL|SELF_SIGNED/.test(e.code)) {
+      return { ok: false, detail: `${e.code}: ${e.message}` };
+    }
+    return { ok: false, detail: e.code ?? e.message ?? String(err) };
   }
+}
+
+/**
+ * One GET with Node's own HTTP client and its default TLS verification (the system's CAs plus
+ * NODE_EXTRA_CA_CERTS, the certificate checked against the URL's host). With `connectTo`, the
+ * URL's host name resolves to `connectTo`'s addresses instead of its own.
+ */
+function get(url: URL, connectTo: string | undefined, signal: AbortSignal): Promise<number> {
+  const client = url.protocol === 'https:' ? https : http;
+  const lookup: http.RequestOptions['lookup'] = connectTo
+    ? (_hostname, options, callback) => dns.lookup(connectTo, options, callback as never)
+    : undefined;
+  return new Promise((resolve, reject) => {
+    const request = client.get(url, { signal, lookup, headers: { 'user-agent': 'hardened-service-deploy-check' } }, (response) => {
+      // Drain the body so the connection can be reused or closed.
+      response.resume();
+      response.on('end', () => resolve(response.statusCode ?? 0));
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+  });
 }

@@ -176,6 +176,20 @@ export class GithubDeployRole extends Construct {
           resources: [props.repository.repositoryArn],
         }),
         new iam.PolicyStatement({
+          // The deploy path re-tags the image it rolls out (`deployed-<tag>`, the same
+          // manifest) so that the lifecycle policy keeps it; it uploads no layers.
+          sid: 'TagDeployedImages',
+          actions: ['ecr:PutImage'],
+          resources: [props.repository.repositoryArn],
+        }),
+        new iam.PolicyStatement({
+          // The deploy workflows read the stack's outputs (service URL, load balancer DNS
+          // name) when the infrastructure is unchanged and `cdk deploy` is skipped.
+          sid: 'ReadStackOutputs',
+          actions: ['cloudformation:DescribeStacks'],
+          resources: [stack.stackId],
+        }),
+        new iam.PolicyStatement({
           sid: 'UpdateService',
           actions: ['ecs:DescribeServices', 'ecs:UpdateService'],
           resources: [props.service.serviceArn],

@@ -21,7 +21,10 @@ export interface HardenedServiceOptions {
 
   /**
    * Domain name that serves the API, for example `api.example.com`. With `hostedZoneId` and
-   * `hostedZoneName`, the stack issues a DNS-validated certificate and an alias record.
+   * `hostedZoneName`, the stack issues a DNS-validated certificate and an alias record. With
+   * `certificateArn` instead (DNS managed elsewhere), the stack creates no record: point the
+   * name at the `LoadBalancerDnsName` output yourself. Either way `ServiceUrl` and the
+   * deploy's health URL use this name, which the certificate covers.
    * @default - no domain; `certificateArn` is then required
    */
   readonly domainName?: string;

@@ -288,3 +288,14 @@ export function containerEnvironment(s: ResolvedSettings, redisHost: string): Re
   }
   return env;
 }
+
+/**
+ * Prefix of the tag the deploy path (`scripts/aws-deploy.sh`, which both deploy workflows
+ * call) adds to an image before it rolls the image out: `deployed-<tag>`. The ECR lifecycle
+ * policy's first rule keeps images with this prefix, so no count rule expires what runs or
+ * what a rollback returns to.
+ */
+export const DEPLOYED_IMAGE_TAG_PREFIX = 'deployed-';
+
+/** Deployed images (tagged `deployed-...`) each repository keeps, newest pushed first. */
+export const DEPLOYED_IMAGES_KEPT = 1000;

@@ -1,7 +1,8 @@
 import { Component, Project } from 'projen';
 import { ServiceModel } from './service-model';
 import { TemplateFile } from './template-file';
-import { TASK_PLATFORM } from '../constructs/settings';
+import { defaultHealthUrl } from './workflow-steps';
+import { DEPLOYED_IMAGE_TAG_PREFIX, TASK_PLATFORM } from '../constructs/settings';
 
 /**
  * The operator's scripts: `scripts/docker-build.sh`, `scripts/docker-run.sh`,
@@ -41,6 +42,7 @@ function scriptContext(model: ServiceModel) {
     migrateCommand: model.blueprint.migrateCommand,
     migrateCommandQuoted: shellQuote(model.blueprint.migrateCommand),
     environmentNames: model.environments.map((e) => e.environment).join(' or '),
+    deployedTagPrefix: DEPLOYED_IMAGE_TAG_PREFIX,
     environments: model.environments.map((e) => ({
       name: e.environment,
       account: e.account ?? '',
@@ -50,6 +52,7 @@ function scriptContext(model: ServiceModel) {
       containerName: e.settings.names.containerName,
       repositoryName: e.settings.names.repositoryName,
       imageTagParameter: e.settings.names.imageTagParameter,
+      healthUrl: defaultHealthUrl(e.settings) ?? '',
     })),
   };
 }

@@ -5,7 +5,7 @@ import { ORGANISATION_TASKS, SAFEGUARDS, SafeguardInput } from './hipaa-safeguar
 import { kitName } from './kit-package';
 import { EnvironmentModel, ServiceModel } from './service-model';
 import { inspectServiceStacks, StackFacts } from './stack-facts';
-import { DEPLOY_ROLE_VARIABLE, HEALTH_URL_VARIABLE, publishRoleVariable } from './workflow-steps';
+import { defaultHealthUrl, DEPLOY_ROLE_VARIABLE, HEALTH_URL_VARIABLE, PROJEN_TOKEN_SECRET, publishRoleVariable } from './workflow-steps';
 import { MAIN_BRANCH, WORKFLOW_TIMEOUTS } from './workflows';
 import { cdkExecutionPolicyName, partitionOf } from '../constructs/cdk-execution-policy';
 import {
@@ -20,7 +20,15 @@ import {
 import { DeploymentEnvironment } from '../constructs/deployment-environment';
 import { alarmDefinitions, dashboardNames, queryDefinitions } from '../constructs/monitoring-definitions';
 import { MANAGED_RULE_GROUPS } from '../constructs/service-firewall';
-import { COST_ALLOCATION_TAG_KEY, DATABASE_CA_BUNDLE, ResolvedSettings, SERVICE_DEFAULTS, TASK_PLATFORM } from '../constructs/settings';
+import {
+  COST_ALLOCATION_TAG_KEY,
+  DATABASE_CA_BUNDLE,
+  DEPLOYED_IMAGE_TAG_PREFIX,
+  DEPLOYED_IMAGES_KEPT,
+  ResolvedSettings,
+  SERVICE_DEFAULTS,
+  TASK_PLATFORM,
+} from '../constructs/settings';
 
 /**
  * The values the docs templates (`src/templates/docs/*.hbs`) render: everything resolved from
@@ -43,8 +51,14 @@ const usd = (value: number) => value.toFixed(2);
 const title = (env: DeploymentEnvironment) => env.charAt(0).toUpperCase() + env.slice(1);
 const cellText = (text: string) => text.replace(/\|/g, '\\|');
 
+/** What the docs need from the project besides the model. */
+export interface DocsProjectFacts {
+  /** Secrets projen's own workflows read (`upgrade.yml`'s pull request token). */
+  readonly projenSecrets?: string[];
+}
+
 /** Everything the docs templates use. */
-export function docsContext(model: ServiceModel): object {
+export function docsContext(model: ServiceModel, project: DocsProjectFacts = {}): object {
   const facts = inspectServiceStacks(model);
   const envs = model.environments.map((e, i) => environmentContext(model, e, facts[i]));
   const [staging, production] = envs;
@@ -125,6 +139,10 @@ export function docsContext(model: ServiceModel): object {
         publishRole: f.deployRoles.find((r) => r.purpose.startsWith('publish'))!,
         deployRole: f.deployRoles.find((r) => r.purpose.startsWith('deploy'))!,
       })),
+      settings: ciSettings(model, project.projenSecrets ?? []),
+      productionPublishRoleVariable: publishRoleVariable(DeploymentEnvironment.PRODUCTION),
+      deployedTagPrefix: DEPLOYED_IMAGE_TAG_PREFIX,
+      deployedImagesKept: DEPLOYED_IMAGES_KEPT,
     },
   };
 }
@@ -148,7 +166,7 @@ function environmentContext(model: ServiceModel, env: EnvironmentModel, facts: S
     accountPinned: env.account !== undefined,
     names: s.names,
     url: s.domainName ? `https://${s.domainName}` : undefined,
-    healthUrl: s.domainName ? `https://${s.domainName}${s.healthCheckPath}` : undefined,
+    healthUrl: defaultHealthUrl(s),
     settings: {
       minCapacity: s.minCapacity,
       maxCapacity: s.maxCapacity,
@@ -217,6 +235,34 @@ function environmentContext(model: ServiceModel, env: EnvironmentModel, facts: S
       outputs: `aws cloudformation describe-stacks --region ${model.region} --stack-name ${s.names.stackName} --query 'Stacks[0].Outputs' --output table`,
     },
   };
+}
+
+/**
+ * Every secret and variable the workflows read, with where it lives and what it holds. The
+ * CI/CD guide's table is rendered from this list; a test checks it against the workflows.
+ */
+function ciSettings(model: ServiceModel, projenSecrets: string[]) {
+  const [staging, production] = model.environments;
+  const outputsOf = (e: EnvironmentModel, output: string) => `stack output \`${output}\` of \`${e.settings.names.stackName}\``;
+  const healthWhere = model.environments
+    .map((e) => `${e.environment}: ${defaultHealthUrl(e.settings) ? `optional (default \`${defaultHealthUrl(e.settings)}\`)` : '**required** (no domainName)'}`)
+    .join('; ');
+  const rows = [
+    { name: DEPLOY_ROLE_VARIABLE, kind: 'variable', where: 'environments `staging` and `production`', value: `${outputsOf(staging, 'DeployRoleArn')} in \`staging\`, of \`${production.settings.names.stackName}\` in \`production\``, readBy: 'deploy-staging.yml, deploy-production.yml' },
+    { name: publishRoleVariable(staging.environment), kind: 'variable', where: 'repository', value: outputsOf(staging, 'PublishRoleArn'), readBy: 'build.yml (push), deploy-staging.yml (promote: pull)' },
+    { name: publishRoleVariable(production.environment), kind: 'variable', where: 'repository', value: `${outputsOf(production, 'PublishRoleArn')}; while unset, staging deploys on its own and nothing is promoted`, readBy: 'deploy-staging.yml (promote: push)' },
+    { name: HEALTH_URL_VARIABLE, kind: 'variable', where: `environments (${healthWhere})`, value: `the https URL the deploy verifies, on a name the certificate covers, such as \`https://api.example.com${model.healthCheckPath}\`; the checks connect to the load balancer, so DNS need not point there yet`, readBy: 'deploy-staging.yml, deploy-production.yml' },
+    ...projenSecrets.map((name) => ({
+      name,
+      kind: 'secret',
+      where: 'repository (Settings > Secrets and variables > Actions > Secrets)',
+      value: name === PROJEN_TOKEN_SECRET
+        ? `a fine-grained personal access token for \`${model.githubRepository}\` only, with Contents: read and write, Pull requests: read and write, Workflows: read and write (Metadata: read is implied), and an expiry; the pull request it opens then runs \`test.yml\`, which one made with \`GITHUB_TOKEN\` would not, and it may change \`.github/workflows/\`, which \`GITHUB_TOKEN\` may not`
+        : 'GitHub App credentials (`projenCredentials`): the app, installed on this repository only, needs Contents, Pull requests and Workflows read and write',
+      readBy: 'upgrade.yml (projen\'s daily dependency upgrade pull request)',
+    })),
+  ];
+  return rows.map((r) => ({ ...r, value: cellText(r.value) }));
 }
 
 /** Nodes and edges of the network topology diagram, with Mermaid-safe ids. */

@@ -152,7 +152,9 @@ export interface HardenedServiceProjectOptions extends awscdk.AwsCdkTypeScriptAp
   /**
    * Domain name of the API in production, for example "api.example.com"; staging serves
    * `staging.<domainName>`. With `hostedZoneId` and `hostedZoneName`, the stacks issue
-   * DNS-validated certificates and alias records.
+   * DNS-validated certificates and alias records; with the certificate ARNs instead (DNS
+   * managed elsewhere), no record is created. The deploys verify these names through the load
+   * balancer; without a domain, each GitHub environment needs the `HEALTH_URL` variable.
    * @default - no domain: the certificate ARNs are required
    */
   readonly domainName?: string;

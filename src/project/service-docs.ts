@@ -1,4 +1,4 @@
-import { Component, DependencyType, Project, YamlFile } from 'projen';
+import { Component, DependencyType, github, Project, YamlFile } from 'projen';
 import { CloudWatchConfigFile } from './cloudwatch-config';
 import { docsContext } from './docs-context';
 import { kitDependencyRange } from './kit-package';
@@ -50,7 +50,7 @@ export class ServiceDocs extends Component {
     const docsDir = options.docsDir ?? 'docs';
     // Built once, at the first synthesized document: building the stacks takes seconds.
     let context: object | undefined;
-    const lazyContext = () => (context ??= docsContext(model));
+    const lazyContext = () => (context ??= docsContext(model, { projenSecrets: projenSecrets(project) }));
     for (const name of SERVICE_DOCS) {
       (this.docs as Record<string, TemplateFile>)[name] = new TemplateFile(project, `${docsDir}/${name}`, {
         template: `docs/${name}.hbs`,
@@ -65,6 +65,17 @@ export class ServiceDocs extends Component {
       exec: `markdownlint-cli2 "${docsDir}/**/*.md"`,
     });
   }
+}
+
+/**
+ * The secrets projen's own workflows (`upgrade.yml`) open pull requests with, as the project's
+ * GitHub credentials name them (a token, or a GitHub App's id and key); none without GitHub.
+ */
+function projenSecrets(project: Project): string[] {
+  const credentials = github.GitHub.of(project)?.projenCredentials;
+  if (!credentials) return [];
+  const text = `${credentials.tokenRef} ${JSON.stringify(credentials.setupSteps)}`;
+  return [...new Set([...text.matchAll(/secrets\.([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]))];
 }
 
 /**

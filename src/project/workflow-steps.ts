@@ -4,6 +4,7 @@ import { github } from 'projen';
 import { ServiceModel } from './service-model';
 import { TEMPLATES_DIR } from './template-file';
 import { ACTION_PINS, uses } from './workflow-actions';
+import type { ResolvedSettings } from '../constructs/settings';
 
 type JobStep = github.workflows.JobStep;
 
@@ -17,10 +18,24 @@ export const DEFAULT_NODE_VERSION = '20';
 export const DEPLOY_ROLE_VARIABLE = 'AWS_DEPLOY_ROLE_ARN';
 
 /**
- * Optional GitHub variable, per GitHub environment: the URL the deploy verifies, when the stack's
- * ServiceUrl plus the health path is not reachable with a valid certificate.
+ * GitHub variable, per GitHub environment: the URL the deploy verifies. Required when the stack
+ * has no `domainName` (its ServiceUrl is then the load balancer's DNS name, which no certificate
+ * names); otherwise it overrides `https://<domainName><healthCheckPath>`. The requests connect
+ * to the load balancer whatever the URL's host resolves to.
  */
 export const HEALTH_URL_VARIABLE = 'HEALTH_URL';
+
+/** The secret projen's `upgrade.yml` opens its pull requests with (projen's default name). */
+export const PROJEN_TOKEN_SECRET = 'PROJEN_GITHUB_TOKEN';
+
+/**
+ * The URL a deploy verifies by default: the environment's domain plus the health path, which
+ * the certificate covers; none without a domain (the load balancer's own DNS name can never
+ * match the certificate).
+ */
+export function defaultHealthUrl(settings: ResolvedSettings): string | undefined {
+  return settings.domainName ? `https://${settings.domainName}${settings.healthCheckPath}` : undefined;
+}
 
 /** Repository variable holding the ARN of an environment's image-publishing role. */
 export function publishRoleVariable(environment: string): string {

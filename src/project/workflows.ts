@@ -9,6 +9,7 @@ import {
   awsCredentialsStep,
   checkoutStep,
   DEFAULT_NODE_VERSION,
+  defaultHealthUrl,
   DEPLOY_ROLE_VARIABLE,
   expr,
   HEALTH_URL_VARIABLE,
@@ -37,8 +38,10 @@ export const MAIN_BRANCH = 'main';
 export const WORKFLOW_TIMEOUTS = {
   /** Install, drift check, compile, tests and `cdk synth` of the infrastructure; the app's tests. */
   test: 30,
-  /** Image build (cached), push to both repositories and their scans (up to 5 minutes each). */
+  /** Image build (cached), push to staging's repository and its scan (up to 5 minutes). */
   build: 45,
+  /** Copy of the image staging verified to production's repository, and that scan. */
+  promote: 30,
   /**
    * `cdk deploy` plus the deploy tool: migration and rollout (its own limit, 30 minutes) and,
    * on failure, the rollback (15 more), so the job never stops the tool half-way.
@@ -59,12 +62,15 @@ export const IMAGE_RECORD = 'image';
  *   generated files up to date, type-check, lint, unit tests with coverage, `cdk synth` with the
  *   compliance gate; the app's lint and tests against PostgreSQL and Redis service containers.
  * - `build.yml` on pushes to `main`: the tests, then the image, built once with a layer cache,
- *   tagged with the commit SHA, pushed to every environment's ECR repository, scanned (fails on
+ *   tagged with the commit SHA, pushed to staging's ECR repository only, scanned (fails on
  *   CRITICAL findings), its digest recorded as a job output and an artifact.
  * - `deploy-staging.yml` after a successful build of `main`, in the GitHub environment
- *   `staging`; `deploy-production.yml` by hand with the image deployed to staging, in the GitHub
- *   environment `production` (required reviewers). Both deploy the stack, then call
- *   `scripts/aws-deploy.sh` (migrate, roll out, verify health, roll back on failure).
+ *   `staging`; then, once staging verified the image, its `promote` job copies that image by
+ *   digest to production's repository. `deploy-production.yml` by hand with a promoted image, in
+ *   the GitHub environment `production` (required reviewers). Both deploy the stack only when
+ *   its template differs from the deployed one, then call `scripts/aws-deploy.sh` (tag the image
+ *   as deployed, migrate, roll out, verify health through the load balancer, roll back on
+ *   failure).
  *
  * AWS access is OIDC only: each job that needs it assumes a role whose ARN is a GitHub variable.
  * Every third-party action is pinned to a commit (`workflow-actions.ts`), in these workflows
@@ -338,6 +344,9 @@ function buildWorkflow(gh: github.GitHub, ctx: WorkflowContext, test: github.Git
   const workflow = newWorkflow(gh, 'build', `build-${expr('github.ref')}`);
   workflow.on({ push: { branches: [MAIN_BRANCH] } });
 
+  // Only staging's repository: production receives an image once staging verified it
+  // (deploy-staging.yml's promote job), so staging never waits for production to exist.
+  const published = [model.staging];
   const registryStep = (e: EnvironmentModel) => `registry-${e.environment}`;
   const scanStep = (e: EnvironmentModel) => `scan-${e.environment}`;
   const imageName = (e: EnvironmentModel) =>
@@ -350,7 +359,7 @@ function buildWorkflow(gh: github.GitHub, ctx: WorkflowContext, test: github.Git
     { name: 'Name the image after the commit', id: 'tag', env: { IMAGE_TAG: expr('github.sha') }, run: 'echo "tag=$IMAGE_TAG" >> "$GITHUB_OUTPUT"' },
     { name: 'Set up Docker Buildx', uses: uses(ACTION_PINS.setupBuildx) },
   ];
-  for (const e of model.environments) {
+  for (const e of published) {
     steps.push(
       requireVariableStep(
         publishRoleVariable(e.environment),
@@ -381,10 +390,10 @@ function buildWorkflow(gh: github.GitHub, ctx: WorkflowContext, test: github.Git
     name: 'Check for an image pushed by an earlier run',
     id: 'pushed',
     env: Object.fromEntries(
-      model.environments.map((e) => [`EXISTING_${e.environment.toUpperCase()}`, expr(`steps.${registryStep(e)}.outputs.existing`)]),
+      published.map((e) => [`EXISTING_${e.environment.toUpperCase()}`, expr(`steps.${registryStep(e)}.outputs.existing`)]),
     ),
     run: script(
-      `digests="$(printf '%s\\n' ${model.environments.map((e) => `"$EXISTING_${e.environment.toUpperCase()}"`).join(' ')} | sort -u)"`,
+      `digests="$(printf '%s\\n' ${published.map((e) => `"$EXISTING_${e.environment.toUpperCase()}"`).join(' ')} | sort -u)"`,
       'if [[ -z "$digests" ]]; then',
       '  echo "push=true" >> "$GITHUB_OUTPUT"',
       'elif [[ "$digests" == sha256:* && "$(wc -l <<< "$digests")" -eq 1 ]]; then',
@@ -407,7 +416,7 @@ function buildWorkflow(gh: github.GitHub, ctx: WorkflowContext, test: github.Git
       'file': 'Dockerfile',
       'platforms': TASK_PLATFORM.imagePlatform,
       'push': true,
-      'tags': model.environments.map(imageName).join('\n'),
+      'tags': published.map(imageName).join('\n'),
       'build-args': `REVISION=${expr('github.sha')}`,
       'cache-from': 'type=gha',
       'cache-to': 'type=gha,mode=max',
@@ -424,7 +433,7 @@ function buildWorkflow(gh: github.GitHub, ctx: WorkflowContext, test: github.Git
     run: 'echo "digest=${BUILT:-$PUSHED_BEFORE}" >> "$GITHUB_OUTPUT"',
   });
   // The credentials of the last publish role are still set: scan that repository first.
-  for (const [index, e] of [...model.environments].reverse().entries()) {
+  for (const [index, e] of [...published].reverse().entries()) {
     if (index > 0) steps.push(publishCredentials(e));
     steps.push(
       scanCheckStep(`Wait for the ${e.environment} scan and fail on CRITICAL findings`, scanStep(e), {
@@ -440,7 +449,7 @@ function buildWorkflow(gh: github.GitHub, ctx: WorkflowContext, test: github.Git
       env: {
         IMAGE_TAG: expr('github.sha'),
         IMAGE_DIGEST: expr('steps.digest.outputs.digest'),
-        IMAGES: model.environments.map(imageName).join(' '),
+        IMAGES: published.map(imageName).join(' '),
       },
       run: script(
         `mkdir -p "$RUNNER_TEMP/${IMAGE_RECORD}"`,
@@ -502,7 +511,9 @@ function deployWorkflow(
   const automatic = !env.settings.isProduction;
   const workflow = newWorkflow(gh, `deploy-${environment}`, `deploy-${environment}`);
 
-  const steps: JobStep[] = [];
+  // First, before anything is downloaded or deployed: a deploy whose verification cannot pass
+  // would only roll back after every rollout.
+  const steps: JobStep[] = [healthUrlStep(env)];
   if (automatic) {
     workflow.on({ workflowRun: { workflows: [build.name], types: ['completed'], branches: [MAIN_BRANCH] } });
     steps.push(
@@ -540,7 +551,7 @@ function deployWorkflow(
       workflowDispatch: {
         inputs: {
           image: {
-            description: 'Image to deploy, as deployed to staging: the commit SHA it is tagged with, or its digest (sha256:...)',
+            description: 'Image to deploy, as verified in staging and promoted: the commit SHA it is tagged with, or its digest (sha256:...)',
             required: true,
             type: 'string',
           },
@@ -563,8 +574,12 @@ function deployWorkflow(
           '  echo "::error::image \\"$IMAGE\\" must be a full commit SHA (40 hex digits) or an image digest (sha256: and 64 hex digits)"',
           '  exit 1',
           'fi',
-          'digest="$(aws ecr describe-images --repository-name "$REPOSITORY" --image-ids "$image_id" \\',
-          '  --query \'imageDetails[0].imageDigest\' --output text)"',
+          '# Only deploy-staging.yml\'s promote job puts images here, after staging verified them.',
+          'if ! digest="$(aws ecr describe-images --repository-name "$REPOSITORY" --image-ids "$image_id" \\',
+          '  --query \'imageDetails[0].imageDigest\' --output text)"; then',
+          '  echo "::error::$REPOSITORY has no image $IMAGE: production deploys only images that staging verified and deploy-staging.yml promoted; deploy it to staging first"',
+          '  exit 1',
+          'fi',
           'tag="$(aws ecr describe-images --repository-name "$REPOSITORY" --image-ids "$image_id" \\',
           '  --query \'imageDetails[0].imageTags\' --output text | tr \'\\t\' \'\\n\' | grep -E \'^[0-9a-f]{40}$\' | head -n 1 || true)"',
           'if [[ -z "$tag" ]]; then',
@@ -593,34 +608,16 @@ function deployWorkflow(
     // The infrastructure and the scripts of the image's own commit.
     checkoutStep(expr('steps.image.outputs.tag')),
     ...nodeSetupSteps(ctx.nodeVersion, ctx.installCommand),
-    {
-      name: 'Deploy the infrastructure',
-      id: 'infrastructure',
-      run: script(
-        'outputs="$RUNNER_TEMP/cdk-outputs.json"',
-        'npx cdk deploy "$STACK" --require-approval never --outputs-file "$outputs"',
-        'service_url="$(jq -r --arg stack "$STACK" \'.[$stack].ServiceUrl // empty\' "$outputs")"',
-        'if [[ -z "$service_url" ]]; then',
-        '  echo "::error::the stack $STACK has no ServiceUrl output"',
-        '  exit 1',
-        'fi',
-        'echo "service-url=$service_url" >> "$GITHUB_OUTPUT"',
-        'echo "SERVICE_URL=$service_url" >> "$GITHUB_ENV"',
-      ),
-    },
+    infrastructureStep(),
     // Role sessions last an hour: a fresh one covers the deploy tool's 30 minutes and its
     // 15-minute rollback, however long CloudFormation took.
     awsCredentialsStep(model, DEPLOY_ROLE_VARIABLE, `${model.serviceName}-deploy-${environment}`, `Renew the ${environment} deploy role session`),
     {
-      // The same script a person runs by hand: migrate, roll out, verify, roll back on failure.
-      // The health URL is the stack's ServiceUrl plus the health path, unless the GitHub
-      // environment sets HEALTH_URL (say, when the certificate names a domain the URL lacks).
+      // The same script a person runs by hand: tag the image as deployed, migrate, roll out,
+      // verify, roll back on failure. The health checks connect to the load balancer and
+      // verify the certificate against the health URL's host, so they pass before DNS does.
       name: 'Migrate, roll out, verify (rolls back on failure)',
-      env: { HEALTH_URL: expr(`vars.${HEALTH_URL_VARIABLE}`) },
-      run: script(
-        `health_url="\${HEALTH_URL:-\${SERVICE_URL%/}${model.healthCheckPath}}"`,
-        'scripts/aws-deploy.sh -e "$DEPLOY_ENVIRONMENT" -t "$IMAGE_TAG" -u "$health_url"',
-      ),
+      run: script('scripts/aws-deploy.sh -e "$DEPLOY_ENVIRONMENT" -t "$IMAGE_TAG" -u "$HEALTH_CHECK_URL" -c "$LOAD_BALANCER_DNS_NAME"'),
     },
     ...ctx.extraDeploySteps,
     {
@@ -654,6 +651,10 @@ function deployWorkflow(
       environment: { name: environment, url: expr('steps.infrastructure.outputs.service-url') },
       permissions: { contents: READ, idToken: WRITE, ...(automatic ? { actions: READ } : {}) },
       timeoutMinutes: WORKFLOW_TIMEOUTS.deploy,
+      outputs: {
+        'image-tag': { stepId: 'image', outputName: 'tag' },
+        'image-digest': { stepId: 'image', outputName: 'digest' },
+      },
       env: {
         AWS_REGION: model.region,
         DEPLOY_ENVIRONMENT: environment,
@@ -666,7 +667,167 @@ function deployWorkflow(
       steps,
     },
   });
+  if (automatic && model.environments.some((e) => e.settings.isProduction)) {
+    workflow.addJobs({ promote: promoteJob(ctx, env, model.production) });
+  }
   return workflow;
+}
+
+/**
+ * The verified health URL: the GitHub environment's HEALTH_URL, else the domain's; without
+ * either the job fails here, before any deploy step, naming the fix.
+ */
+function healthUrlStep(env: EnvironmentModel): JobStep {
+  const fallback = defaultHealthUrl(env.settings);
+  const names = env.settings.names;
+  return {
+    name: 'Choose the health URL',
+    id: 'health',
+    env: { HEALTH_URL: expr(`vars.${HEALTH_URL_VARIABLE}`), DOMAIN_HEALTH_URL: fallback ?? '' },
+    run: script(
+      'url="${HEALTH_URL:-$DOMAIN_HEALTH_URL}"',
+      'if [[ -z "$url" ]]; then',
+      `  echo "::error::The variable ${HEALTH_URL_VARIABLE} is not set in the GitHub environment ${env.environment}, and the stack ${names.stackName} has no domainName: its ServiceUrl is the load balancer's DNS name, which the certificate can never match. Set ${HEALTH_URL_VARIABLE} to https://<a name the certificate covers>${env.settings.healthCheckPath} (DNS need not point at the load balancer yet), or set domainName in .projenrc.ts."`,
+      '  exit 1',
+      'fi',
+      'if [[ "$url" != https://* ]]; then',
+      `  echo "::error::${HEALTH_URL_VARIABLE} \\"$url\\" must be an https:// URL whose host the certificate covers"`,
+      '  exit 1',
+      'fi',
+      'echo "Verifying $url (through the load balancer)"',
+      'echo "HEALTH_CHECK_URL=$url" >> "$GITHUB_ENV"',
+    ),
+  };
+}
+
+/**
+ * `cdk deploy` only when the stack's template differs from the deployed one: the stack reads
+ * the image tag from an SSM parameter, so the CDK CLI never skips a deploy on its own, and each
+ * one rolls the service out with the previous image before the deploy tool rolls out the new
+ * one. The CDK CLI's own differ decides; an error of the diff (no such stack yet, say) deploys.
+ * Then the outputs the rest of the job needs, from the stack itself.
+ */
+function infrastructureStep(): JobStep {
+  const output = (key: string) => `"$(jq -r '.[] | select(.OutputKey == "${key}") | .OutputValue' <<< "$outputs")"`;
+  return {
+    name: 'Deploy the infrastructure if it changed',
+    id: 'infrastructure',
+    run: script(
+      'if npx cdk diff --no-change-set --fail "$STACK"; then',
+      '  echo "The template of $STACK is the deployed one: no cdk deploy, the deploy tool does the only rollout"',
+      '  echo "deployed=false" >> "$GITHUB_OUTPUT"',
+      'else',
+      '  echo "The template of $STACK differs from the deployed one, or the diff failed: cdk deploy"',
+      '  npx cdk deploy "$STACK" --require-approval never',
+      '  echo "deployed=true" >> "$GITHUB_OUTPUT"',
+      'fi',
+      'outputs="$(aws cloudformation describe-stacks --stack-name "$STACK" --query \'Stacks[0].Outputs\' --output json)"',
+      `service_url=${output('ServiceUrl')}`,
+      `load_balancer=${output('LoadBalancerDnsName')}`,
+      'if [[ -z "$service_url" || -z "$load_balancer" ]]; then',
+      '  echo "::error::the stack $STACK has no ServiceUrl or LoadBalancerDnsName output: deploy it with scripts/aws-deploy.sh -i first"',
+      '  exit 1',
+      'fi',
+      'echo "service-url=$service_url" >> "$GITHUB_OUTPUT"',
+      'echo "SERVICE_URL=$service_url" >> "$GITHUB_ENV"',
+      'echo "LOAD_BALANCER_DNS_NAME=$load_balancer" >> "$GITHUB_ENV"',
+    ),
+  };
+}
+
+/**
+ * After a verified staging deploy, copies exactly that image (by digest, `skopeo copy
+ * --preserve-digests`) from staging's repository to production's, which is all
+ * deploy-production.yml accepts. No GitHub environment: its OIDC subject is the main
+ * branch's ref, which the publish roles trust. Skipped while the production publish role's
+ * variable is unset, so staging runs on its own until production exists.
+ */
+function promoteJob(ctx: WorkflowContext, from: EnvironmentModel, to: EnvironmentModel): Job {
+  const model = ctx.model;
+  const sourceVariable = publishRoleVariable(from.environment);
+  const targetVariable = publishRoleVariable(to.environment);
+  const login = (name: string, id: string, authfile: string, repository: string, extra: string[] = []): JobStep => ({
+    name,
+    id,
+    env: { REPOSITORY: repository },
+    run: script(
+      'account="$(aws sts get-caller-identity --query Account --output text)"',
+      'registry="$account.dkr.ecr.$AWS_REGION.amazonaws.com"',
+      `aws ecr get-login-password | skopeo login --authfile "$RUNNER_TEMP/${authfile}" --username AWS --password-stdin "$registry"`,
+      'echo "registry=$registry" >> "$GITHUB_OUTPUT"',
+      ...extra,
+    ),
+  });
+  return {
+    name: `Promote the verified image to ${to.environment}'s repository`,
+    needs: ['deploy'],
+    if: `vars.${targetVariable} != ''`,
+    runsOn: ctx.runsOn,
+    permissions: { contents: READ, idToken: WRITE },
+    timeoutMinutes: WORKFLOW_TIMEOUTS.promote,
+    env: {
+      AWS_REGION: model.region,
+      IMAGE_TAG: expr('needs.deploy.outputs.image-tag'),
+      IMAGE_DIGEST: expr('needs.deploy.outputs.image-digest'),
+    },
+    steps: [
+      awsCredentialsStep(model, sourceVariable, `${model.serviceName}-promote`, `Assume the ${from.environment} publish role`),
+      login(`Log in to the ${from.environment} registry`, 'source', 'source-auth.json', from.settings.names.repositoryName),
+      awsCredentialsStep(model, targetVariable, `${model.serviceName}-promote`, `Assume the ${to.environment} publish role`),
+      login(`Log in to the ${to.environment} registry`, 'target', 'target-auth.json', to.settings.names.repositoryName, [
+        '# Tags are immutable: a re-run finds the image it copied before.',
+        'existing="$(aws ecr describe-images --repository-name "$REPOSITORY" --image-ids "imageTag=$IMAGE_TAG" \\',
+        '  --query \'imageDetails[0].imageDigest\' --output text 2>/dev/null || true)"',
+        'echo "existing=$existing" >> "$GITHUB_OUTPUT"',
+      ]),
+      {
+        name: 'Copy the image by digest',
+        id: 'copy',
+        env: {
+          SOURCE: `${expr('steps.source.outputs.registry')}/${from.settings.names.repositoryName}`,
+          TARGET: `${expr('steps.target.outputs.registry')}/${to.settings.names.repositoryName}`,
+          EXISTING: expr('steps.target.outputs.existing'),
+        },
+        run: script(
+          'if [[ ! "$IMAGE_DIGEST" =~ ^sha256:[0-9a-f]{64}$ || ! "$IMAGE_TAG" =~ ^[0-9a-f]{40}$ ]]; then',
+          '  echo "::error::the staging deploy recorded no image (tag \\"$IMAGE_TAG\\", digest \\"$IMAGE_DIGEST\\")"',
+          '  exit 1',
+          'fi',
+          'if [[ "$EXISTING" == "$IMAGE_DIGEST" ]]; then',
+          '  echo "$TARGET:$IMAGE_TAG is this image already ($IMAGE_DIGEST)"',
+          'elif [[ "$EXISTING" == sha256:* ]]; then',
+          '  echo "::error::$TARGET:$IMAGE_TAG is $EXISTING, not the image staging verified ($IMAGE_DIGEST): push a new commit"',
+          '  exit 1',
+          'else',
+          '  skopeo copy --all --preserve-digests --retry-times 3 \\',
+          '    --src-authfile "$RUNNER_TEMP/source-auth.json" --dest-authfile "$RUNNER_TEMP/target-auth.json" \\',
+          '    "docker://$SOURCE@$IMAGE_DIGEST" "docker://$TARGET:$IMAGE_TAG"',
+          'fi',
+        ),
+      },
+      scanCheckStep(`Wait for the ${to.environment} scan and fail on CRITICAL findings`, 'scan', {
+        REPOSITORY: to.settings.names.repositoryName,
+        EXPECTED_DIGEST: expr('env.IMAGE_DIGEST'),
+      }),
+      {
+        name: 'Summarize the promotion',
+        run: script(
+          '{',
+          `  echo "### Promoted to ${to.environment}'s repository"`,
+          '  echo',
+          `  echo "- image: \\\`${to.settings.names.repositoryName}:$IMAGE_TAG\\\`"`,
+          '  echo "- digest: \\`$IMAGE_DIGEST\\`"',
+          `  echo "- deploy it: Actions > deploy-${to.environment} > Run workflow, image \\\`$IMAGE_TAG\\\`"`,
+          '} >> "$GITHUB_STEP_SUMMARY"',
+        ),
+      },
+      {
+        name: 'Remove the registry logins',
+        if: 'always()',
+        run: 'rm -f "$RUNNER_TEMP/source-auth.json" "$RUNNER_TEMP/target-auth.json"',
+      },
+    ],
+  };
 }
 
 /** Top-level read-only permissions and a time limit on every job, for workflows not made here. */

@@ -45,6 +45,11 @@ describe('parseArgs', () => {
     });
   });
 
+  test('reads --connect-to beside the health URL', () => {
+    const args = parseArgs(['deploy', ...BASE, '--image', IMAGE, '--health-url', 'https://api.example.com/health', '--connect-to', 'svc-prod-alb-1.us-east-1.elb.amazonaws.com'], {});
+    expect(args).toMatchObject({ healthUrl: 'https://api.example.com/health', connectTo: 'svc-prod-alb-1.us-east-1.elb.amazonaws.com' });
+  });
+
   test('takes the poll interval and retry policy from the environment, flags first', () => {
     const env = { HARDENED_SERVICE_POLL_INTERVAL: '0.25', HARDENED_SERVICE_MAX_ATTEMPTS: '2', HARDENED_SERVICE_RETRY_BASE_DELAY: '0.1' };
     expect(parseArgs(['status', ...BASE], env)).toMatchObject({ pollIntervalMs: 250, retry: { maxAttempts: 2, baseDelayMs: 100 } });
@@ -70,6 +75,8 @@ describe('parseArgs', () => {
     [['deploy', ...BASE, '--image', IMAGE, '--health-checks', '2.5'], '--health-checks "2.5" is not a count; pass a whole number from 1 to 100'],
     [['deploy', ...BASE, '--image', IMAGE, '--health-url', 'api/health'], '--health-url "api/health" is not a URL; pass an absolute URL such as https://api.example.com/health'],
     [['deploy', ...BASE, '--image', IMAGE, '--health-url', 'ftp://x/health'], '--health-url "ftp://x/health" uses ftp; pass an http or https URL'],
+    [['deploy', ...BASE, '--image', IMAGE, '--connect-to', 'lb.example.com'], "--connect-to needs --health-url: it says where the health URL's requests go; pass both, or neither"],
+    [['deploy', ...BASE, '--image', IMAGE, '--health-url', 'https://api.example.com/health', '--connect-to', 'https://lb.example.com/'], '--connect-to "https://lb.example.com/" is not a host; pass a DNS name or an IP address such as my-alb-123.us-east-1.elb.amazonaws.com (no scheme, port or path)'],
     [['deploy', ...BASE, '--image', IMAGE, '--migrate-command', 'echo "oops'], '--migrate-command "echo "oops" has an unterminated double quote; close it or escape it with a backslash'],
     [['deploy', ...BASE, '--image', IMAGE, '--imag', 'x'], 'unknown flag --imag for deploy (did you mean --image?) (see hardened-service deploy -h)'],
     [['deploy', ...BASE, '--image', IMAGE, '--image', IMAGE], '--image is given more than once; give it once'],

@@ -1,8 +1,10 @@
-import { runCli, HealthEndpoint } from './support/cli';
+import * as fs from 'node:fs';
+import { runCli, runCliProcess, HealthEndpoint } from './support/cli';
 import { simulateRollouts, simulateTaskExit, simulateTaskNeverStops } from './support/ecs-simulation';
 import { FaultProxy } from './support/fault-proxy';
 import { Emulator, REPOSITORY, ServiceFixture, setAwsTestEnvironment } from './support/fixture';
 import { Moto, startMoto } from './support/moto';
+import { HttpsHealthEndpoint, makeTestPki } from './support/tls';
 
 let moto: Moto;
 let proxy: FaultProxy;
@@ -34,6 +36,52 @@ function deployArgs(...extra: string[]): string[] {
 }
 
 describe('deploy', () => {
+  test('verifies the health URL through --connect-to with the certificate checked against the URL host (health URL vs certificate name)', async () => {
+    // GIVEN a certificate for the service's domain only, served on 127.0.0.1 (the "load
+    // balancer"), and the CLI run as a process that trusts the test CA via NODE_EXTRA_CA_CERTS
+    simulateRollouts(proxy, () => 'complete');
+    const pki = makeTestPki('api.hedis.test');
+    const endpoint = await HttpsHealthEndpoint.start(pki);
+    try {
+      // WHEN
+      const url = `https://api.hedis.test:${endpoint.port}/health`;
+      const run = await runCliProcess(deployArgs('--health-url', url, '--connect-to', '127.0.0.1'), proxy.endpoint, { NODE_EXTRA_CA_CERTS: pki.caFile });
+
+      // THEN the deploy passed its health check before any DNS record names the domain
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(`health: ${url} answered HTTP 200`);
+      expect(endpoint.requests).toHaveLength(3);
+      expect(endpoint.requests[0]).toEqual({ host: `api.hedis.test:${endpoint.port}`, servername: 'api.hedis.test' });
+      expect(await emulator.parameter(fixture)).toBe('1.1.0');
+    } finally {
+      await endpoint.stop();
+      fs.rmSync(pki.dir, { recursive: true, force: true });
+    }
+  });
+
+  test('fails when the certificate does not name the health URL host, and rolls back', async () => {
+    // GIVEN the same endpoint, and a health URL naming a host the certificate does not cover
+    simulateRollouts(proxy, () => 'complete');
+    const pki = makeTestPki('api.hedis.test');
+    const endpoint = await HttpsHealthEndpoint.start(pki);
+    try {
+      // WHEN
+      const url = `https://hedis-stg-alb-123.us-east-1.elb.amazonaws.test:${endpoint.port}/health`;
+      const run = await runCliProcess(deployArgs('--health-url', url, '--connect-to', '127.0.0.1', '--health-failures', '1'), proxy.endpoint, { NODE_EXTRA_CA_CERTS: pki.caFile });
+
+      // THEN TLS verification stayed on: the deploy failed and the previous revision is back
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('ERR_TLS_CERT_ALTNAME_INVALID');
+      expect(run.stderr).toContain(`rolled back to ${fixture.family}:1, which is stable`);
+      expect(await emulator.serviceTaskDefinition(fixture)).toBe(fixture.initialTaskDefinition);
+      expect(await emulator.parameter(fixture)).toBe('1.0.0');
+    } finally {
+      await endpoint.stop();
+      fs.rmSync(pki.dir, { recursive: true, force: true });
+    }
+  });
+
   test('migrates, rolls out, verifies health and records the tag for CloudFormation', async () => {
     // GIVEN rollouts that complete and a healthy endpoint
     simulateRollouts(proxy, () => 'complete');

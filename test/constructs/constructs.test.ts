@@ -13,7 +13,7 @@ import {
 } from '../../src';
 import { estimateMonthlyCost } from '../../src/constructs/cost-model';
 import { MANAGED_RULE_GROUPS } from '../../src/constructs/service-firewall';
-import { resolveSettings, SERVICE_DEFAULTS } from '../../src/constructs/settings';
+import { DEPLOYED_IMAGE_TAG_PREFIX, DEPLOYED_IMAGES_KEPT, resolveSettings, SERVICE_DEFAULTS } from '../../src/constructs/settings';
 
 const { STAGING, PRODUCTION } = DeploymentEnvironment;
 const { staging, production } = snippetApp();
@@ -73,6 +73,27 @@ describe('ServiceImageRepository', () => {
       EncryptionConfiguration: { EncryptionType: 'KMS', KmsKey: Match.anyValue() },
       LifecyclePolicy: { LifecyclePolicyText: Match.stringLikeRegexp('"countType":"sinceImagePushed"') },
     });
+  });
+
+  test.each(both)('the lifecycle can never delete a deployed (running or rollback) image in %s', (_env, t) => {
+    // GIVEN the synthesized lifecycle policy
+    const repository = Object.values(t.findResources('AWS::ECR::Repository'))[0];
+    const policy = JSON.parse(repository.Properties.LifecyclePolicy.LifecyclePolicyText);
+
+    // THEN the highest-priority rule takes every image the deploy path tagged, and keeps many
+    // of them; ECR evaluates an image only under the first rule whose tag condition it meets
+    const rules = [...policy.rules].sort((a: any, b: any) => a.rulePriority - b.rulePriority);
+    expect(rules[0]).toEqual({
+      rulePriority: 1,
+      description: `Keep the ${DEPLOYED_IMAGES_KEPT} most recent deployed images (tag prefix ${DEPLOYED_IMAGE_TAG_PREFIX})`,
+      selection: { tagStatus: 'tagged', tagPrefixList: [DEPLOYED_IMAGE_TAG_PREFIX], countType: 'imageCountMoreThan', countNumber: DEPLOYED_IMAGES_KEPT },
+      action: { type: 'expire' },
+    });
+    expect(DEPLOYED_IMAGE_TAG_PREFIX).toBe('deployed-');
+    expect(DEPLOYED_IMAGES_KEPT).toBeGreaterThanOrEqual(1000);
+    // the count rule for everything else comes after it, so it counts never-deployed images only
+    expect(rules.map((r: any) => r.selection.tagStatus)).toEqual(['tagged', 'untagged', 'any']);
+    expect(rules[2].selection).toEqual({ tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 50 });
   });
 
   test('works on its own', () => {
@@ -338,6 +359,20 @@ describe('GithubDeployRole', () => {
     ]);
   });
 
+  test.each(both)('the %s deploy role may tag the image it deploys and read its own stack\'s outputs, nothing wider', (_env, t) => {
+    // GIVEN the deploy policy
+    const policy = Object.values(t.findResources('AWS::IAM::ManagedPolicy'))
+      .find((p) => JSON.stringify(p.Properties.Description).startsWith('{"Fn::Join":["",["Deploy '))!;
+    const statement = (sid: string) => policy.Properties.PolicyDocument.Statement.find((st: any) => st.Sid === sid);
+
+    // THEN re-tagging (PutImage, no layer upload) on the repository only
+    expect(statement('TagDeployedImages')).toMatchObject({ Action: 'ecr:PutImage', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^ImagesRepository/), 'Arn'] } });
+    const actions = policy.Properties.PolicyDocument.Statement.flatMap((st: any) => [st.Action].flat());
+    expect(actions).not.toContain('ecr:InitiateLayerUpload');
+    // and DescribeStacks on this stack alone (its id, no wildcard)
+    expect(statement('ReadStackOutputs')).toMatchObject({ Action: 'cloudformation:DescribeStacks', Resource: { Ref: 'AWS::StackId' } });
+  });
+
   test('creates the OIDC provider, or uses an existing one', () => {
     prod.hasResourceProperties('AWS::IAM::OIDCProvider', { Url: 'https://token.actions.githubusercontent.com', ClientIdList: ['sts.amazonaws.com'] });
     const stack = new HardenedServiceStack(newApp({}), 'existing', {
@@ -345,6 +380,19 @@ describe('GithubDeployRole', () => {
       githubOidcProviderArn: 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com',
     });
     Template.fromStack(stack).resourceCountIs('AWS::IAM::OIDCProvider', 0);
+  });
+});
+
+describe('health URL vs certificate name: a domain with a certificate and DNS managed elsewhere', () => {
+  test('ServiceUrl is the domain, no record is created, and the load balancer name is its own output', () => {
+    // GIVEN a domain the given certificate covers, and no hosted zone
+    const stack = new HardenedServiceStack(newApp({}), 'domain', { ...snippetProps(PRODUCTION), domainName: 'api.hedis.example' });
+    const t = Template.fromStack(stack);
+    // THEN
+    expect(t.findOutputs('ServiceUrl').ServiceUrl.Value).toBe('https://api.hedis.example');
+    expect(t.findOutputs('LoadBalancerDnsName').LoadBalancerDnsName.Value).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/LoadBalancer/), 'DNSName'] });
+    t.resourceCountIs('AWS::Route53::RecordSet', 0);
+    t.resourceCountIs('AWS::CertificateManager::Certificate', 0);
   });
 });
 

@@ -56,7 +56,7 @@ describe('HardenedServiceProject', () => {
     expect(files['docker-compose.yml']).toContain('http://127.0.0.1:9000/status');
     expect(files['.env.example']).toContain('PORT=9000');
     expect(files['scripts/docker-run.sh']).toContain('http://localhost:9000/status');
-    expect(files['scripts/aws-deploy.sh']).toContain('health_url="${service_url%/}/status"');
+    expect(files['scripts/aws-deploy.sh']).toContain('Pass -u https://<a name the certificate covers>/status');
     expect(files['infrastructure/service-stacks.ts']).toContain('containerPort: 9000,');
     expect(files['infrastructure/service-stacks.ts']).toContain("healthCheckPath: '/status',");
     const container = files['infrastructure/aws/ecs-task-definition.json'].containerDefinitions[0];

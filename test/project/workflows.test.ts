@@ -168,25 +168,30 @@ async function expectHardened(workflows: Workflows): Promise<void> {
   for (const [file, environment] of [['deploy-staging.yml', 'staging'], ['deploy-production.yml', 'production']]) {
     const doc = workflows.doc[file];
     expect(doc.concurrency).toEqual({ 'group': `deploy-${environment}`, 'cancel-in-progress': false });
-    expect(Object.keys(doc.jobs)).toEqual(['deploy']);
+    expect(Object.keys(doc.jobs)).toEqual(environment === 'staging' ? ['deploy', 'promote'] : ['deploy']);
     expect(doc.jobs.deploy.environment.name).toBe(environment);
     expect(doc.jobs.deploy.env.DEPLOY_ENVIRONMENT).toBe(environment);
     const runs = runScripts(doc);
-    expect(deployScript(doc)).toContain('scripts/aws-deploy.sh -e "$DEPLOY_ENVIRONMENT" -t "$IMAGE_TAG" -u "$health_url"\n');
+    expect(deployScript(doc)).toBe('scripts/aws-deploy.sh -e "$DEPLOY_ENVIRONMENT" -t "$IMAGE_TAG" -u "$HEALTH_CHECK_URL" -c "$LOAD_BALANCER_DNS_NAME"\n');
     expect(runs.some((run) => run.includes('npx cdk deploy "$STACK" --require-approval never'))).toBe(true);
+    // the verified URL is settled before anything else runs
+    expect(doc.jobs.deploy.steps[0].id).toBe('health');
   }
   expect(workflows.doc['build.yml'].concurrency['cancel-in-progress']).toBe(false);
 }
 
 /** The script of a deploy job's step that calls scripts/aws-deploy.sh. */
 function deployScript(doc: any): string {
-  return runScripts(doc).find((r) => r.includes('scripts/aws-deploy.sh'))!;
+  return runScripts(doc).find((r) => r.startsWith('scripts/aws-deploy.sh'))!;
 }
 
-/** The health path the deploy verifies, read back from the production deploy's script. */
-function healthPathOf(workflows: Workflows): string {
-  return /\$\{SERVICE_URL%\/\}([^}]*)\}"/.exec(deployScript(workflows.doc['deploy-production.yml']))![1];
+/** The default health URL of the production deploy (set when the stacks have a domain). */
+function healthUrlOf(workflows: Workflows, file = 'deploy-production.yml'): string {
+  return workflows.doc[file].jobs.deploy.steps[0].env.DOMAIN_HEALTH_URL;
 }
+
+/** Options with a domain whose certificates are given and whose DNS is managed elsewhere. */
+const WITH_DOMAIN: Partial<HardenedServiceProjectOptions> = { domainName: 'api.hedis.example' };
 
 describe('ServiceWorkflows', () => {
   describe.each([
@@ -265,7 +270,7 @@ describe('ServiceWorkflows', () => {
     expect(app.steps.find((s: any) => s.uses?.startsWith('actions/setup-python@')).with['python-version']).toBe('3.11');
   });
 
-  test('build.yml: tests first, one image tagged with the commit, pushed to each environment, scanned, digest recorded', () => {
+  test('build.yml: tests first, one image tagged with the commit, pushed to staging, scanned, digest recorded', () => {
     // WHEN
     const doc = generate().doc['build.yml'];
 
@@ -278,14 +283,11 @@ describe('ServiceWorkflows', () => {
     const build = image.steps.find((s: any) => s.id === 'build');
     expect(build.uses).toBe(`${ACTION_PINS.buildPush.action}@${ACTION_PINS.buildPush.commit}`);
     expect(build.with).toMatchObject({ 'push': true, 'cache-from': 'type=gha', 'cache-to': 'type=gha,mode=max', 'platforms': 'linux/amd64' });
-    expect(build.with.tags.split('\n')).toEqual([
-      '${{ steps.registry-staging.outputs.registry }}/hedis-optimizer-staging:${{ github.sha }}',
-      '${{ steps.registry-production.outputs.registry }}/hedis-optimizer-production:${{ github.sha }}',
-    ]);
-    // each environment's publish role pushes and is asked for the scan of its own repository
+    expect(build.with.tags).toBe('${{ steps.registry-staging.outputs.registry }}/hedis-optimizer-staging:${{ github.sha }}');
+    // staging's publish role pushes and is asked for the scan of its repository
     const roles = image.steps.filter((s: any) => s.uses?.startsWith(`${CONFIGURE_AWS}@`)).map((s: any) => s.with['role-to-assume']);
-    expect(new Set(roles)).toEqual(new Set(['${{ vars.AWS_PUBLISH_ROLE_ARN_STAGING }}', '${{ vars.AWS_PUBLISH_ROLE_ARN_PRODUCTION }}']));
-    for (const environment of ['staging', 'production']) {
+    expect(roles).toEqual(['${{ vars.AWS_PUBLISH_ROLE_ARN_STAGING }}']);
+    for (const environment of ['staging']) {
       const scan = image.steps.find((s: any) => s.id === `scan-${environment}`);
       expect(scan.env).toEqual({
         REPOSITORY: `hedis-optimizer-${environment}`,
@@ -301,7 +303,6 @@ describe('ServiceWorkflows', () => {
     const roleBefore = (index: number) =>
       image.steps.slice(0, index).filter((s: any) => s.uses?.startsWith(`${CONFIGURE_AWS}@`)).at(-1).with['role-to-assume'];
     expect(roleBefore(scanIndex('staging'))).toBe('${{ vars.AWS_PUBLISH_ROLE_ARN_STAGING }}');
-    expect(roleBefore(scanIndex('production'))).toBe('${{ vars.AWS_PUBLISH_ROLE_ARN_PRODUCTION }}');
     expect(image.outputs).toEqual({ 'image-tag': '${{ steps.tag.outputs.tag }}', 'image-digest': '${{ steps.digest.outputs.digest }}' });
     // a re-run whose image is already in every repository scans it instead of pushing again
     expect(build.if).toBe("steps.pushed.outputs.push == 'true'");
@@ -318,7 +319,7 @@ describe('ServiceWorkflows', () => {
     expect(deploy.if).toBe("github.event.workflow_run.conclusion == 'success' && github.event.workflow_run.event == 'push'");
     expect(deploy.permissions).toEqual({ 'contents': 'read', 'id-token': 'write', 'actions': 'read' });
     expect(deploy.env).toMatchObject({ STACK: 'hedis-optimizer-staging', CLUSTER: 'hedis-optimizer-staging', SERVICE: 'hedis-optimizer' });
-    const download = deploy.steps[0];
+    const download = deploy.steps[1];
     expect(download.with).toMatchObject({ 'name': 'image', 'run-id': '${{ github.event.workflow_run.id }}' });
     const record = deploy.steps.find((s: any) => s.id === 'image');
     expect(record.env).toEqual({ HEAD_SHA: '${{ github.event.workflow_run.head_sha }}' });
@@ -345,7 +346,7 @@ describe('ServiceWorkflows', () => {
     expect(find.run).toContain('^[0-9a-f]{40}$');
     const order = ['image', 'scan', 'infrastructure'].map((id) => deploy.steps.findIndex((s: any) => s.id === id));
     expect([...order].sort((a, b) => a - b)).toEqual(order);
-    const rollout = deploy.steps.findIndex((s: any) => s.run?.includes('scripts/aws-deploy.sh'));
+    const rollout = deploy.steps.findIndex((s: any) => s.run?.startsWith('scripts/aws-deploy.sh'));
     expect(rollout).toBeGreaterThan(order[2]);
     // a fresh one-hour role session for the deploy tool, whatever CloudFormation took
     expect(deploy.steps[rollout - 1].uses).toMatch(new RegExp(`^${CONFIGURE_AWS}@`));
@@ -356,8 +357,10 @@ describe('ServiceWorkflows', () => {
     const workflows = generate({ containerPort: 9000, healthCheckPath: '/status' });
     // THEN
     expect(workflows.doc['test.yml'].jobs.app.env.PORT).toBe('9000');
-    expect(healthPathOf(workflows)).toBe('/status');
-    expect(deployScript(workflows.doc['deploy-staging.yml'])).toContain('health_url="${HEALTH_URL:-${SERVICE_URL%/}/status}"\n');
+    expect(workflows.doc['deploy-production.yml'].jobs.deploy.steps[0].run).toContain('Set HEALTH_URL to https://<a name the certificate covers>/status');
+    const withDomain = generate({ ...WITH_DOMAIN, healthCheckPath: '/status' });
+    expect(healthUrlOf(withDomain)).toBe('https://api.hedis.example/status');
+    expect(healthUrlOf(withDomain, 'deploy-staging.yml')).toBe('https://staging.api.hedis.example/status');
   });
 
   test('without database and cache the app tests get no service containers and no connection settings', () => {
@@ -381,7 +384,7 @@ describe('ServiceWorkflows', () => {
     for (const file of ['deploy-staging.yml', 'deploy-production.yml']) {
       const deploySteps = job(workflows, file, 'deploy').steps;
       const at = deploySteps.findIndex((s: any) => s.name === deployStep.name);
-      expect(deploySteps[at - 1].run).toContain('scripts/aws-deploy.sh');
+      expect(deploySteps[at - 1].run).toMatch(/^scripts\/aws-deploy\.sh /);
     }
   });
 
@@ -431,23 +434,28 @@ describe('ServiceWorkflows', () => {
 
 /**
  * Runs one step's script as GitHub does (bash -e -o pipefail), with `env` as its environment and
- * a stub `aws` command first on PATH; returns the exit code, stdout and the step's outputs.
+ * stub commands (`aws`, and any in `stubs`, by name) first on PATH; each stub appends its
+ * arguments to `$STUB_LOG`. Returns the exit code, stdout, the step's outputs, what it wrote to
+ * GITHUB_ENV and the stub calls, one line each.
  */
-function runStep(step: any, env: Record<string, string>, aws: string) {
+function runStep(step: any, env: Record<string, string>, aws: string, stubs: Record<string, string> = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hsk-step-'));
   try {
-    const outputFile = path.join(dir, 'github-output');
-    fs.writeFileSync(outputFile, '');
-    fs.writeFileSync(path.join(dir, 'aws'), `#!/usr/bin/env bash\n${aws}`, { mode: 0o755 });
-    fs.writeFileSync(path.join(dir, 'step.sh'), step.run);
-    const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', path.join(dir, 'step.sh')], {
-      env: { PATH: `${dir}${path.delimiter}${process.env.PATH}`, GITHUB_OUTPUT: outputFile, ...env },
+    const file = (name: string) => path.join(dir, name);
+    for (const name of ['github-output', 'github-env', 'calls']) fs.writeFileSync(file(name), '');
+    for (const [name, body] of Object.entries({ aws, ...stubs })) {
+      fs.writeFileSync(file(name), `#!/usr/bin/env bash\necho "${name} $*" >> "$STUB_LOG"\n${body}`, { mode: 0o755 });
+    }
+    fs.writeFileSync(file('step.sh'), step.run);
+    const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', file('step.sh')], {
+      env: { PATH: `${dir}${path.delimiter}${process.env.PATH}`, GITHUB_OUTPUT: file('github-output'), GITHUB_ENV: file('github-env'), STUB_LOG: file('calls'), RUNNER_TEMP: dir, ...env },
       encoding: 'utf-8',
     });
-    const outputs = Object.fromEntries(
-      fs.readFileSync(outputFile, 'utf-8').split('\n').filter(Boolean).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+    const pairs = (name: string) => Object.fromEntries(
+      fs.readFileSync(file(name), 'utf-8').split('\n').filter(Boolean).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
     );
-    return { status: result.status, stdout: result.stdout, outputs };
+    const calls = fs.readFileSync(file('calls'), 'utf-8').split('\n').filter(Boolean);
+    return { status: result.status, stdout: result.stdout, outputs: pairs('github-output'), env: pairs('github-env'), calls };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -472,9 +480,9 @@ describe('the image scripts, run with bash against a stub aws', () => {
   const stepOf = (file: string, jobId: string, id: string) => job(workflows, file, jobId).steps.find((st: any) => st.id === id);
 
   test.each([
-    ['no repository has the image', { EXISTING_STAGING: '', EXISTING_PRODUCTION: '' }, 0, { push: 'true' }],
-    ['every repository has the same image', { EXISTING_STAGING: DIGEST, EXISTING_PRODUCTION: DIGEST }, 0, { push: 'false', digest: DIGEST }],
-    ['only one repository has it', { EXISTING_STAGING: DIGEST, EXISTING_PRODUCTION: '' }, 1, {}],
+    ['the repository has no image', { EXISTING_STAGING: '' }, 0, { push: 'true' }],
+    ['the repository has the image', { EXISTING_STAGING: DIGEST }, 0, { push: 'false', digest: DIGEST }],
+    ['the lookup answered something else', { EXISTING_STAGING: 'None' }, 1, {}],
   ])('build: a re-run when %s', (_label, env, status, outputs) => {
     const result = runStep(stepOf('build.yml', 'image', 'pushed'), env, 'exit 99');
     expect({ status: result.status, outputs: result.outputs }).toEqual({ status, outputs });
@@ -551,5 +559,173 @@ describe('orderTopLevelKeys', () => {
   test('moves permissions above the jobs and keeps everything else in place', () => {
     const text = '# marker\n\nname: x\non:\n  push: {}\njobs:\n  a:\n    steps: []\npermissions:\n  contents: read\n';
     expect(orderTopLevelKeys(text)).toBe('# marker\n\nname: x\non:\n  push: {}\npermissions:\n  contents: read\njobs:\n  a:\n    steps: []\n');
+  });
+});
+
+describe('the first real deploy (each test named after the defect it guards against)', () => {
+  const SHA = 'c0ffee'.padEnd(40, '0');
+  const DIGEST = `sha256:${'d'.repeat(64)}`;
+  const LB = 'hedis-stg-alb-1234567890.us-east-1.elb.amazonaws.com';
+  const workflows = generate();
+  const deployJob = (file: string, w = workflows) => w.doc[file].jobs.deploy;
+  const stepOf = (jobDoc: any, id: string) => jobDoc.steps.find((st: any) => st.id === id);
+
+  describe('health URL vs certificate name', () => {
+    test.each(['deploy-staging.yml', 'deploy-production.yml'])('fails when %s has no domain and no HEALTH_URL, before any deploy step, naming the fix', (file) => {
+      const environment = file.replace(/^deploy-|\.yml$/g, '');
+      const step = deployJob(file).steps[0];
+      const result = runStep(step, { HEALTH_URL: '', DOMAIN_HEALTH_URL: step.env.DOMAIN_HEALTH_URL }, 'exit 99');
+      expect(step.env).toEqual({ HEALTH_URL: '${{ vars.HEALTH_URL }}', DOMAIN_HEALTH_URL: '' });
+      expect(result.status).toBe(1);
+      expect(result.stdout).toBe(
+        `::error::The variable HEALTH_URL is not set in the GitHub environment ${environment}, and the stack hedis-optimizer-${environment} has no domainName: ` +
+          "its ServiceUrl is the load balancer's DNS name, which the certificate can never match. " +
+          'Set HEALTH_URL to https://<a name the certificate covers>/healthz (DNS need not point at the load balancer yet), or set domainName in .projenrc.ts.\n',
+      );
+    });
+
+    test('verifies the domain by default when there is one, HEALTH_URL when set, and never the load balancer name', () => {
+      const step = deployJob('deploy-production.yml', generate(WITH_DOMAIN)).steps[0];
+      expect(step.env.DOMAIN_HEALTH_URL).toBe('https://api.hedis.example/healthz');
+      expect(runStep(step, { HEALTH_URL: '', DOMAIN_HEALTH_URL: step.env.DOMAIN_HEALTH_URL }, 'exit 99').env).toEqual({ HEALTH_CHECK_URL: 'https://api.hedis.example/healthz' });
+      expect(runStep(step, { HEALTH_URL: 'https://other.hedis.example/healthz', DOMAIN_HEALTH_URL: '' }, 'exit 99').env).toEqual({ HEALTH_CHECK_URL: 'https://other.hedis.example/healthz' });
+      expect(runStep(step, { HEALTH_URL: 'http://plain.example/healthz', DOMAIN_HEALTH_URL: '' }, 'exit 99').status).toBe(1);
+    });
+
+    test('the rollout connects to the load balancer named by the stack output while verifying the URL host', () => {
+      // the infrastructure step hands the LoadBalancerDnsName output to the rollout step
+      const outputs = JSON.stringify([
+        { OutputKey: 'ServiceUrl', OutputValue: `https://${LB}` },
+        { OutputKey: 'LoadBalancerDnsName', OutputValue: LB },
+      ]);
+      const result = runStep(stepOf(deployJob('deploy-staging.yml'), 'infrastructure'), { STACK: 'hedis-optimizer-staging' }, `echo '${outputs}'`, { npx: 'exit 0' });
+      expect(result.status).toBe(0);
+      expect(result.env).toEqual({ SERVICE_URL: `https://${LB}`, LOAD_BALANCER_DNS_NAME: LB });
+      expect(deployScript(workflows.doc['deploy-staging.yml'])).toContain('-u "$HEALTH_CHECK_URL" -c "$LOAD_BALANCER_DNS_NAME"');
+    });
+  });
+
+  describe('double rollout', () => {
+    const outputs = JSON.stringify([{ OutputKey: 'ServiceUrl', OutputValue: 'https://x' }, { OutputKey: 'LoadBalancerDnsName', OutputValue: LB }]);
+    const run = (diffExit: number) =>
+      runStep(stepOf(deployJob('deploy-production.yml'), 'infrastructure'), { STACK: 'hedis-optimizer-production' }, `echo '${outputs}'`, {
+        npx: `if [[ "$1 $2" == "cdk diff" ]]; then exit ${diffExit}; fi`,
+      });
+
+    test('skips cdk deploy when the template is the deployed one, so the deploy tool does the only rollout', () => {
+      const result = run(0);
+      expect(result.status).toBe(0);
+      expect(result.outputs.deployed).toBe('false');
+      expect(result.calls.filter((c) => c.startsWith('npx'))).toEqual(['npx cdk diff --no-change-set --fail hedis-optimizer-production']);
+    });
+
+    test.each([
+      ['the template differs', 1],
+      ['the diff fails (the stack does not exist yet, or no access)', 2],
+    ])('runs cdk deploy when %s', (_label, diffExit) => {
+      const result = run(diffExit);
+      expect(result.status).toBe(0);
+      expect(result.outputs.deployed).toBe('true');
+      expect(result.calls.filter((c) => c.startsWith('npx'))).toEqual([
+        'npx cdk diff --no-change-set --fail hedis-optimizer-production',
+        'npx cdk deploy hedis-optimizer-production --require-approval never',
+      ]);
+    });
+  });
+
+  describe('staging is blocked until production exists', () => {
+    test("build.yml pushes to staging's repository with staging's publish role only", () => {
+      const text = workflows.text['build.yml'];
+      expect(text).not.toMatch(/production/i);
+      const image = workflows.doc['build.yml'].jobs.image;
+      expect(image.steps.filter((s: any) => s.uses?.startsWith(`${CONFIGURE_AWS}@`)).map((s: any) => s.with['role-to-assume'])).toEqual([
+        '${{ vars.AWS_PUBLISH_ROLE_ARN_STAGING }}',
+      ]);
+    });
+
+    test('the promotion to production is skipped while its publish role variable is unset', () => {
+      const promote = workflows.doc['deploy-staging.yml'].jobs.promote;
+      expect(promote.if).toBe("vars.AWS_PUBLISH_ROLE_ARN_PRODUCTION != ''");
+    });
+  });
+
+  describe('production is not gated on staging', () => {
+    const promote = workflows.doc['deploy-staging.yml']?.jobs.promote;
+
+    test('promotes only after the verified staging deploy, by digest, from a job whose OIDC subject the publish roles trust', () => {
+      expect(promote.needs).toBe('deploy');
+      // no GitHub environment: the token's subject is the main branch's ref (workflow_run runs on it)
+      expect(promote.environment).toBeUndefined();
+      expect(promote.permissions).toEqual({ 'contents': 'read', 'id-token': 'write' });
+      expect(promote.env).toMatchObject({ IMAGE_TAG: '${{ needs.deploy.outputs.image-tag }}', IMAGE_DIGEST: '${{ needs.deploy.outputs.image-digest }}' });
+      expect(workflows.doc['deploy-staging.yml'].jobs.deploy.outputs).toEqual({ 'image-tag': '${{ steps.image.outputs.tag }}', 'image-digest': '${{ steps.image.outputs.digest }}' });
+      const roles = promote.steps.filter((s: any) => s.uses?.startsWith(`${CONFIGURE_AWS}@`)).map((s: any) => s.with['role-to-assume']);
+      expect(roles).toEqual(['${{ vars.AWS_PUBLISH_ROLE_ARN_STAGING }}', '${{ vars.AWS_PUBLISH_ROLE_ARN_PRODUCTION }}']);
+      const scan = stepOf(promote, 'scan');
+      expect(scan.env).toEqual({ REPOSITORY: 'hedis-optimizer-production', EXPECTED_DIGEST: '${{ env.IMAGE_DIGEST }}' });
+      expect(promote.steps.indexOf(scan)).toBeGreaterThan(promote.steps.indexOf(stepOf(promote, 'copy')));
+    });
+
+    const SOURCE = '111111111111.dkr.ecr.us-east-1.amazonaws.com/hedis-optimizer-staging';
+    const TARGET = '222222222222.dkr.ecr.us-east-1.amazonaws.com/hedis-optimizer-production';
+    const copy = (existing: string, tag = SHA, digest = DIGEST) =>
+      runStep(stepOf(promote, 'copy'), { IMAGE_TAG: tag, IMAGE_DIGEST: digest, SOURCE, TARGET, EXISTING: existing }, 'exit 99', { skopeo: 'exit 0' });
+
+    test('copies exactly the digest staging ran into the production repository', () => {
+      const result = copy('');
+      expect(result.status).toBe(0);
+      const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      expect(result.calls).toEqual([
+        expect.stringMatching(new RegExp(
+          '^skopeo copy --all --preserve-digests --retry-times 3 --src-authfile \\S+/source-auth\\.json --dest-authfile \\S+/target-auth\\.json ' +
+            `docker://${escape(SOURCE)}@${DIGEST} docker://${escape(TARGET)}:${SHA}$`,
+        )),
+      ]);
+    });
+
+    test('a re-run finds the image it promoted, and fails when the tag names another image', () => {
+      expect(copy(DIGEST)).toMatchObject({ status: 0, calls: [] });
+      const other = copy(`sha256:${'e'.repeat(64)}`);
+      expect(other.status).toBe(1);
+      expect(other.calls).toEqual([]);
+      expect(copy('', SHA, '')).toMatchObject({ status: 1, calls: [] });
+    });
+
+    test("deploy-production accepts only images in production's repository, which only the promotion fills", () => {
+      const find = stepOf(deployJob('deploy-production.yml'), 'image');
+      const result = runStep(find, { IMAGE: SHA, REPOSITORY: 'hedis-optimizer-production' }, 'echo "An error occurred (ImageNotFoundException)" >&2; exit 254');
+      expect(result.status).toBe(1);
+      expect(result.stdout).toBe(
+        `::error::hedis-optimizer-production has no image ${SHA}: production deploys only images that staging verified and deploy-staging.yml promoted; deploy it to staging first\n`,
+      );
+    });
+  });
+
+  describe('upgrade.yml needs a secret nobody documents', () => {
+    test.each([
+      ['the defaults', {}],
+      ['a domain', WITH_DOMAIN],
+    ] as [string, Partial<HardenedServiceProjectOptions>][])('the CI/CD guide names every secret and variable the workflows read, with %s', (_label, overrides) => {
+      const files = synthSnapshot(new HardenedServiceProject(projectOptions(overrides)));
+      const guide = String(files['docs/CI_CD_GUIDE.md']);
+      const read = new Set<string>();
+      for (const [file, content] of Object.entries(files)) {
+        if (!file.startsWith(WORKFLOW_DIR)) continue;
+        for (const m of String(content).matchAll(/\$\{\{[^}]*?\b(secrets|vars)\.([A-Za-z_][A-Za-z0-9_]*)/g)) read.add(`${m[1]}.${m[2]}`);
+      }
+      // GitHub makes GITHUB_TOKEN for every run; everything else someone must create
+      read.delete('secrets.GITHUB_TOKEN');
+      expect([...read].sort()).toEqual(expect.arrayContaining(['secrets.PROJEN_GITHUB_TOKEN', 'vars.AWS_DEPLOY_ROLE_ARN', 'vars.HEALTH_URL']));
+      const settingsTable = guide.slice(guide.indexOf('## Secrets and variables'), guide.indexOf('\n## ', guide.indexOf('## Secrets and variables') + 1));
+      for (const name of read) {
+        const [kind, variable] = name.split('.');
+        expect({ name, row: settingsTable.split('\n').find((line) => line.startsWith(`| \`${variable}\` |`)) }).toEqual({
+          name,
+          row: expect.stringContaining(kind === 'secrets' ? '| secret |' : '| variable |'),
+        });
+      }
+      // the token's least permissions are stated
+      expect(settingsTable).toContain('Contents: read and write, Pull requests: read and write, Workflows: read and write');
+    });
   });
 });
