@@ -513,7 +513,7 @@ function deployWorkflow(
 
   // First, before anything is downloaded or deployed: a deploy whose verification cannot pass
   // would only roll back after every rollout.
-  const steps: JobStep[] = [healthUrlStep(env)];
+  const steps: JobStep[] = [healthUrlStep(env), branchPolicyStep(env)];
   if (automatic) {
     workflow.on({ workflowRun: { workflows: [build.name], types: ['completed'], branches: [MAIN_BRANCH] } });
     steps.push(
@@ -649,7 +649,8 @@ function deployWorkflow(
         ? "github.event.workflow_run.conclusion == 'success' && github.event.workflow_run.event == 'push'"
         : `github.ref == 'refs/heads/${MAIN_BRANCH}'`,
       environment: { name: environment, url: expr('steps.infrastructure.outputs.service-url') },
-      permissions: { contents: READ, idToken: WRITE, ...(automatic ? { actions: READ } : {}) },
+      // actions: read also lets the job read its GitHub environment's deployment branch policy.
+      permissions: { contents: READ, idToken: WRITE, actions: READ },
       timeoutMinutes: WORKFLOW_TIMEOUTS.deploy,
       outputs: {
         'image-tag': { stepId: 'image', outputName: 'tag' },
@@ -677,6 +678,41 @@ function deployWorkflow(
  * The verified health URL: the GitHub environment's HEALTH_URL, else the domain's; without
  * either the job fails here, before any deploy step, naming the fix.
  */
+/**
+ * The deploy role trusts every job of the GitHub environment (the OIDC subject GitHub sends
+ * cannot name a branch), so what keeps a branch out is the environment's deployment branch
+ * policy. This step reads it and fails unless only `main` may deploy; where the token cannot
+ * read it, it warns instead of blocking the deploy.
+ */
+function branchPolicyStep(env: EnvironmentModel): JobStep {
+  const fix = `In Settings > Environments > ${env.environment} > Deployment branches and tags, choose 'Selected branches and tags' and add only the branch ${MAIN_BRANCH}`;
+  return {
+    name: 'Check that only main can deploy to this environment',
+    env: { GH_TOKEN: expr('github.token'), ENVIRONMENT: env.environment },
+    run: script(
+      'api="repos/$GITHUB_REPOSITORY/environments/$ENVIRONMENT"',
+      'if ! policy="$(gh api "$api" --jq \'.deployment_branch_policy\' 2>&1)"; then',
+      `  echo "::warning::could not read the deployment branch policy of the environment $ENVIRONMENT ($policy); make sure only ${MAIN_BRANCH} can deploy to it. ${fix}."`,
+      '  exit 0',
+      'fi',
+      'if [[ -z "$policy" || "$policy" == null ]]; then',
+      `  echo "::error::every branch can deploy to the GitHub environment $ENVIRONMENT, and with it assume the deploy role. ${fix}."`,
+      '  exit 1',
+      'fi',
+      'if [[ "$(jq -r .custom_branch_policies <<< "$policy")" != true ]]; then',
+      `  echo "::error::the GitHub environment $ENVIRONMENT admits every protected branch, not only ${MAIN_BRANCH}. ${fix}."`,
+      '  exit 1',
+      'fi',
+      'allowed="$(gh api "$api/deployment-branch-policies" --jq \'[.branch_policies[] | "\\(.type // "branch"):\\(.name)"] | join(" ")\')"',
+      `if [[ "$allowed" != "branch:${MAIN_BRANCH}" ]]; then`,
+      `  echo "::error::the GitHub environment $ENVIRONMENT admits $allowed; only branch:${MAIN_BRANCH} may deploy. ${fix}."`,
+      '  exit 1',
+      'fi',
+      `echo "Only ${MAIN_BRANCH} can deploy to $ENVIRONMENT"`,
+    ),
+  };
+}
+
 function healthUrlStep(env: EnvironmentModel): JobStep {
   const fallback = defaultHealthUrl(env.settings);
   const names = env.settings.names;

@@ -319,7 +319,7 @@ describe('ServiceWorkflows', () => {
     expect(deploy.if).toBe("github.event.workflow_run.conclusion == 'success' && github.event.workflow_run.event == 'push'");
     expect(deploy.permissions).toEqual({ 'contents': 'read', 'id-token': 'write', 'actions': 'read' });
     expect(deploy.env).toMatchObject({ STACK: 'hedis-optimizer-staging', CLUSTER: 'hedis-optimizer-staging', SERVICE: 'hedis-optimizer' });
-    const download = deploy.steps[1];
+    const download = deploy.steps.find((s: any) => s.uses?.startsWith('actions/download-artifact@'));
     expect(download.with).toMatchObject({ 'name': 'image', 'run-id': '${{ github.event.workflow_run.id }}' });
     const record = deploy.steps.find((s: any) => s.id === 'image');
     expect(record.env).toEqual({ HEAD_SHA: '${{ github.event.workflow_run.head_sha }}' });
@@ -338,7 +338,8 @@ describe('ServiceWorkflows', () => {
     const deploy = doc.jobs.deploy;
     expect(deploy.environment).toEqual({ name: 'production', url: '${{ steps.infrastructure.outputs.service-url }}' });
     expect(deploy.if).toBe("github.ref == 'refs/heads/main'");
-    expect(deploy.permissions).toEqual({ 'contents': 'read', 'id-token': 'write' });
+    // actions: read lets the job read its environment's deployment branch policy
+    expect(deploy.permissions).toEqual({ 'actions': 'read', 'contents': 'read', 'id-token': 'write' });
     const find = deploy.steps.find((s: any) => s.id === 'image');
     // the input reaches the script through env only, and is checked before use
     expect(find.env.IMAGE).toBe('${{ inputs.image }}');
@@ -727,5 +728,44 @@ describe('the first real deploy (each test named after the defect it guards agai
       // the token's least permissions are stated
       expect(settingsTable).toContain('Contents: read and write, Pull requests: read and write, Workflows: read and write');
     });
+  });
+});
+
+describe('staging\'s deploy role is open to any branch', () => {
+  // The deploy roles trust every job of their GitHub environment: the environment's
+  // deployment branch policy is what keeps branches out, so each deploy checks it first.
+  const gh = (policy: string, branches: string) => [
+    'case "$*" in',
+    `  *deployment-branch-policies*) echo '${branches}' | jq -r '[.branch_policies[] | "\\(.type // "branch"):\\(.name)"] | join(" ")' ;;`,
+    `  *) echo '${policy}' | jq -r '.deployment_branch_policy' ;;`,
+    'esac',
+  ].join('\n');
+  const only = (...names: string[]) => JSON.stringify({ branch_policies: names.map((name) => ({ name, type: 'branch' })) });
+  const custom = JSON.stringify({ deployment_branch_policy: { protected_branches: false, custom_branch_policies: true } });
+
+  test.each(['deploy-staging.yml', 'deploy-production.yml'])('%s checks the branch policy before any AWS access', (file) => {
+    const job = generate().doc[file].jobs.deploy;
+    expect(job.steps[1].name).toBe('Check that only main can deploy to this environment');
+    expect(job.steps.slice(0, 2).some((s: any) => s.uses)).toBe(false);
+    expect(job.permissions.actions).toBe('read');
+  });
+
+  test.each([
+    ['fails when every branch may deploy', JSON.stringify({ deployment_branch_policy: null }), only(), 1, 'every branch can deploy'],
+    ['fails when any protected branch may deploy', JSON.stringify({ deployment_branch_policy: { protected_branches: true, custom_branch_policies: false } }), only(), 1, 'every protected branch'],
+    ['fails when another branch may deploy too', custom, only('main', 'feature/*'), 1, 'admits branch:main branch:feature/*'],
+    ['passes when only main may deploy', custom, only('main'), 0, 'Only main can deploy to staging'],
+  ])('%s', (_name, policy, branches, status, message) => {
+    const step = generate().doc['deploy-staging.yml'].jobs.deploy.steps[1];
+    const result = runStep(step, { ENVIRONMENT: 'staging', GITHUB_REPOSITORY: 'example-org/hedis-optimizer', GH_TOKEN: 't' }, 'exit 99', { gh: gh(policy, branches) });
+    expect(result.status).toBe(status);
+    expect(result.stdout).toContain(message);
+  });
+
+  test('warns and goes on when the token cannot read the environment', () => {
+    const step = generate().doc['deploy-staging.yml'].jobs.deploy.steps[1];
+    const result = runStep(step, { ENVIRONMENT: 'staging', GITHUB_REPOSITORY: 'o/r', GH_TOKEN: 't' }, 'exit 99', { gh: 'echo "HTTP 403: Resource not accessible by integration" >&2; exit 1' });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('::warning::could not read the deployment branch policy');
   });
 });
