@@ -32,6 +32,7 @@ function scriptContext(model: ServiceModel) {
     serviceName: model.serviceName,
     region: model.region,
     baseImage: model.baseImage,
+    nodeVersion: model.nodeVersion,
     containerPort: model.containerPort,
     healthCheckPath: model.healthCheckPath,
     database: model.database,
