@@ -209,8 +209,10 @@ prove_sample() {
   fi
   case "$sample" in
     python-api) result[tests]="$(grep -Eo '[0-9]+ passed[^=]*[^= ]' "$test_log" | tail -n 1 || true)" ;;
-    node-api) result[tests]="$(awk '/^# (pass|fail|skipped) /{printf "%s%s %s", sep, $3, $2; sep=", "}' "$test_log" || true)" ;;
+    # node --test's totals: "# pass N" (TAP, Node 20 off a terminal) or "ℹ pass N" (spec, Node 24).
+    node-api) result[tests]="$(awk '/^(# |ℹ )(pass|fail|skipped) /{printf "%s%s %s", sep, $3, $2; sep=", "}' "$test_log" || true)" ;;
   esac
+  [[ -n "${result[tests]}" ]] || { tail -n 20 "$test_log"; die "$sample: no test totals in $test_log (did any test run?)"; }
   tail -n 3 "$test_log"
   grep -Eq 'skipped [1-9]|[1-9][0-9]* skipped|^# skipped [1-9]' "$test_log" && die "$sample: tests were skipped"
 
