@@ -18,6 +18,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   jsiiVersion: '~6.0.0',
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
+  // The Node.js lines the kit is tested on: the machines' Node 20 and the LTS line, Node 24,
+  // that `.ci/run` runs the end-to-end stage under as well. Node 20 itself reached its end of
+  // life on 2026-04-30; the floor moves to 24 once the development machines do.
+  minNodeVersion: '20.19.0',
 
   // The kit's own CI is `.ci/run`; releases are cut by hand for now.
   github: false,

@@ -11,7 +11,7 @@ Usage: scripts/demo.sh [-b BLUEPRINT] [-h]
   -b BLUEPRINT  python-api (default) or node-api
   -h            show this help
 
-Writes ./demo (replaced on every run). Needs Node.js 20 and the npm registry.
+Writes ./demo (replaced on every run). Needs Node.js 20.19 or later (24 LTS recommended) and the npm registry.
 USAGE
 }
 

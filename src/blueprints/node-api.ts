@@ -1,7 +1,11 @@
 import { Blueprint } from './blueprint';
+import { defaultDebianCodename, defaultLine, defaultRelease } from '../core/runtime-currency';
+
+/** The Node.js LTS line of the currency table (`24`). */
+const NODE_LINE = defaultLine('node').line;
 
 /**
- * TypeScript API on Node 20: fastify with helmet and CORS, PostgreSQL through a bounded `pg`
+ * TypeScript API on the Node.js LTS line of the currency table (Node 24): fastify with helmet and CORS, PostgreSQL through a bounded `pg`
  * pool, Redis through ioredis, a small SQL migration runner, pino JSON logs, node:test suites.
  * Sample: `src/templates/samples/node-api/`.
  *
@@ -10,9 +14,9 @@ import { Blueprint } from './blueprint';
  */
 export const NODE_API: Blueprint = {
   id: 'node-api',
-  description: 'TypeScript API on Node 20 (fastify, pg, ioredis, SQL migrations)',
-  runtime: 'Node.js 20',
-  baseImage: 'node:20.20.2-bookworm-slim',
+  description: `TypeScript API on Node ${NODE_LINE} (fastify, pg, ioredis, SQL migrations)`,
+  runtime: `Node.js ${NODE_LINE}`,
+  baseImage: `node:${defaultRelease('node')}-${defaultDebianCodename()}-slim`,
   containerPort: 8000,
   healthCheckPath: '/health',
   sampleDir: 'node-api',

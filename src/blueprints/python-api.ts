@@ -1,4 +1,5 @@
 import { Blueprint } from './blueprint';
+import { defaultDebianCodename, defaultLine, defaultRelease } from '../core/runtime-currency';
 
 /**
  * Python 3.11 API, the shape of the HEDIS Star Rating Portfolio Optimizer: FastAPI served by
@@ -13,8 +14,8 @@ import { Blueprint } from './blueprint';
 export const PYTHON_API: Blueprint = {
   id: 'python-api',
   description: 'Python 3.11 API (FastAPI on gunicorn with uvicorn workers, alembic migrations)',
-  runtime: 'Python 3.11',
-  baseImage: 'python:3.11.16-slim-bookworm',
+  runtime: `Python ${defaultLine('python').line}`,
+  baseImage: `python:${defaultRelease('python')}-slim-${defaultDebianCodename()}`,
   containerPort: 8000,
   healthCheckPath: '/health',
   sampleDir: 'python-api',

@@ -1,9 +1,10 @@
 import { UsageError } from './errors';
 import { ImageRef, parseImage, splitCommandLine } from './image';
 import { DEFAULT_RETRY_POLICY, RetryPolicy } from './retry';
+import { END_OF_LIFE_WARNING_DAYS, RUNTIMES_FILE } from '../core/runtime-currency';
 
 /** The commands, in the order help lists them. */
-export const COMMANDS = ['deploy', 'migrate', 'rollback', 'status'] as const;
+export const COMMANDS = ['deploy', 'migrate', 'rollback', 'status', 'doctor'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 /** Environment variables the CLI reads besides the standard AWS ones. */
@@ -84,6 +85,15 @@ const SPECS: Record<CommandName, CommandSpec> = {
     defaultTimeoutSeconds: 60,
     flags: [CLUSTER, SERVICE, CONTAINER, PARAMETER, timeout(60), JSON_FLAG],
   },
+  doctor: {
+    summary: `report runtimes, base images and engines of a generated repo that are past or within ${END_OF_LIFE_WARNING_DAYS} days of their end of life`,
+    usage: 'hardened-service doctor [--dir DIR] [--json]',
+    defaultTimeoutSeconds: 60,
+    flags: [
+      { name: 'dir', kind: 'string', placeholder: 'DIR', description: `the generated repo (default: the current folder); reads its ${RUNTIMES_FILE}` },
+      JSON_FLAG,
+    ],
+  },
 };
 
 /** Options every command has. */
@@ -127,12 +137,18 @@ export interface StatusArgs extends CommonArgs {
   readonly imageTagParameter?: string;
 }
 
+export interface DoctorArgs {
+  readonly command: 'doctor';
+  readonly dir: string;
+  readonly json: boolean;
+}
+
 export interface HelpArgs {
   readonly command: 'help';
   readonly text: string;
 }
 
-export type ParsedArgs = DeployArgs | MigrateArgs | RollbackArgs | StatusArgs | HelpArgs;
+export type ParsedArgs = DeployArgs | MigrateArgs | RollbackArgs | StatusArgs | DoctorArgs | HelpArgs;
 
 const NAME = /^[A-Za-z0-9_-]{1,255}$/;
 const ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:[a-z-]+\/\S+$/;
@@ -265,6 +281,8 @@ export function parseArgs(argv: readonly string[], env: Record<string, string | 
       return { ...common, command: name, to, imageTagParameter: parameter };
     case 'status':
       return { ...common, command: name, imageTagParameter: parameter };
+    case 'doctor':
+      return { command: name, dir: str('dir') ?? '.', json: common.json };
   }
 }
 
@@ -433,8 +451,9 @@ export function commandHelp(command: CommandName): string {
 const EXIT_CODES_HELP = [
   'Exit codes:',
   '  0  done',
-  '  1  failed, nothing half-done (migration failed; rollout or verification failed and was rolled back)',
-  '  2  bad input (flags, unknown cluster or service, image without a tag)',
+  '  1  failed, nothing half-done (migration failed; rollout or verification failed and was rolled back);',
+  `     doctor: a runtime, base image or engine is past or within ${END_OF_LIFE_WARNING_DAYS} days of its end of life`,
+  `  2  bad input (flags, unknown cluster or service, image without a tag); doctor: no ${RUNTIMES_FILE}`,
   '  3  timed out (what was started was undone)',
   '  4  the rollback itself failed: the service needs attention',
 ].join('\n');

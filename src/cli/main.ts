@@ -3,6 +3,7 @@ import { COMMANDS, parseArgs, ParsedArgs } from './args';
 import { AwsCaller, createClients } from './aws';
 import { CommandContext } from './context';
 import { deploy } from './deploy';
+import { doctor } from './doctor';
 import { EcsOperations } from './ecs';
 import { CliError, describeError, ExitCode } from './errors';
 import { migrate } from './migrate';
@@ -30,6 +31,14 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     return ExitCode.OK;
   }
   reporter = new Reporter(io, args.json, args.command);
+  if (args.command === 'doctor') {
+    // Local files only: no AWS clients.
+    try {
+      return doctor(args, reporter, io.now?.() ?? new Date(), io.env);
+    } catch (err) {
+      return fail(reporter, err);
+    }
+  }
   const clients = createClients();
   const caller = new AwsCaller(args.retry, reporter);
   const ctx: CommandContext = {

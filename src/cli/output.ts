@@ -3,6 +3,8 @@ export interface CliIo {
   readonly stdout: OutputStream;
   readonly stderr: OutputStream;
   readonly env: Record<string, string | undefined>;
+  /** The clock (tests set the day `doctor` judges on). @default - the system clock */
+  readonly now?: () => Date;
 }
 
 /** The part of a Node stream the CLI uses. */

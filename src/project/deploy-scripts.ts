@@ -35,6 +35,7 @@ function scriptContext(model: ServiceModel) {
     region: model.region,
     baseImage: model.baseImage,
     imagePlatform: TASK_PLATFORM.imagePlatform,
+    nodeVersion: model.nodeVersion,
     containerPort: model.containerPort,
     healthCheckPath: model.healthCheckPath,
     database: model.database,

@@ -29,6 +29,7 @@ import {
   SERVICE_DEFAULTS,
   TASK_PLATFORM,
 } from '../constructs/settings';
+import { END_OF_LIFE_WARNING_DAYS, findLine } from '../core/runtime-currency';
 
 /**
  * The values the docs templates (`src/templates/docs/*.hbs`) render: everything resolved from
@@ -85,6 +86,9 @@ export function docsContext(model: ServiceModel, project: DocsProjectFacts = {})
     alarmEmail: model.production.settings.alarmEmail,
     allowedOrigins: model.allowedOrigins.length > 0 ? model.allowedOrigins.join(', ') : undefined,
     migrateCommand: model.blueprint.migrateCommand,
+    nodeVersion: model.nodeVersion,
+    runtimes: runtimeRows(model),
+    warningDays: END_OF_LIFE_WARNING_DAYS,
     wafRateLimit: facts[1].wafRateLimit ?? SERVICE_DEFAULTS.wafRateLimitPer5Min,
     databasePort: SERVICE_DEFAULTS.databasePort,
     cachePort: SERVICE_DEFAULTS.cachePort,
@@ -145,6 +149,20 @@ export function docsContext(model: ServiceModel, project: DocsProjectFacts = {})
       deployedImagesKept: DEPLOYED_IMAGES_KEPT,
     },
   };
+}
+
+/** The repo's runtimes with their end of life, from the currency table (no date-dependent text). */
+function runtimeRows(model: ServiceModel) {
+  return model.runtimes.map((use) => {
+    const line = findLine(use.product, use.version);
+    return {
+      item: use.item,
+      version: line ? `${line.name} (${use.version})` : `${use.product} ${use.version}`,
+      endOfLife: line ? (line.endOfLife ?? 'none announced') : 'not in the currency table',
+      option: cellText(use.option),
+      source: line ? `<${line.source}>` : '-',
+    };
+  });
 }
 
 function environmentContext(model: ServiceModel, env: EnvironmentModel, facts: StackFacts) {

@@ -6,6 +6,7 @@ import { DeployScripts } from './deploy-scripts';
 import { DockerFiles } from './docker-files';
 import { InfrastructureApp } from './infrastructure-app';
 import { kitDependencyRange, kitName, kitVersion, minimumVersion, versionLessThan } from './kit-package';
+import { RuntimesFile } from './runtimes-file';
 import { ServiceDocs } from './service-docs';
 import { resolveServiceModel, ServiceModel } from './service-model';
 import { ServiceSample } from './service-sample';
@@ -29,7 +30,7 @@ export interface HardenedServiceProjectOptions extends awscdk.AwsCdkTypeScriptAp
 
   /**
    * Kind of service, one of the kit's blueprints: "python-api" (Python 3.11, FastAPI served by
-   * gunicorn with uvicorn workers, alembic migrations) or "node-api" (TypeScript on Node 20).
+   * gunicorn with uvicorn workers, alembic migrations) or "node-api" (TypeScript on Node.js 24 LTS).
    * It selects the base image, build and start commands and the sample written to `app/`.
    * @default "python-api"
    */
@@ -254,6 +255,7 @@ export class HardenedServiceProject extends awscdk.AwsCdkTypeScriptApp {
     new InfrastructureApp(this, this.model, this.srcdir);
     new TaskDefinitionFile(this, this.model);
     new CdkExecutionPolicyFile(this, this.model);
+    new RuntimesFile(this, this.model);
     new ServiceSample(this, this.model);
     new ServiceWorkflows(this, this.model, options);
     new ServiceDocs(this, this.model);
@@ -293,7 +295,8 @@ function parentOptions(options: HardenedServiceProjectOptions, model: ServiceMod
     typescriptVersion: options.typescriptVersion ?? kitDependencyRange('typescript'),
     deps: [...(options.deps ?? []).filter((d) => !isKit(d)), kitSpec, `cdk-nag@${kitDependencyRange('cdk-nag')}`],
     // Without it projen asks for `@types/node@ts<major.minor>`, a tag TypeScript 6 does not have.
-    devDeps: [...(options.devDeps ?? []).filter((d) => !isKit(d)), tsxSpec, `@types/node@${kitDependencyRange('@types/node')}`],
+    // The types of the Node.js line the workflows run the CDK app on.
+    devDeps: [...(options.devDeps ?? []).filter((d) => !isKit(d)), tsxSpec, `@types/node@^${model.nodeVersion.split('.')[0]}`],
     // The service's own workflows replace projen's generic build workflow.
     buildWorkflow: options.buildWorkflow ?? false,
     pullRequestTemplate: options.pullRequestTemplate ?? false,

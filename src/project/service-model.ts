@@ -1,10 +1,12 @@
 import type { HardenedServiceProjectOptions } from './hardened-service-project';
+import { DEFAULT_NODE_VERSION } from './workflow-steps';
 import { Blueprint } from '../blueprints/blueprint';
 import { blueprintIds, findBlueprint } from '../blueprints/index';
 import { DeploymentEnvironment } from '../constructs/deployment-environment';
 import { HardenedServiceOptions } from '../constructs/service-options';
 import { resolveSettings, ResolvedSettings, SERVICE_DEFAULTS } from '../constructs/settings';
 import { assertValid, validateServiceOptions } from '../constructs/validation';
+import { imageRuntimes, RuntimeUse } from '../core/runtime-currency';
 
 /** The environments every generated repo deploys to, in deployment order. */
 export const ENVIRONMENTS: readonly DeploymentEnvironment[] = [
@@ -46,6 +48,13 @@ export interface ServiceModel {
   readonly sourceUrl: string;
   /** Base image reference used as the Dockerfile's `BASE_IMAGE` default (tag, or tag@digest). */
   readonly baseImage: string;
+  /** Node.js of the workflow jobs that run the CDK app, projen and the deploy tool. */
+  readonly nodeVersion: string;
+  /**
+   * Every runtime, distribution and engine the repo runs, with the option that chooses it:
+   * what `runtimes.json`, the generated docs and `hardened-service doctor` report on.
+   */
+  readonly runtimes: RuntimeUse[];
   readonly staging: EnvironmentModel;
   readonly production: EnvironmentModel;
   /** Both environments, staging first. */
@@ -188,6 +197,7 @@ export function resolveServiceModel(input: HardenedServiceProjectOptions): Servi
   const production = environmentModel(DeploymentEnvironment.PRODUCTION);
   const shared = production.settings;
   const baseImage = input.baseImage ?? bp.baseImage;
+  const nodeVersion = input.workflowNodeVersion ?? input.minNodeVersion ?? DEFAULT_NODE_VERSION;
   return {
     serviceName: input.serviceName,
     blueprint: bp,
@@ -202,10 +212,24 @@ export function resolveServiceModel(input: HardenedServiceProjectOptions): Servi
     githubRepository: input.githubRepository,
     sourceUrl: `https://github.com/${input.githubRepository}`,
     baseImage: input.baseImageDigest ? `${baseImage}@${input.baseImageDigest}` : baseImage,
+    nodeVersion,
+    runtimes: serviceRuntimes(baseImage, nodeVersion, shared),
     staging,
     production,
     environments: [staging, production],
   };
+}
+
+/** What the kit's engine defaults say to change, since no option of the project chooses them. */
+export const ENGINE_OPTION = 'none: the kit default (SERVICE_DEFAULTS); upgrade hardened-service-kit';
+
+function serviceRuntimes(baseImage: string, nodeVersion: string, shared: ResolvedSettings): RuntimeUse[] {
+  return [
+    ...imageRuntimes(baseImage, 'baseImage'),
+    { item: 'Node.js of the CI jobs (CDK app, projen, deploy tool)', product: 'nodejs', version: nodeVersion, option: 'workflowNodeVersion' },
+    ...(shared.database ? [{ item: 'PostgreSQL (RDS and compose)', product: 'postgresql', version: String(SERVICE_DEFAULTS.postgresMajorVersion), option: ENGINE_OPTION }] : []),
+    ...(shared.cache ? [{ item: 'Redis OSS (ElastiCache and compose)', product: 'redis', version: SERVICE_DEFAULTS.redisVersion, option: ENGINE_OPTION }] : []),
+  ];
 }
 
 /** Values the sample `.hbs` files are rendered with (the contract in `blueprints/blueprint.ts`). */
@@ -218,7 +242,17 @@ export function sampleContext(model: ServiceModel) {
     postgresMajorVersion: SERVICE_DEFAULTS.postgresMajorVersion,
     redisVersion: SERVICE_DEFAULTS.redisVersion,
     allowedOrigins: model.allowedOrigins,
+    ...runtimeSampleContext(model.blueprint),
   };
+}
+
+/**
+ * The runtime the sample states (README, `engines`): the blueprint's line, e.g. `Node.js 24`
+ * and `>=24 <25`.
+ */
+export function runtimeSampleContext(blueprint: Pick<Blueprint, 'runtime'>) {
+  const major = /(\d+)/.exec(blueprint.runtime)?.[1] ?? '0';
+  return { runtime: blueprint.runtime, runtimeEngines: `>=${major} <${Number(major) + 1}` };
 }
 
 /** The tag of an image reference (`name:tag` or `registry:port/name:tag`), if any. */

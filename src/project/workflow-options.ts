@@ -4,7 +4,7 @@ import { github } from 'projen';
  * Options of the GitHub Actions workflows that `HardenedServiceProject` generates
  * (`test.yml`, `build.yml`, `deploy-staging.yml`, `deploy-production.yml`). projen's own
  * `workflowRunsOn` (runner labels) and `workflowNodeVersion` (Node.js of the infrastructure
- * jobs, default "20") apply to them too; a runner needs bash, git, the AWS CLI v2, jq and
+ * jobs, default "24", the Node.js LTS line) apply to them too; a runner needs bash, git, the AWS CLI v2, jq and
  * Docker with Buildx, as GitHub's hosted Ubuntu runners have.
  */
 export interface ServiceWorkflowsOptions {

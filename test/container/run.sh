@@ -52,9 +52,11 @@ OUTAGE_DETECT_MAX=10
 OUTAGE_RECOVER_MAX=15
 PROJEN_VERSION="$(node -p "require('$ROOT/package.json').devDependencies.projen")"
 export PYTHON_BASE_IMAGE="${PYTHON_BASE_IMAGE:-localhost/hsk-base/python:3.11-bookworm}"
-export NODE_BASE_IMAGE="${NODE_BASE_IMAGE:-localhost/hsk-base/node:20-bookworm}"
+NODE_MAJOR="$(kit_node_release)"
+NODE_MAJOR="${NODE_MAJOR%%.*}"
+export NODE_BASE_IMAGE="${NODE_BASE_IMAGE:-localhost/hsk-base/node:$NODE_MAJOR-bookworm}"
 export PYTHON_FULL_IMAGE="${PYTHON_FULL_IMAGE:-localhost/hsk-base/python:3.11-bookworm-full}"
-export NODE_FULL_IMAGE="${NODE_FULL_IMAGE:-localhost/hsk-base/node:20-bookworm-full}"
+export NODE_FULL_IMAGE="${NODE_FULL_IMAGE:-localhost/hsk-base/node:$NODE_MAJOR-bookworm-full}"
 
 STARTED="$(now)"
 WORK="$(mktemp -d /var/tmp/hsk-container.XXXXXX)"
@@ -158,7 +160,7 @@ scaffold() {
 
 # The naive baseline: one stage, the whole app/ (tests included, no .dockerignore), every
 # dependency including the development ones, caches left in place. It is built twice: FROM the
-# full image (`python:3.11` / `node:20`, with a compiler, as a single-stage Dockerfile needs
+# full image (`python:3.11` / `node:24`, with a compiler, as a single-stage Dockerfile needs
 # for native dependencies and as most naive Dockerfiles are written), which is the size
 # baseline, and FROM the same slim base as the generated Dockerfile, which shows what the
 # Dockerfile itself leaves out.
@@ -551,7 +553,16 @@ main() {
   prerequisites
   local t
   t="$(now)"
-  bash "$HERE/base-images.sh"
+  # Only the base images of the blueprints checked (python-api: python, python-full;
+  # node-api: node, node-full).
+  local kinds=() bp
+  for bp in "${BLUEPRINTS[@]}"; do
+    case "$bp" in
+      python-api) kinds+=(python python-full) ;;
+      node-api) kinds+=(node node-full) ;;
+    esac
+  done
+  bash "$HERE/base-images.sh" "${kinds[@]}"
   local base_s
   base_s="$(elapsed "$t")"
   pack_kit

