@@ -305,12 +305,12 @@ export class ApiService extends Construct {
 
     this.scaling = this.service.autoScaleTaskCount({ minCapacity, maxCapacity });
     this.scaling.scaleOnCpuUtilization('Cpu', {
-      targetUtilizationPercent: props.targetCpuUtilizationPercent ?? 60,
+      targetUtilizationPercent: props.targetCpuUtilizationPercent ?? SERVICE_DEFAULTS.targetCpuUtilizationPercent,
       scaleInCooldown: Duration.seconds(300),
       scaleOutCooldown: Duration.seconds(60),
     });
     this.scaling.scaleOnRequestCount('Requests', {
-      requestsPerTarget: props.targetRequestsPerTask ?? 1000,
+      requestsPerTarget: props.targetRequestsPerTask ?? SERVICE_DEFAULTS.targetRequestsPerTask,
       targetGroup: this.targetGroup,
       scaleInCooldown: Duration.seconds(300),
       scaleOutCooldown: Duration.seconds(60),

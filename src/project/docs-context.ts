@@ -1,7 +1,7 @@
 import { escalation, firstCommands } from './alarm-runbook';
 import { namedTargets } from './cloudwatch-config';
 import { ORGANISATION_TASKS, SAFEGUARDS, SafeguardInput } from './hipaa-safeguards';
-import { kitName } from './kit-package';
+import { kitName, kitVersion } from './kit-package';
 import { EnvironmentModel, ServiceModel } from './service-model';
 import { inspectServiceStacks, StackFacts } from './stack-facts';
 import { DEPLOY_ROLE_VARIABLE, HEALTH_URL_VARIABLE, publishRoleVariable } from './workflow-steps';
@@ -18,7 +18,7 @@ import {
 import { DeploymentEnvironment } from '../constructs/deployment-environment';
 import { alarmDefinitions, dashboardNames, queryDefinitions } from '../constructs/monitoring-definitions';
 import { MANAGED_RULE_GROUPS } from '../constructs/service-firewall';
-import { ResolvedSettings, SERVICE_DEFAULTS } from '../constructs/settings';
+import { ResolvedSettings, SERVICE_DEFAULTS, workerCount } from '../constructs/settings';
 
 /**
  * The values the docs templates (`src/templates/docs/*.hbs`) render: everything resolved from
@@ -108,6 +108,7 @@ export function docsContext(model: ServiceModel): object {
       optimizations: optimizations(model, stagingCost),
     },
     risks: risks(model, envs),
+    scaling: scaling(model),
     ci: {
       mainBranch: MAIN_BRANCH,
       deployRoleVariable: DEPLOY_ROLE_VARIABLE,
@@ -210,6 +211,35 @@ function environmentContext(model: ServiceModel, env: EnvironmentModel, facts: S
       rollback: `npx hardened-service rollback --cluster ${s.names.clusterName} --service ${s.names.serviceName} --image-tag-parameter ${s.names.imageTagParameter}`,
       outputs: `aws cloudformation describe-stacks --region ${model.region} --stack-name ${s.names.stackName} --query 'Stacks[0].Outputs' --output table`,
     },
+  };
+}
+
+/**
+ * Autoscaling on requests, and the capacity one task must have for its target: the target may
+ * use at most `scalingHeadroom` of what one task serves with p95 under the latency target, as
+ * the kit's container check measures it (and a team re-measures for its own image).
+ */
+function scaling(model: ServiceModel) {
+  const s = model.production.settings;
+  const target = s.targetRequestsPerTask;
+  const headroom = SERVICE_DEFAULTS.scalingHeadroom;
+  return {
+    targetRequestsPerTask: target,
+    targetPerSecond: (target / 60).toFixed(1),
+    isDefault: target === SERVICE_DEFAULTS.targetRequestsPerTask,
+    cpuPercent: SERVICE_DEFAULTS.targetCpuUtilizationPercent,
+    latencyP95Ms: s.latencyP95Ms,
+    headroomPercent: Math.round(headroom * 100),
+    requiredCapacityPerSecond: Math.ceil(target / 60 / headroom),
+    workers: workerCount(s.cpu) === 1 ? '1 worker process' : `${workerCount(s.cpu)} worker processes`,
+    kitVersion: kitVersion(),
+    environments: model.environments.map((e) => ({
+      title: title(e.environment),
+      minCapacity: e.settings.minCapacity,
+      maxCapacity: e.settings.maxCapacity,
+      atMinimum: (e.settings.minCapacity * e.settings.targetRequestsPerTask).toLocaleString('en-US'),
+      atMaximum: (e.settings.maxCapacity * e.settings.targetRequestsPerTask).toLocaleString('en-US'),
+    })),
   };
 }
 

@@ -13,7 +13,7 @@ import {
 } from '../../src';
 import { estimateMonthlyCost } from '../../src/constructs/cost-model';
 import { MANAGED_RULE_GROUPS } from '../../src/constructs/service-firewall';
-import { resolveSettings } from '../../src/constructs/settings';
+import { resolveSettings, SERVICE_DEFAULTS } from '../../src/constructs/settings';
 
 const { STAGING, PRODUCTION } = DeploymentEnvironment;
 const { staging, production } = snippetApp();
@@ -229,6 +229,17 @@ describe('ApiService', () => {
       (p) => p.Properties.TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification.PredefinedMetricType,
     );
     expect(metrics.sort()).toEqual(['ALBRequestCountPerTarget', 'ECSServiceAverageCPUUtilization']);
+  });
+
+  test('scales on requests at the kit\'s measured target per task, or the one given', () => {
+    const requestTarget = (t: Template) =>
+      Object.values(t.findResources('AWS::ApplicationAutoScaling::ScalingPolicy'))
+        .map((p) => p.Properties.TargetTrackingScalingPolicyConfiguration)
+        .find((c) => c.PredefinedMetricSpecification.PredefinedMetricType === 'ALBRequestCountPerTarget').TargetValue;
+    expect(requestTarget(prod)).toBe(SERVICE_DEFAULTS.targetRequestsPerTask);
+    expect(requestTarget(stg)).toBe(SERVICE_DEFAULTS.targetRequestsPerTask);
+    const given = new HardenedServiceStack(newApp({}), 'measured', { ...snippetProps(PRODUCTION), targetRequestsPerTask: 2400 });
+    expect(requestTarget(Template.fromStack(given))).toBe(2400);
   });
 
   test('scales staging to zero outside working hours when asked', () => {
