@@ -231,6 +231,7 @@ function scaling(model: ServiceModel) {
     latencyP95Ms: s.latencyP95Ms,
     headroomPercent: Math.round(headroom * 100),
     requiredCapacityPerSecond: Math.ceil(target / 60 / headroom),
+    workerCount: workerCount(s.cpu),
     workers: workerCount(s.cpu) === 1 ? '1 worker process' : `${workerCount(s.cpu)} worker processes`,
     kitVersion: kitVersion(),
     environments: model.environments.map((e) => ({

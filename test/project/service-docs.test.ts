@@ -215,7 +215,8 @@ describe('ServiceDocs with non-default options', () => {
     expect(guide(defaults.files)).toContain(`must therefore serve at least **${Math.ceil(target / 60 / headroom)} requests a second**`);
     expect(guide(defaults.files)).toContain('the kit\'s default');
     expect(guide(defaults.files)).toContain(
-      `HSK_IMAGE=localhost/hedis-optimizer:latest HSK_DB_ENDPOINT=/api/v1/<an endpoint that reads the database> \\ HSK_TARGET_REQUESTS_PER_TASK=${target} npm run test:container -- python-api`,
+      'HSK_IMAGE=localhost/hedis-optimizer:latest HSK_DB_ENDPOINT=/api/v1/<an endpoint that reads the database> \\ ' +
+        `HSK_TASK_CPU=512 HSK_WEB_CONCURRENCY=1 HSK_TARGET_REQUESTS_PER_TASK=${target} \\ npm run test:container -- python-api`,
     );
     // 2400 a minute is 40 a second; at half the capacity, a task must serve 80 within 250 ms.
     expect(guide(changed.files)).toContain('**2400 requests per task per minute** (about 40.0 a second)');
