@@ -629,7 +629,7 @@ check_blueprint() {
     scaling_text+=" (met)"
   else
     scaling_text+=" (missed)"
-    problems+=("the autoscaling target of $KIT_TARGET_REQUESTS_PER_TASK requests per task per minute is above $KIT_SCALING_HEADROOM of the measured capacity ($capacity_min requests/s = $((capacity_min * 60))/min); lower targetRequestsPerTask in settings.ts to at most $scaling_max")
+    problems+=("the autoscaling target of $KIT_TARGET_REQUESTS_PER_TASK requests per task per minute is above $KIT_SCALING_HEADROOM of the measured capacity ($capacity_min requests/s = $((capacity_min * 60))/min); set targetRequestsPerTask (the kit's default: SERVICE_DEFAULTS in src/constructs/settings.ts) to at most $scaling_max")
   fi
 
   # Self-test: the same gate on a service stalled STALL_MS of every second must fail, or the
