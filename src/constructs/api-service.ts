@@ -100,8 +100,9 @@ export interface ApiServiceProps {
    */
   readonly targetCpuUtilizationPercent?: number;
   /**
-   * Requests per task per minute the service scales to.
-   * @default 1000
+   * Requests per task per minute the service scales to (at most half of what one task serves
+   * with p95 under the latency target, as the kit's container check measures it).
+   * @default 6000
    */
   readonly targetRequestsPerTask?: number;
 }
@@ -305,12 +306,12 @@ export class ApiService extends Construct {
 
     this.scaling = this.service.autoScaleTaskCount({ minCapacity, maxCapacity });
     this.scaling.scaleOnCpuUtilization('Cpu', {
-      targetUtilizationPercent: props.targetCpuUtilizationPercent ?? 60,
+      targetUtilizationPercent: props.targetCpuUtilizationPercent ?? SERVICE_DEFAULTS.targetCpuUtilizationPercent,
       scaleInCooldown: Duration.seconds(300),
       scaleOutCooldown: Duration.seconds(60),
     });
     this.scaling.scaleOnRequestCount('Requests', {
-      requestsPerTarget: props.targetRequestsPerTask ?? 1000,
+      requestsPerTarget: props.targetRequestsPerTask ?? SERVICE_DEFAULTS.targetRequestsPerTask,
       targetGroup: this.targetGroup,
       scaleInCooldown: Duration.seconds(300),
       scaleOutCooldown: Duration.seconds(60),

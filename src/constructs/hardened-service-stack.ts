@@ -191,6 +191,7 @@ export class HardenedServiceStack extends Stack {
       minCapacity: s.minCapacity,
       maxCapacity: s.maxCapacity,
       scaleToZeroOutsideWorkingHours: s.scaleToZeroOutsideWorkingHours,
+      targetRequestsPerTask: s.targetRequestsPerTask,
       environmentVariables: containerEnvironment(s, this.cache?.primaryEndpoint ?? ''),
       secrets: this.containerSecrets(),
     });

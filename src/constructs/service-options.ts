@@ -103,6 +103,14 @@ export interface HardenedServiceOptions {
   readonly latencyP95Ms?: number;
 
   /**
+   * Requests per task per minute that autoscaling holds each task at (besides CPU). Keep it at
+   * most half the capacity one task of this service measures (the kit's container check,
+   * docs/container-testing.md).
+   * @default 6000
+   */
+  readonly targetRequestsPerTask?: number;
+
+  /**
    * Whether to create the RDS PostgreSQL database.
    * @default true
    */

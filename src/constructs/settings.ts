@@ -33,6 +33,16 @@ export const SERVICE_DEFAULTS = {
   databaseName: 'app',
   /** Database connections per worker process (the pool bound the sample apps honour). */
   dbPoolSizePerWorker: 5,
+  /**
+   * Requests per task per minute that request-count autoscaling holds each task at (the load
+   * balancer's `RequestCountPerTarget`). The container check measures the capacity of one default
+   * task and fails when this is above `scalingHeadroom` of it (docs/container-testing.md).
+   */
+  targetRequestsPerTask: 6000,
+  /** Share of one task's measured capacity that `targetRequestsPerTask` may use at most. */
+  scalingHeadroom: 0.5,
+  /** Average CPU utilisation (percent) that CPU autoscaling holds the service at. */
+  targetCpuUtilizationPercent: 60,
   /** Per-IP request limit over 5 minutes in the web ACL. */
   wafRateLimitPer5Min: 2000,
   /** Working hours (UTC) that staging keeps running when scaling to zero is on. */
@@ -181,6 +191,8 @@ export interface ResolvedSettings extends EnvironmentPreset {
   readonly cpu: number;
   readonly memoryLimitMiB: number;
   readonly latencyP95Ms: number;
+  /** Requests per task per minute that request-count autoscaling holds each task at. */
+  readonly targetRequestsPerTask: number;
   /** The budget given, or the environment's cost estimate plus a margin (`cost-model.ts`). */
   readonly monthlyBudgetUsd: number;
   readonly database: boolean;
@@ -216,6 +228,7 @@ export function resolveSettings(
     minCapacity: options.minCapacity ?? preset.minCapacity,
     maxCapacity: options.maxCapacity ?? preset.maxCapacity,
     latencyP95Ms: options.latencyP95Ms ?? SERVICE_DEFAULTS.latencyP95Ms,
+    targetRequestsPerTask: options.targetRequestsPerTask ?? SERVICE_DEFAULTS.targetRequestsPerTask,
     database: options.database ?? SERVICE_DEFAULTS.database,
     cache: options.cache ?? SERVICE_DEFAULTS.cache,
     alarmEmail: options.alarmEmail,

@@ -1,6 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { DeploymentEnvironment } from './deployment-environment';
 import { HardenedServiceOptions } from './service-options';
+import { SERVICE_DEFAULTS } from './settings';
 
 /**
  * Validation of the service options, shared by `HardenedServiceStack` and the projen project
@@ -107,6 +108,13 @@ export function validateServiceOptions(
     check(
       Number.isFinite(latency) && latency >= 1 && latency <= 60000,
       `latencyP95Ms ${latency} must be a number of milliseconds from 1 to 60000 (for example 100)`,
+    );
+  }
+  if (known(options.targetRequestsPerTask)) {
+    const target = options.targetRequestsPerTask!;
+    check(
+      Number.isInteger(target) && target >= 1,
+      `targetRequestsPerTask ${target} must be a whole number of requests per task per minute, at least 1 (for example ${SERVICE_DEFAULTS.targetRequestsPerTask})`,
     );
   }
   if (known(options.monthlyBudgetUsd)) {

@@ -2,7 +2,7 @@ import { escalation, firstCommands } from './alarm-runbook';
 import { CDK_EXECUTION_POLICY_PATH, cdkExecutionPolicyFor } from './cdk-execution-policy-file';
 import { namedTargets } from './cloudwatch-config';
 import { ORGANISATION_TASKS, SAFEGUARDS, SafeguardInput } from './hipaa-safeguards';
-import { kitName } from './kit-package';
+import { kitName, kitVersion } from './kit-package';
 import { EnvironmentModel, ServiceModel } from './service-model';
 import { inspectServiceStacks, StackFacts } from './stack-facts';
 import { defaultHealthUrl, DEPLOY_ROLE_VARIABLE, HEALTH_URL_VARIABLE, PROJEN_TOKEN_SECRET, publishRoleVariable } from './workflow-steps';
@@ -28,6 +28,7 @@ import {
   ResolvedSettings,
   SERVICE_DEFAULTS,
   TASK_PLATFORM,
+  workerCount,
 } from '../constructs/settings';
 import { END_OF_LIFE_WARNING_DAYS, findLine } from '../core/runtime-currency';
 
@@ -132,6 +133,7 @@ export function docsContext(model: ServiceModel, project: DocsProjectFacts = {})
       optimizations: optimizations(model, stagingCost),
     },
     risks: risks(model, envs),
+    scaling: scaling(model),
     ci: {
       mainBranch: MAIN_BRANCH,
       deployRoleVariable: DEPLOY_ROLE_VARIABLE,
@@ -281,6 +283,36 @@ function ciSettings(model: ServiceModel, projenSecrets: string[]) {
     })),
   ];
   return rows.map((r) => ({ ...r, value: cellText(r.value) }));
+}
+
+/**
+ * Autoscaling on requests, and the capacity one task must have for its target: the target may
+ * use at most `scalingHeadroom` of what one task serves with p95 under the latency target, as
+ * the kit's container check measures it (and a team re-measures for its own image).
+ */
+function scaling(model: ServiceModel) {
+  const s = model.production.settings;
+  const target = s.targetRequestsPerTask;
+  const headroom = SERVICE_DEFAULTS.scalingHeadroom;
+  return {
+    targetRequestsPerTask: target,
+    targetPerSecond: (target / 60).toFixed(1),
+    isDefault: target === SERVICE_DEFAULTS.targetRequestsPerTask,
+    cpuPercent: SERVICE_DEFAULTS.targetCpuUtilizationPercent,
+    latencyP95Ms: s.latencyP95Ms,
+    headroomPercent: Math.round(headroom * 100),
+    requiredCapacityPerSecond: Math.ceil(target / 60 / headroom),
+    workerCount: workerCount(s.cpu),
+    workers: workerCount(s.cpu) === 1 ? '1 worker process' : `${workerCount(s.cpu)} worker processes`,
+    kitVersion: kitVersion(),
+    environments: model.environments.map((e) => ({
+      title: title(e.environment),
+      minCapacity: e.settings.minCapacity,
+      maxCapacity: e.settings.maxCapacity,
+      atMinimum: (e.settings.minCapacity * e.settings.targetRequestsPerTask).toLocaleString('en-US'),
+      atMaximum: (e.settings.maxCapacity * e.settings.targetRequestsPerTask).toLocaleString('en-US'),
+    })),
+  };
 }
 
 /** Nodes and edges of the network topology diagram, with Mermaid-safe ids. */

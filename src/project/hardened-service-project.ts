@@ -191,6 +191,14 @@ export interface HardenedServiceProjectOptions extends awscdk.AwsCdkTypeScriptAp
   readonly latencyP95Ms?: number;
 
   /**
+   * Requests per task per minute that autoscaling holds each task at (besides CPU). Keep it at
+   * most half the capacity one task of this service measures; MONITORING_GUIDE.md says how to
+   * measure it.
+   * @default 6000
+   */
+  readonly targetRequestsPerTask?: number;
+
+  /**
    * Origins the service's CORS policy allows, for example ["https://app.example.com"].
    * @default - none (same-origin only)
    */

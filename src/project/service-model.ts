@@ -157,6 +157,7 @@ export function resolveServiceModel(input: HardenedServiceProjectOptions): Servi
       maxCapacity: staging ? input.stagingMaxCapacity : input.maxCapacity,
       monthlyBudgetUsd: staging ? input.stagingMonthlyBudgetUsd : input.monthlyBudgetUsd,
       latencyP95Ms: input.latencyP95Ms,
+      targetRequestsPerTask: input.targetRequestsPerTask,
       database: input.database,
       cache: input.cache,
       alarmEmail: input.alarmEmail,

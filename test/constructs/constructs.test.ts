@@ -255,6 +255,17 @@ describe('ApiService', () => {
     expect(metrics.sort()).toEqual(['ALBRequestCountPerTarget', 'ECSServiceAverageCPUUtilization']);
   });
 
+  test('scales on requests at the kit\'s measured target per task, or the one given', () => {
+    const requestTarget = (t: Template) =>
+      Object.values(t.findResources('AWS::ApplicationAutoScaling::ScalingPolicy'))
+        .map((p) => p.Properties.TargetTrackingScalingPolicyConfiguration)
+        .find((c) => c.PredefinedMetricSpecification.PredefinedMetricType === 'ALBRequestCountPerTarget').TargetValue;
+    expect(requestTarget(prod)).toBe(SERVICE_DEFAULTS.targetRequestsPerTask);
+    expect(requestTarget(stg)).toBe(SERVICE_DEFAULTS.targetRequestsPerTask);
+    const given = new HardenedServiceStack(newApp({}), 'measured', { ...snippetProps(PRODUCTION), targetRequestsPerTask: 2400 });
+    expect(requestTarget(Template.fromStack(given))).toBe(2400);
+  });
+
   test('scales staging to zero outside working hours when asked', () => {
     const stack = new HardenedServiceStack(newApp({}), 'nights', { ...snippetProps(STAGING), scaleToZeroOutsideWorkingHours: true });
     const target = Object.values(Template.fromStack(stack).findResources('AWS::ApplicationAutoScaling::ScalableTarget'))[0].Properties;

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Prints, as shell assignments for run.sh to eval, what the packed kit says about a blueprint:
 // its migrate and start commands, health path, port and base image, the kit's default p95
-// latency threshold (the value the stack's alarm uses), its database pool size per worker and
-// the worker count of the default task size (the values the task definition sets).
+// latency threshold (the value the stack's alarm uses), its database pool size per worker, the
+// default task size and its worker count (the values the task definition sets), and the
+// autoscaling request target per task with the headroom it must leave below the capacity.
 //
 //   node test/container/facts.js KIT_PACKAGE_DIR BLUEPRINT_ID
 'use strict';
@@ -34,6 +35,13 @@ const facts = {
   KIT_DB_POOL_SIZE: SERVICE_DEFAULTS.dbPoolSizePerWorker,
   KIT_WEB_CONCURRENCY: workerCount(SERVICE_DEFAULTS.cpu),
   KIT_CPU: SERVICE_DEFAULTS.cpu,
+  KIT_TARGET_REQUESTS_PER_TASK: SERVICE_DEFAULTS.targetRequestsPerTask,
+  KIT_SCALING_HEADROOM: SERVICE_DEFAULTS.scalingHeadroom,
 };
+const missing = Object.entries(facts).filter(([, value]) => value === undefined).map(([name]) => name);
+if (missing.length > 0) {
+  process.stderr.write(`facts.js: the kit in ${kitDir} does not define ${missing.join(', ')} (a kit older than this check?)\n`);
+  process.exit(1);
+}
 for (const [name, value] of Object.entries(facts)) process.stdout.write(`${name}=${quote(value)}\n`);
 process.stdout.write(`BP_START_COMMAND=(${blueprint.startCommand.map(quote).join(' ')})\n`);

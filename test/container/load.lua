@@ -1,5 +1,12 @@
--- wrk script of the container check: at the end of a run, one JSON line on stdout with the
--- counts and the latency percentiles (microseconds, from wrk's own histogram of every response).
+-- wrk script of the container check (load.js saturation): at the end of a run, one JSON line
+-- on stdout with the counts and the latency percentiles (microseconds, from wrk's own histogram
+-- of every response). HSK_LOAD_AUTH_HEADER ("Name: value"), when set, goes on every request.
+local auth = os.getenv("HSK_LOAD_AUTH_HEADER")
+if auth and auth ~= "" then
+  local name, value = auth:match("^([^:]+):%s*(.+)$")
+  if name then wrk.headers[name] = value end
+end
+
 done = function(summary, latency, requests)
   local errors = summary.errors
   io.write(string.format(

@@ -4,9 +4,10 @@
 # For each blueprint: scaffold a service with the packed kit, build its generated Dockerfile
 # with buildah (only BASE_IMAGE and the package mirrors are passed in) and naive single-stage
 # images of the same app (FROM the full image, and FROM the same slim base), inspect the image, run its migration and its start command as its
-# non-root user against local PostgreSQL and Redis, check /health through a PostgreSQL outage,
-# load it with wrk (100 connections), and print one summary line. Exits non-zero when
-# a gate fails. docs/container-testing.md explains each step.
+# non-root user against local PostgreSQL and Redis with the default task's CPU, check /health
+# through a PostgreSQL outage, gate its latency under 100 users with think time (load.js, open
+# loop), measure its capacity per task against the autoscaling target, and print one summary
+# line. Exits non-zero when a gate fails. docs/container-testing.md explains each step.
 set -euo pipefail
 
 usage() {
@@ -19,12 +20,33 @@ a naive single-stage build. Needs root (buildah, debootstrap, chroot).
 
 environment:
   HSK_KIT_TARBALL=FILE       use this packed kit instead of compiling and packing the repo
-  HSK_LOAD_SECONDS=15        seconds of load per endpoint (after a 2 s warm-up)
-  HSK_LOAD_CONNECTIONS=100   concurrent connections
+  HSK_LOAD_USERS=100         concurrent users of the latency gate, one connection each
+  HSK_LOAD_THINK_SECONDS=1   think time: each user sends one request every this many seconds,
+                             on a fixed schedule (latency counts from the scheduled time)
+  HSK_LOAD_SECONDS=15        seconds of the latency gate per endpoint (after a 2 s warm-up)
+  HSK_LOAD_CONNECTIONS=100   connections of the saturation run and most of the paced steps
+  HSK_CAPACITY_STEPS=0.6,0.75,0.85,0.95,1.05
+                             paced rates of the capacity search, as fractions of saturation
+  HSK_CAPACITY_STEP_SECONDS=4  seconds per paced step
+  HSK_LOAD_AUTH_HEADER="Name: value"
+                             extra header sent on every request of the load (for example the
+                             credential /api/v1/* routes require); its value is never printed
+  HSK_STALL_MS=200           the self-test stops the service this many ms of every second and
+                             the latency gate must fail on it (0 skips the self-test)
+  HSK_LOAD_STALL_MS=N        stall the service as above during the real gate too (a slowed
+                             service, to watch the check fail; default 0)
+  HSK_TASK_CPU=N             CPU units the service may use (1024 = one core; default: the kit's
+                             default task size), enforced with a cgroup CPU quota; off: no limit
   HSK_WEB_CONCURRENCY=N      worker processes (WEB_CONCURRENCY; default: the task definition's,
                              for the kit's default task size)
   HSK_DB_POOL_SIZE=N         pooled connections per worker (DB_POOL_SIZE; default: the kit's)
   HSK_SIZE_RATIO_TARGET=0.6  most multi-stage size / naive size (naive FROM the full image)
+  HSK_IMAGE=IMAGE            check and measure this image (in buildah's local storage, built from
+                             a repo of the same blueprint) instead of building the scaffolded one;
+                             no size comparison
+  HSK_DB_ENDPOINT=PATH       the endpoint that reads the database (default /api/v1/measures)
+  HSK_TARGET_REQUESTS_PER_TASK=N  the autoscaling target to check against the measured capacity
+                             (requests per task per minute; default: the kit's)
   HSK_CACHE_DIR=/var/cache/hsk  debootstrap and package caches (outside the repo)
   HSK_KEEP_WORK=1            keep the work folder (generated repos, logs) for inspection
 EOF
@@ -43,10 +65,20 @@ BLUEPRINTS=("$@")
 [ "${#BLUEPRINTS[@]}" -gt 0 ] || BLUEPRINTS=(python-api node-api)
 SERVICE_NAME=hedis-optimizer
 LOAD_SECONDS="${HSK_LOAD_SECONDS:-15}"
+LOAD_USERS="${HSK_LOAD_USERS:-100}"
+LOAD_THINK_SECONDS="${HSK_LOAD_THINK_SECONDS:-1}"
 LOAD_CONNECTIONS="${HSK_LOAD_CONNECTIONS:-100}"
+CAPACITY_STEPS="${HSK_CAPACITY_STEPS:-0.6,0.75,0.85,0.95,1.05}"
+CAPACITY_STEP_SECONDS="${HSK_CAPACITY_STEP_SECONDS:-4}"
+STALL_MS="${HSK_STALL_MS:-200}"
+LOAD_STALL_MS="${HSK_LOAD_STALL_MS:-0}"
+# Seconds of the self-test's load on the stalled service.
+STALL_SECONDS=5
 SIZE_RATIO_TARGET="${HSK_SIZE_RATIO_TARGET:-0.6}"
 # The endpoint that reads the database through the pool (both samples serve it).
-DB_ENDPOINT=/api/v1/measures
+DB_ENDPOINT="${HSK_DB_ENDPOINT:-/api/v1/measures}"
+# A team's own image to check and measure instead of the one built from the scaffolded repo.
+GIVEN_IMAGE="${HSK_IMAGE:-}"
 # Seconds within which /health must report a PostgreSQL outage, and recover after it.
 OUTAGE_DETECT_MAX=10
 OUTAGE_RECOVER_MAX=15
@@ -69,6 +101,7 @@ SUMMARY="$WORK/summary.txt"
 cleanup() {
   local rc=$?
   services_stop
+  cpu_cgroup_remove "${BACKING_CGROUP:-}"
   if [ "${HSK_KEEP_WORK:-}" = 1 ] || [ "$rc" -ne 0 ]; then
     log "work folder kept: $WORK"
   else
@@ -303,12 +336,19 @@ wait_for_health() {
   done
 }
 
-# Load on "$1" while sampling the service's PostgreSQL connections; sets LOAD_JSON and DB_MAX.
+# `load.js "$@"` (output to "$1") while sampling the service's PostgreSQL connections, and
+# stalling the service when LOAD_STALL_MS is set; sets LOAD_JSON and DB_MAX.
 load_with_sampling() {
-  local url="$1" out="$2" samples="$2.connections" pid sampler
+  local out="$1" samples="$1.connections" pid sampler staller=""
+  shift
   : >"$samples"
-  node "$HERE/load.js" "$url" --connections "$LOAD_CONNECTIONS" --seconds "$LOAD_SECONDS" >"$out" 2>"$out.err" &
+  node "$HERE/load.js" "$@" >"$out" 2>"$out.err" &
   pid=$!
+  cpu_cgroup_add "$BACKING_CGROUP" "$pid"
+  if [ "$LOAD_STALL_MS" -gt 0 ]; then
+    stall_service "$LOAD_STALL_MS" "$pid" &
+    staller=$!
+  fi
   # One psql session fed a query every 0.25 s: starting psql (and a backend) per sample would
   # take CPU from the service under test.
   (
@@ -320,6 +360,7 @@ load_with_sampling() {
   sampler=$!
   wait "$pid" || { cat "$out.err" >&2; return 1; }
   wait "$sampler" || true
+  [ -z "$staller" ] || wait "$staller" || true
   LOAD_JSON="$(cat "$out")"
   DB_MAX="$(sort -n "$samples" | tail -n 1)"
   DB_MAX="${DB_MAX:-0}"
@@ -327,19 +368,54 @@ load_with_sampling() {
 
 field() { node -e 'process.stdout.write(String(JSON.parse(process.argv[1])[process.argv[2]]))' "$1" "$2"; }
 
+# One endpoint's figures for the summary line: the users gate ("$1" JSON) in the fields the line
+# always had, then the capacity search ("$2" JSON) and the generator's own CPU.
 load_text() {
-  local json="$1"
-  printf '%s rps p50 %sms p95 %sms p99 %sms errors %s' "$(field "$json" rps)" "$(field "$json" p50)" \
-    "$(field "$json" p95)" "$(field "$json" p99)" "$(field "$json" errors)"
+  local json="$1" cap="$2"
+  printf '%s rps p50 %sms p95 %sms p99 %sms errors %s users %s think %ss capacity %s rps saturation %s rps loadgen cpu %s%%/%s%%' \
+    "$(field "$json" rps)" "$(field "$json" p50)" "$(field "$json" p95)" "$(field "$json" p99)" "$(field "$json" errors)" \
+    "$(field "$json" users)" "$(field "$json" think)" "$(capacity_text "$cap")" "$(field "$cap" saturation)" \
+    "$(field "$json" cpu)" "$(field "$cap" cpu)"
 }
 
-# Gate problems of one load result ("$1" JSON, "$2" name).
+# The paced steps of a capacity search ("$1" JSON): rate, p95, and which one missed.
+steps_text() {
+  # shellcheck disable=SC2016 # JavaScript, not shell
+  node -e 'process.stdout.write(JSON.parse(process.argv[1]).steps.map((s) => `${s.rate}/s p95 ${s.p95}ms${s.pass ? "" : " (missed)"}`).join(", "))' "$1"
+}
+
+# The capacity, with ">=" when even the highest step held (the search found no limit).
+capacity_text() {
+  if [ "$(field "$1" bounded)" = true ]; then field "$1" capacity; else printf '>=%s' "$(field "$1" capacity)"; fi
+}
+
+# Gate problems of one users result ("$1" JSON, "$2" name): p95 and p99 under the kit's
+# latencyP95Ms, no errors, every scheduled request answered.
 load_gate() {
-  local json="$1" name="$2"
-  awk -v p="$(field "$json" p95)" -v max="$KIT_P95_MS" 'BEGIN { exit !(p < max) }' ||
-    echo "$name p95 $(field "$json" p95)ms is not under ${KIT_P95_MS}ms"
-  [ "$(field "$json" errors)" = 0 ] || echo "$name had $(field "$json" errors) errors ($(field "$json" non2xx) non-2xx, $(field "$json" timeouts) timeouts)"
+  local json="$1" name="$2" q
+  for q in p95 p99; do
+    awk -v p="$(field "$json" "$q")" -v max="$KIT_P95_MS" 'BEGIN { exit !(p != "null" && p < max) }' ||
+      echo "$name $q $(field "$json" "$q")ms is not under ${KIT_P95_MS}ms"
+  done
+  [ "$(field "$json" errors)" = 0 ] || echo "$name had $(field "$json" errors) errors ($(field "$json" non2xx) non-2xx, $(field "$json" timeouts) timeouts or unanswered)"
   [ "$(field "$json" requests)" -gt 0 ] || echo "$name got no responses"
+}
+
+# Stops the container's processes for "$1" ms of every second while process "$2" runs: a
+# service that stalls (as a blocked event loop or a long pause would), which the gate must see.
+# shellcheck disable=SC2086 # $pids: one PID per word
+stall_service() {
+  local ms="$1" watched="$2" pids gap
+  pids="$(container_pids "$app_pid")"
+  [ -n "$pids" ] || return 0
+  gap="$(awk -v m="$ms" 'BEGIN { printf "%.3f", (1000 - m) / 1000 }')"
+  while kill -0 "$watched" 2>/dev/null; do
+    sleep "$gap"
+    kill -STOP $pids 2>/dev/null || true
+    sleep "$(awk -v m="$ms" 'BEGIN { printf "%.3f", m / 1000 }')"
+    kill -CONT $pids 2>/dev/null || true
+  done
+  kill -CONT $pids 2>/dev/null || true
 }
 
 check_blueprint() {
@@ -348,7 +424,7 @@ check_blueprint() {
   local image="localhost/hsk-test/$blueprint:multistage" naive="localhost/hsk-test/$blueprint:naive" port
   local naive_slim="localhost/hsk-test/$blueprint:naive-slim"
   # Globals of this blueprint's subshell, so that the EXIT trap sees them.
-  container="" app_pid=""
+  container="" app_pid="" cgroup=""
   containers_before="$(buildah containers -q --notruncate | sort)"
   mkdir -p "$dir"
   stop_app() {
@@ -360,7 +436,8 @@ check_blueprint() {
       kill -KILL -- "-$app_pid" 2>/dev/null || true
     fi
     [ -z "$container" ] || buildah rm "$container" >/dev/null 2>&1 || true
-    app_pid="" container=""
+    cpu_cgroup_remove "$cgroup"
+    app_pid="" container="" cgroup=""
     # A build that was interrupted or failed leaves its working container behind.
     local leftover
     for leftover in $(comm -13 <(printf '%s\n' "$containers_before") <(buildah containers -q --notruncate | sort)); do
@@ -376,9 +453,15 @@ check_blueprint() {
   local facts
   facts="$(NODE_PATH="$ROOT/node_modules" node "$HERE/facts.js" "$KIT_DIR" "$blueprint")"
   eval "$facts"
+  KIT_TARGET_REQUESTS_PER_TASK="${HSK_TARGET_REQUESTS_PER_TASK:-$KIT_TARGET_REQUESTS_PER_TASK}"
+  [[ "$KIT_TARGET_REQUESTS_PER_TASK" =~ ^[1-9][0-9]*$ ]] ||
+    die "HSK_TARGET_REQUESTS_PER_TASK \"$KIT_TARGET_REQUESTS_PER_TASK\" must be a whole number of requests per task per minute"
   DB_POOL_SIZE="${HSK_DB_POOL_SIZE:-$KIT_DB_POOL_SIZE}"
   # What the task definition sets for the default task size (cpu $KIT_CPU): the image runs as deployed.
   WEB_CONCURRENCY="${HSK_WEB_CONCURRENCY:-$KIT_WEB_CONCURRENCY}"
+  # ... and the CPU that task gets: the service runs under a quota of KIT_CPU/1024 cores.
+  TASK_CPU="${HSK_TASK_CPU:-$KIT_CPU}"
+  [[ "$TASK_CPU" =~ ^(off|[1-9][0-9]*)$ ]] || die "HSK_TASK_CPU \"$TASK_CPU\" must be CPU units (for example $KIT_CPU, 1024 = one core) or off"
   case "$BP_BASE_IMAGE" in
     python:*) BASE="$PYTHON_BASE_IMAGE" FULL_BASE="$PYTHON_FULL_IMAGE" ;;
     node:*) BASE="$NODE_BASE_IMAGE" FULL_BASE="$NODE_FULL_IMAGE" ;;
@@ -386,32 +469,39 @@ check_blueprint() {
   esac
   log "$blueprint: scaffolded in ${scaffold_s}s; building FROM $BASE (stands in for $BP_BASE_IMAGE)"
 
-  t="$(now)"
-  build_image "$repo" "$image" "$dir/build.log" || die "$blueprint: the generated Dockerfile does not build (log: $dir/build.log)"
-  local build_s
-  build_s="$(elapsed "$t")"
-  t="$(now)"
-  write_naive "$blueprint" "$repo" "$dir/naive"
-  build_image "$dir/naive" "$naive" "$dir/naive-build.log" "$FULL_BASE" ||
-    die "$blueprint: the naive baseline does not build FROM $FULL_BASE (log: $dir/naive-build.log)"
-  build_image "$dir/naive" "$naive_slim" "$dir/naive-slim-build.log" ||
-    die "$blueprint: the naive baseline does not build FROM $BASE (log: $dir/naive-slim-build.log)"
-  local naive_s size naive_size naive_slim_size base_size ratio slim_ratio app_ratio size_note
-  naive_s="$(elapsed "$t")"
-  size="$(image_size "$image")"
-  naive_size="$(image_size "$naive")"
-  naive_slim_size="$(image_size "$naive_slim")"
-  base_size="$(image_size "$BASE")"
-  ratio="$(awk -v a="$size" -v b="$naive_size" 'BEGIN { printf "%.2f", a / b }')"
-  slim_ratio="$(awk -v a="$size" -v b="$naive_slim_size" 'BEGIN { printf "%.2f", a / b }')"
-  # What each build adds on top of the shared slim base.
-  app_ratio="$(awk -v a="$size" -v b="$naive_slim_size" -v c="$base_size" 'BEGIN { printf "%.2f", (a - c) / (b - c) }')"
-  log "$blueprint: built in ${build_s}s (both naive ${naive_s}s): $(megabytes "$size"); naive FROM the full image $(megabytes "$naive_size"), ratio $ratio; naive FROM the slim base $(megabytes "$naive_slim_size"), ratio $slim_ratio; above the $(megabytes "$base_size") base $(megabytes $((size - base_size))) vs $(megabytes $((naive_slim_size - base_size))), ratio $app_ratio"
-  if awk -v r="$ratio" -v max="$SIZE_RATIO_TARGET" 'BEGIN { exit !(r <= max) }'; then
-    size_note="target $SIZE_RATIO_TARGET met"
+  local build_s="-" naive_s size naive_size naive_slim_size base_size ratio slim_ratio app_ratio size_note
+  if [ -n "$GIVEN_IMAGE" ]; then
+    # A team's own image: run and measured as it is; nothing to build or compare sizes with.
+    image="$GIVEN_IMAGE"
+    image_exists "$image" || die "HSK_IMAGE \"$image\" is not in buildah's local storage (buildah pull docker-daemon:$image, or podman load -i FILE)"
+    size="$(image_size "$image")"
+    log "$blueprint: HSK_IMAGE $image ($(megabytes "$size")), not built here: no size comparison"
   else
-    size_note="target $SIZE_RATIO_TARGET missed"
-    problems+=("image size ratio $ratio (against the naive image FROM the full base) is above the target $SIZE_RATIO_TARGET")
+    t="$(now)"
+    build_image "$repo" "$image" "$dir/build.log" || die "$blueprint: the generated Dockerfile does not build (log: $dir/build.log)"
+    build_s="$(elapsed "$t")"
+    t="$(now)"
+    write_naive "$blueprint" "$repo" "$dir/naive"
+    build_image "$dir/naive" "$naive" "$dir/naive-build.log" "$FULL_BASE" ||
+      die "$blueprint: the naive baseline does not build FROM $FULL_BASE (log: $dir/naive-build.log)"
+    build_image "$dir/naive" "$naive_slim" "$dir/naive-slim-build.log" ||
+      die "$blueprint: the naive baseline does not build FROM $BASE (log: $dir/naive-slim-build.log)"
+    naive_s="$(elapsed "$t")"
+    size="$(image_size "$image")"
+    naive_size="$(image_size "$naive")"
+    naive_slim_size="$(image_size "$naive_slim")"
+    base_size="$(image_size "$BASE")"
+    ratio="$(awk -v a="$size" -v b="$naive_size" 'BEGIN { printf "%.2f", a / b }')"
+    slim_ratio="$(awk -v a="$size" -v b="$naive_slim_size" 'BEGIN { printf "%.2f", a / b }')"
+    # What each build adds on top of the shared slim base.
+    app_ratio="$(awk -v a="$size" -v b="$naive_slim_size" -v c="$base_size" 'BEGIN { printf "%.2f", (a - c) / (b - c) }')"
+    log "$blueprint: built in ${build_s}s (both naive ${naive_s}s): $(megabytes "$size"); naive FROM the full image $(megabytes "$naive_size"), ratio $ratio; naive FROM the slim base $(megabytes "$naive_slim_size"), ratio $slim_ratio; above the $(megabytes "$base_size") base $(megabytes $((size - base_size))) vs $(megabytes $((naive_slim_size - base_size))), ratio $app_ratio"
+    if awk -v r="$ratio" -v max="$SIZE_RATIO_TARGET" 'BEGIN { exit !(r <= max) }'; then
+      size_note="target $SIZE_RATIO_TARGET met"
+    else
+      size_note="target $SIZE_RATIO_TARGET missed"
+      problems+=("image size ratio $ratio (against the naive image FROM the full base) is above the target $SIZE_RATIO_TARGET")
+    fi
   fi
 
   # The image's own configuration: its user and its start command (ENTRYPOINT then CMD).
@@ -435,13 +525,15 @@ check_blueprint() {
   buildah umount "$container" >/dev/null
   # The same inspection must find the naive image's compiler, tests and caches, or it proves nothing.
   local naive_container naive_findings
-  naive_container="$(buildah from "$naive")"
-  naive_findings="$(inspect_contents "$(buildah mount "$naive_container")")"
-  buildah umount "$naive_container" >/dev/null
-  buildah rm "$naive_container" >/dev/null
-  grep -q '^a compiler: ' <<<"$naive_findings" && grep -q '^tests: ' <<<"$naive_findings" &&
-    grep -q '^package caches: ' <<<"$naive_findings" ||
-    problems+=("the content inspection did not find the compiler, tests and package caches of the naive image: it is broken")
+  if [ -z "$GIVEN_IMAGE" ]; then
+    naive_container="$(buildah from "$naive")"
+    naive_findings="$(inspect_contents "$(buildah mount "$naive_container")")"
+    buildah umount "$naive_container" >/dev/null
+    buildah rm "$naive_container" >/dev/null
+    grep -q '^a compiler: ' <<<"$naive_findings" && grep -q '^tests: ' <<<"$naive_findings" &&
+      grep -q '^package caches: ' <<<"$naive_findings" ||
+      problems+=("the content inspection did not find the compiler, tests and package caches of the naive image: it is broken")
+  fi
 
   # Run it: migration, then the start command, as the image's user, on the host network.
   services_reset_database
@@ -460,7 +552,17 @@ check_blueprint() {
     die "$blueprint: the migration ($BP_MIGRATE_COMMAND) failed"
   }
   log "$blueprint: migrated in $(elapsed "$t")s"
-  setsid "${run[@]}" "${start_cmd[@]}" >"$dir/app.log" 2>&1 &
+  local task_text="cpu unlimited"
+  if [ "$TASK_CPU" = off ]; then
+    setsid "${run[@]}" "${start_cmd[@]}" >"$dir/app.log" 2>&1 &
+  else
+    cgroup="$(cpu_cgroup_create "hsk-container-$$-$blueprint" "$TASK_CPU")" ||
+      die "no writable CPU cgroup (cgroup v2 cpu.max or v1 cpu.cfs_quota_us) to give the service the task's $TASK_CPU CPU units; HSK_TASK_CPU=off runs it unlimited"
+    task_text="cpu $(awk -v u="$TASK_CPU" 'BEGIN { printf "%g", u / 1024 }') vCPU reserved"
+    # The shell joins the cgroup and becomes buildah: the server and its workers inherit it.
+    # shellcheck disable=SC2016 # expanded by that shell
+    setsid sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh "$cgroup" "${run[@]}" "${start_cmd[@]}" >"$dir/app.log" 2>&1 &
+  fi
   app_pid=$!
   local health="http://127.0.0.1:$port$BP_HEALTH_PATH" startup_s
   startup_s="$(wait_for_health serving "$health" 60)" || {
@@ -489,25 +591,66 @@ check_blueprint() {
   local nproc
   nproc="$(wc -w <<<"$pids")"
 
-  # Load: /health, then the endpoint that reads the database through the pool.
-  local health_json db_json health_db_max db_db_max pool_max=$((DB_POOL_SIZE * WEB_CONCURRENCY))
+  # Load, on /health and on the endpoint that reads the database through the pool: the latency
+  # gate (users with think time, open loop), then the capacity search (paced steps up to
+  # saturation, which wrk measures first).
+  local pool_max=$((DB_POOL_SIZE * WEB_CONCURRENCY)) db_max=0 endpoint url key json cap
+  local -A users_json=() capacity_json=()
   code="$(http_get "http://127.0.0.1:$port$DB_ENDPOINT" "$dir/db-endpoint.json")"
   [ "$code" = 200 ] || problems+=("$DB_ENDPOINT answered $code before the load")
   # Other work on the machine shows in the figures: log the load average they ran under.
-  log "$blueprint: load average before the load: $(cut -d' ' -f1-3 /proc/loadavg)"
-  load_with_sampling "$health" "$dir/load-health.json" || die "$blueprint: load on $BP_HEALTH_PATH failed"
-  health_json="$LOAD_JSON" health_db_max="$DB_MAX"
-  load_with_sampling "http://127.0.0.1:$port$DB_ENDPOINT" "$dir/load-db.json" || die "$blueprint: load on $DB_ENDPOINT failed"
-  db_json="$LOAD_JSON" db_db_max="$DB_MAX"
-  while IFS= read -r problem; do [ -z "$problem" ] || problems+=("$problem"); done < <(
-    load_gate "$health_json" "$BP_HEALTH_PATH"
-    load_gate "$db_json" "$DB_ENDPOINT"
-  )
-  local db_max=$((health_db_max > db_db_max ? health_db_max : db_db_max))
+  log "$blueprint: load average before the load: $(cut -d' ' -f1-3 /proc/loadavg); service $task_text, $WEB_CONCURRENCY worker(s)"
+  for endpoint in "$BP_HEALTH_PATH" "$DB_ENDPOINT"; do
+    url="http://127.0.0.1:$port$endpoint"
+    key="$( [ "$endpoint" = "$BP_HEALTH_PATH" ] && echo health || echo db)"
+    load_with_sampling "$dir/load-$key.json" users "$url" --users "$LOAD_USERS" --think "$LOAD_THINK_SECONDS" --seconds "$LOAD_SECONDS" ||
+      die "$blueprint: load on $endpoint failed"
+    json="$LOAD_JSON"
+    db_max=$((DB_MAX > db_max ? DB_MAX : db_max))
+    while IFS= read -r problem; do [ -z "$problem" ] || problems+=("$problem"); done < <(load_gate "$json" "$endpoint")
+    load_with_sampling "$dir/capacity-$key.json" capacity "$url" --p95-ms "$KIT_P95_MS" --connections "$LOAD_CONNECTIONS" \
+      --steps "$CAPACITY_STEPS" --step-seconds "$CAPACITY_STEP_SECONDS" || die "$blueprint: capacity search on $endpoint failed"
+    cap="$LOAD_JSON"
+    db_max=$((DB_MAX > db_max ? DB_MAX : db_max))
+    users_json[$key]="$json" capacity_json[$key]="$cap"
+    log "$blueprint: $endpoint $(load_text "$json" "$cap"); steps $(steps_text "$cap")"
+  done
   [ "$db_max" -ge 1 ] || problems+=("no database connection of $DB_USER seen during the load")
   [ "$db_max" -le "$pool_max" ] ||
     problems+=("$db_max database connections under load, more than the pool's $pool_max ($WEB_CONCURRENCY workers x $DB_POOL_SIZE)")
-  log "$blueprint: $BP_HEALTH_PATH $(load_text "$health_json"); $DB_ENDPOINT $(load_text "$db_json"); db connections max $db_max"
+  local throttled="-"
+  [ -z "$cgroup" ] || throttled="$(cpu_cgroup_throttled "$cgroup")"
+
+  # Scaling: the stack's request target per task must leave the documented headroom below the
+  # capacity one task measured here (the lower of the two endpoints), per minute as the ALB counts.
+  local capacity_min scaling_max scaling_text
+  capacity_min="$(awk -v a="$(field "${capacity_json[health]}" capacity)" -v b="$(field "${capacity_json[db]}" capacity)" 'BEGIN { print (a < b ? a : b) }')"
+  scaling_max="$(awk -v c="$capacity_min" -v h="$KIT_SCALING_HEADROOM" 'BEGIN { printf "%d", c * 60 * h }')"
+  scaling_text="scaling target $KIT_TARGET_REQUESTS_PER_TASK/min per task, at most $KIT_SCALING_HEADROOM x capacity $((capacity_min * 60))/min = $scaling_max"
+  if [ "$KIT_TARGET_REQUESTS_PER_TASK" -le "$scaling_max" ]; then
+    scaling_text+=" (met)"
+  else
+    scaling_text+=" (missed)"
+    problems+=("the autoscaling target of $KIT_TARGET_REQUESTS_PER_TASK requests per task per minute is above $KIT_SCALING_HEADROOM of the measured capacity ($capacity_min requests/s = $((capacity_min * 60))/min); set targetRequestsPerTask (the kit's default: SERVICE_DEFAULTS in src/constructs/settings.ts) to at most $scaling_max")
+  fi
+
+  # Self-test: the same gate on a service stalled STALL_MS of every second must fail, or the
+  # gate cannot see a slow service.
+  local stall_text="self-test skipped"
+  if [ "$STALL_MS" -gt 0 ] && [ "$LOAD_STALL_MS" -eq 0 ]; then
+    LOAD_STALL_MS="$STALL_MS" load_with_sampling "$dir/load-stalled.json" users "$health" --users "$LOAD_USERS" \
+      --think "$LOAD_THINK_SECONDS" --seconds "$STALL_SECONDS" --warmup 0 || die "$blueprint: the self-test's load failed"
+    local stall_problems
+    stall_problems="$(load_gate "$LOAD_JSON" "$BP_HEALTH_PATH")"
+    stall_text="stalled ${STALL_MS}ms/s p95 $(field "$LOAD_JSON" p95)ms p99 $(field "$LOAD_JSON" p99)ms"
+    if [ -n "$stall_problems" ]; then
+      stall_text+=" (gate fails, as it must)"
+    else
+      stall_text+=" (gate passed)"
+      problems+=("the latency gate passed on a service stalled ${STALL_MS} ms of every second: it cannot see a slow service")
+    fi
+    log "$blueprint: self-test: $stall_text"
+  fi
 
   # PostgreSQL outage: /health reports it and fails within seconds, then recovers by itself.
   local detect_s="" recover_s="" pids_before
@@ -534,11 +677,17 @@ check_blueprint() {
   buildah rmi "$naive" "$naive_slim" >/dev/null 2>&1 || true
 
   local line
-  line="container $blueprint: image $(megabytes "$size") naive $(megabytes "$naive_size") ratio $ratio ($size_note)"
-  line+=" naive on the slim base $(megabytes "$naive_slim_size") ratio $slim_ratio (above the $(megabytes "$base_size") base $(megabytes $((size - base_size))) vs $(megabytes $((naive_slim_size - base_size))), ratio $app_ratio)"
-  line+=" | $BP_HEALTH_PATH $(load_text "$health_json") | $DB_ENDPOINT $(load_text "$db_json")"
+  if [ -n "$GIVEN_IMAGE" ]; then
+    line="container $blueprint: image $(megabytes "$size") ($GIVEN_IMAGE, not built here: no size comparison)"
+  else
+    line="container $blueprint: image $(megabytes "$size") naive $(megabytes "$naive_size") ratio $ratio ($size_note)"
+    line+=" naive on the slim base $(megabytes "$naive_slim_size") ratio $slim_ratio (above the $(megabytes "$base_size") base $(megabytes $((size - base_size))) vs $(megabytes $((naive_slim_size - base_size))), ratio $app_ratio)"
+  fi
+  line+=" | $BP_HEALTH_PATH $(load_text "${users_json[health]}" "${capacity_json[health]}") | $DB_ENDPOINT $(load_text "${users_json[db]}" "${capacity_json[db]}")"
   line+=" | db connections max $db_max (pool ${WEB_CONCURRENCY}x$DB_POOL_SIZE) | uid $uid ($nproc processes)"
   line+=" | outage detected ${detect_s}s recovery ${recover_s}s | build ${build_s}s"
+  line+=" | $scaling_text | $stall_text | $task_text, throttled ${throttled}s"
+  [ "$LOAD_STALL_MS" -eq 0 ] || line+=" | service stalled ${LOAD_STALL_MS}ms/s during the load (HSK_LOAD_STALL_MS)"
   if [ "${#problems[@]}" -gt 0 ]; then
     line+=" | FAIL"
     printf '%s\n' "$line" >>"$SUMMARY"
@@ -567,6 +716,14 @@ main() {
   base_s="$(elapsed "$t")"
   pack_kit
   mirror_build_args
+  # PostgreSQL, Redis and the load generator get the CPU they need on a shared machine, as the
+  # service gets its task's (check_blueprint): what is measured is the service, not the
+  # machine's other work. HSK_TASK_CPU=off runs everything without cgroups.
+  BACKING_CGROUP=""
+  if [ "${HSK_TASK_CPU:-}" != off ]; then
+    BACKING_CGROUP="$(cpu_cgroup_create "hsk-container-$$-backing")" ||
+      die "no writable CPU cgroup (cgroup v2, or the v1 cpu controller) for the check's CPU weight and the task's CPU quota; HSK_TASK_CPU=off runs without"
+  fi
   services_start
   local failed=0 blueprint rc
   for blueprint in "${BLUEPRINTS[@]}"; do

@@ -25,6 +25,11 @@ pg_psql() { pg_as "$PG_BIN/psql" -h "$SERVICES_DIR/pg-socket" -p "$PG_PORT" -U p
 pg_start() {
   pg_as "$PG_BIN/pg_ctl" -D "$SERVICES_DIR/pg" -l "$SERVICES_DIR/pg.log" -w -t 30 \
     -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $SERVICES_DIR/pg-socket" start >/dev/null
+  # Into the check's CPU group (run.sh), when there is one: the server and the backends it forks.
+  local main
+  main="$(head -n 1 "$SERVICES_DIR/pg/postmaster.pid")"
+  # shellcheck disable=SC2046 # one PID per word
+  cpu_cgroup_add "${BACKING_CGROUP:-}" "$main" $(ps --ppid "$main" -o pid=)
 }
 
 pg_stop() { pg_as "$PG_BIN/pg_ctl" -D "$SERVICES_DIR/pg" -m fast -w -t 30 stop >/dev/null; }
@@ -60,6 +65,7 @@ CONF
     sleep 0.1
     [ "$i" -lt 50 ] || die "redis-server did not answer on 127.0.0.1:$REDIS_PORT (see $SERVICES_DIR/redis/redis.log)"
   done
+  cpu_cgroup_add "${BACKING_CGROUP:-}" "$(cat "$SERVICES_DIR/redis/redis.pid")"
   log "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT, Redis on 127.0.0.1:$REDIS_PORT"
 }
 
