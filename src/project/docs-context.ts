@@ -2,6 +2,7 @@ import { escalation, firstCommands } from './alarm-runbook';
 import { namedTargets } from './cloudwatch-config';
 import { ORGANISATION_TASKS, SAFEGUARDS, SafeguardInput } from './hipaa-safeguards';
 import { kitName } from './kit-package';
+import { LOCAL_ISSUER_PORT } from './local-auth';
 import { EnvironmentModel, ServiceModel } from './service-model';
 import { inspectServiceStacks, StackFacts } from './stack-facts';
 import { DEPLOY_ROLE_VARIABLE, HEALTH_URL_VARIABLE, publishRoleVariable } from './workflow-steps';
@@ -15,6 +16,7 @@ import {
   BUDGET_MARGIN,
   BUDGET_ROUNDING_USD,
 } from '../constructs/cost-model';
+import { AuthenticationMode } from '../constructs/authentication';
 import { DeploymentEnvironment } from '../constructs/deployment-environment';
 import { alarmDefinitions, dashboardNames, queryDefinitions } from '../constructs/monitoring-definitions';
 import { MANAGED_RULE_GROUPS } from '../constructs/service-firewall';
@@ -92,6 +94,11 @@ export function docsContext(model: ServiceModel): object {
         organisation: cellText(g.organisation ?? '-'),
       })),
     })),
+    openGaps: SAFEGUARDS.flatMap((g) => {
+      const gap = g.gap?.(safeguardInput);
+      return gap ? [{ section: g.section, title: g.title, gap }] : [];
+    }),
+    auth: authenticationContext(model),
     organisationTasks: ORGANISATION_TASKS,
     cost: {
       region: PRICES.region,
@@ -120,6 +127,34 @@ export function docsContext(model: ServiceModel): object {
         deployRole: f.deployRoles.find((r) => r.purpose.startsWith('deploy'))!,
       })),
     },
+  };
+}
+
+/** What the docs say about callers' authentication, from the `authentication` option. */
+function authenticationContext(model: ServiceModel) {
+  const s = model.production.settings;
+  const mode = model.authentication;
+  return {
+    mode,
+    none: mode === AuthenticationMode.NONE,
+    jwt: AuthenticationMode.usesJwt(mode),
+    apiKeys: AuthenticationMode.usesApiKeys(mode),
+    issuer: s.jwtIssuerUrl,
+    audience: s.jwtAudience,
+    readScope: s.jwtReadScope,
+    writeScope: s.jwtWriteScope,
+    maxAgeDays: s.apiKeyMaxAgeDays,
+    overlapDays: SERVICE_DEFAULTS.apiKeyOverlapDays,
+    toolCommand: model.blueprint.apiKeyToolCommand,
+    localIssuerPort: LOCAL_ISSUER_PORT,
+    environments: model.environments.map((e) => ({
+      environment: e.environment,
+      secretName: e.settings.names.apiKeysSecretName,
+      stackName: e.settings.names.stackName,
+      clusterName: e.settings.names.clusterName,
+      serviceName: e.settings.names.serviceName,
+      appLogGroup: e.settings.names.appLogGroup,
+    })),
   };
 }
 
