@@ -10,6 +10,9 @@
 // PostgreSQL and Redis, and wrk (C, one thread here) needs a fraction of the CPU autocannon
 // (Node) takes for the same request rate, CPU that otherwise shows as service latency.
 //
+// HSK_LOAD_AUTH_HEADER ("Name: value"), when set, is sent on every request: the credential the
+// container check made for the image under test.
+//
 //   node test/container/load.js URL [--connections 100] [--seconds 15] [--warmup 2]
 'use strict';
 
@@ -42,12 +45,20 @@ function wrk(url, connections, seconds) {
   // second would take CPU from the service.
   const threads = 1;
   const args = ['-t', String(threads), '-c', String(connections), '-d', `${seconds}s`, '--timeout', '10s',
-    '-s', path.join(__dirname, 'load.lua'), url];
+    ...authHeader(), '-s', path.join(__dirname, 'load.lua'), url];
   const result = spawnSync('wrk', args, { encoding: 'utf8' });
   if (result.error) throw new Error(`wrk could not run (${result.error.message}); install the Debian package wrk`);
   const line = (result.stdout || '').split('\n').find((l) => l.startsWith('{'));
   if (result.status !== 0 || !line) throw new Error(`wrk ${args.join(' ')} failed (${result.status}):\n${result.stdout}${result.stderr}`);
   return JSON.parse(line);
+}
+
+/** wrk's `-H` for HSK_LOAD_AUTH_HEADER, or nothing. */
+function authHeader() {
+  const header = process.env.HSK_LOAD_AUTH_HEADER;
+  if (!header) return [];
+  if (!/^[A-Za-z0-9-]+: \S/.test(header)) throw new Error('HSK_LOAD_AUTH_HEADER must be "Name: value"');
+  return ['-H', header];
 }
 
 const ms = (us) => Math.round(us / 100) / 10;
