@@ -1,5 +1,5 @@
-import { defaultMonthlyBudgetUsd } from './cost-model';
 import { AuthenticationMode } from './authentication';
+import { defaultMonthlyBudgetUsd } from './cost-model';
 import { DeploymentEnvironment } from './deployment-environment';
 import { HardenedServiceOptions } from './service-options';
 

@@ -7,6 +7,7 @@ import { EnvironmentModel, ServiceModel } from './service-model';
 import { inspectServiceStacks, StackFacts } from './stack-facts';
 import { DEPLOY_ROLE_VARIABLE, HEALTH_URL_VARIABLE, publishRoleVariable } from './workflow-steps';
 import { MAIN_BRANCH, WORKFLOW_TIMEOUTS } from './workflows';
+import { AuthenticationMode } from '../constructs/authentication';
 import {
   CostEstimate,
   CostInputs,
@@ -16,7 +17,6 @@ import {
   BUDGET_MARGIN,
   BUDGET_ROUNDING_USD,
 } from '../constructs/cost-model';
-import { AuthenticationMode } from '../constructs/authentication';
 import { DeploymentEnvironment } from '../constructs/deployment-environment';
 import { alarmDefinitions, dashboardNames, queryDefinitions } from '../constructs/monitoring-definitions';
 import { MANAGED_RULE_GROUPS } from '../constructs/service-firewall';
