@@ -19,6 +19,9 @@
  * | `DB_POOL_SIZE` | connections per worker process |
  * | `REDIS_HOST`, `REDIS_PORT`, `REDIS_PASSWORD`, `REDIS_TLS` | Redis (absent when the service has no cache); `REDIS_TLS` is `true` or `false` |
  * | `WEB_CONCURRENCY` | worker processes |
+ * | `AUTH_MODE` | `api-keys`, `jwt`, `jwt-and-api-keys` or `none`; unset means `api-keys` (fail closed) |
+ * | `AUTH_JWT_ISSUER`, `AUTH_JWT_AUDIENCE`, `AUTH_READ_SCOPE`, `AUTH_WRITE_SCOPE` | the JWT modes: OIDC issuer, audience, scopes or groups of read and write access |
+ * | `API_KEYS`, `API_KEY_MAX_AGE_DAYS` | the API key modes: the secret's JSON document of key digests, the longest life of a key |
  */
 export interface Blueprint {
   /** Identifier used by the `blueprint` option, e.g. `python-api`. */
@@ -47,6 +50,11 @@ export interface Blueprint {
   readonly startCommand: string[];
   /** Shell command that applies database migrations, run in the image. */
   readonly migrateCommand: string;
+  /**
+   * Command (from `app/`, with the app's dependencies installed) of the sample's API key tool:
+   * `issue`, `retire` and `list` read the API keys document on stdin (see the rotation runbook).
+   */
+  readonly apiKeyToolCommand: string;
   /** Shell command that runs the app's tests (from `app/`). */
   readonly testCommand: string;
   /** Shell command that lints the app (from `app/`). */

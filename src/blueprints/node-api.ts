@@ -27,6 +27,7 @@ export const NODE_API: Blueprint = {
   runtimePaths: ['package.json', 'node_modules', 'dist', 'migrations'],
   startCommand: ['node', 'dist/server.js'],
   migrateCommand: 'node dist/migrate.js',
+  apiKeyToolCommand: 'npx tsx src/api-keys.ts',
   testCommand: 'npm test',
   lintCommand: 'npm run lint',
   healthCheckCommand: [

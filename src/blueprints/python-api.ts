@@ -33,6 +33,7 @@ export const PYTHON_API: Blueprint = {
   runtimePaths: ['.venv', 'service', 'migrations', 'alembic.ini', 'gunicorn.conf.py'],
   startCommand: ['/app/.venv/bin/gunicorn', '--config', 'gunicorn.conf.py', 'service.main:app'],
   migrateCommand: '/app/.venv/bin/alembic upgrade head',
+  apiKeyToolCommand: 'python -m service.apikeys',
   testCommand: 'python -m pytest',
   lintCommand: 'ruff check . && ruff format --check .',
   healthCheckCommand: [

@@ -78,6 +78,18 @@ export const ACK = {
         'The ElastiCache AUTH token cannot be rotated by a Secrets Manager rotation function without a coordinated ROTATE strategy on the replication group; the documented manual rotation (OPERATIONS_RUNBOOK.md) applies.',
     },
   ],
+  apiKeysRotatedByRunbook: [
+    {
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The secret holds only SHA-256 digests of API keys that machine clients hold; a rotation function cannot hand a new key to a client, so keys are rotated by the API key rotation runbook (OPERATIONS_RUNBOOK.md) with two keys valid per client during the overlap, and the service refuses any key older than apiKeyMaxAgeDays.',
+    },
+    {
+      id: 'HIPAA.Security-SecretsManagerRotationEnabled',
+      reason:
+        'The secret holds only SHA-256 digests of API keys that machine clients hold; a rotation function cannot hand a new key to a client, so keys are rotated by the API key rotation runbook (OPERATIONS_RUNBOOK.md) with two keys valid per client during the overlap, and the service refuses any key older than apiKeyMaxAgeDays.',
+    },
+  ],
   defaultDatabasePort: {
     id: 'AwsSolutions-RDS11',
     reason:
@@ -166,7 +178,7 @@ export const ACK = {
   nonSecretEnvironment: {
     id: 'AwsSolutions-ECS2',
     reason:
-      'Only non-secret configuration is passed as environment (port, environment name, log level, CORS origins, cache endpoint); credentials come from Secrets Manager through the task definition\'s secrets.',
+      'Only non-secret configuration is passed as environment (port, environment name, log level, CORS origins, cache endpoint, authentication mode, JWT issuer, audience and scopes, API key lifetime); credentials come from Secrets Manager through the task definition\'s secrets.',
   },
 } as const;
 

@@ -1,3 +1,4 @@
+import { AuthenticationMode } from './authentication';
 import { DeploymentEnvironment } from './deployment-environment';
 import { alarmDefinitions, dashboardNames, MonitoringTargets } from './monitoring-definitions';
 import { MANAGED_RULE_GROUPS } from './service-firewall';
@@ -252,7 +253,7 @@ export function resourceCounts(s: CostInputs): ResourceCounts {
     natGateways: s.natGateways === 'one' ? 1 : availabilityZones,
     interfaceEndpoints: INTERFACE_ENDPOINT_SERVICES.length,
     kmsKeys: KMS_KEYS_PER_STACK,
-    secrets: (s.database ? 1 : 0) + (s.cache ? 1 : 0),
+    secrets: (s.database ? 1 : 0) + (s.cache ? 1 : 0) + (AuthenticationMode.usesApiKeys(s.authentication) ? 1 : 0),
     alarms: alarms.length,
     alarmMetrics,
     dashboards: Object.keys(dashboardNames(s as ResolvedSettings)).length,

@@ -10,11 +10,13 @@ import { Construct } from 'constructs';
 import { acknowledgeCustomResourceProviders } from './acknowledgements';
 import { ApiService } from './api-service';
 import { AuditTrail } from './audit-trail';
+import { AuthenticationMode } from './authentication';
 import { ComplianceChecks } from './compliance-checks';
 import { CostBudget } from './cost-budget';
 import { DeploymentEnvironment } from './deployment-environment';
 import { newDataKey, newLogsKey } from './encryption-keys';
 import { GithubDeployRole } from './github-deploy-role';
+import { ServiceApiKeys } from './service-api-keys';
 import { ServiceCache } from './service-cache';
 import { ServiceDatabase } from './service-database';
 import { ServiceFirewall } from './service-firewall';
@@ -23,6 +25,7 @@ import { ServiceMonitoring } from './service-monitoring';
 import { ServiceNetwork } from './service-network';
 import { HardenedServiceOptions } from './service-options';
 import {
+  API_KEYS_SECRET_VARIABLE,
   CACHE_SECRET_VARIABLE,
   COST_ALLOCATION_TAG_KEY,
   containerEnvironment,
@@ -110,6 +113,8 @@ export class HardenedServiceStack extends Stack {
   public readonly database?: ServiceDatabase;
   /** The Redis cache, unless `cache` is false. */
   public readonly cache?: ServiceCache;
+  /** The API keys' digests, when `authentication` uses API keys. */
+  public readonly apiKeys?: ServiceApiKeys;
   /** Cluster, service, load balancer. */
   public readonly api: ApiService;
   /** Web ACL on the load balancer. */
@@ -168,6 +173,10 @@ export class HardenedServiceStack extends Stack {
         encryptionKey: this.dataKey,
         logsKey: this.logsKey,
       });
+    }
+
+    if (AuthenticationMode.usesApiKeys(s.authentication)) {
+      this.apiKeys = new ServiceApiKeys(this, 'ApiKeys', { secretName: s.names.apiKeysSecretName, encryptionKey: this.dataKey });
     }
 
     this.certificate = this.createCertificate(s);
@@ -287,6 +296,9 @@ export class HardenedServiceStack extends Stack {
     if (this.cache) {
       secrets[CACHE_SECRET_VARIABLE] = ecs.Secret.fromSecretsManager(this.cache.authToken);
     }
+    if (this.apiKeys) {
+      secrets[API_KEYS_SECRET_VARIABLE] = ecs.Secret.fromSecretsManager(this.apiKeys.secret);
+    }
     return secrets;
   }
 
@@ -303,5 +315,6 @@ export class HardenedServiceStack extends Stack {
     out('AlarmTopicArn', this.monitoring.alarmTopic.topicArn, 'SNS topic of alarms and budget alerts');
     out('AppLogGroup', this.api.logGroup.logGroupName, 'Application log group');
     if (this.database) out('DatabaseSecretArn', this.database.secret.secretArn, 'Database credentials');
+    if (this.apiKeys) out('ApiKeysSecretArn', this.apiKeys.secret.secretArn, 'Digests of the API keys (see the rotation runbook)');
   }
 }

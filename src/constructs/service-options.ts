@@ -134,4 +134,49 @@ export interface HardenedServiceOptions {
    * @default false
    */
   readonly scaleToZeroOutsideWorkingHours?: boolean;
+
+  /**
+   * How callers of the API authenticate: "api-keys" (machine clients; digests of the keys in a
+   * Secrets Manager secret the stack creates), "jwt" (access tokens from an OIDC issuer, see
+   * `jwtIssuerUrl` and `jwtAudience`), "jwt-and-api-keys" (both), or "none" (anyone may call
+   * the API: only by explicit choice, reported as an open gap of HIPAA 164.312(d)). Names are
+   * in `AuthenticationMode`. Passed to the container as `AUTH_MODE`.
+   * @default "api-keys" (a JWT issuer is something only the team can name)
+   */
+  readonly authentication?: string;
+
+  /**
+   * OIDC issuer URL (https) whose tokens the service accepts, exactly as the tokens' `iss`
+   * claim has it, for example "https://login.example.com/oauth2/default". The service reads
+   * `<issuer>/.well-known/openid-configuration` for the JWKS. Required with the JWT modes.
+   * @default - none
+   */
+  readonly jwtIssuerUrl?: string;
+
+  /**
+   * Audience (`aud` claim) the service's tokens carry, for example "api://hedis-optimizer".
+   * Required with the JWT modes.
+   * @default - none
+   */
+  readonly jwtAudience?: string;
+
+  /**
+   * Scope or group (in the token's `scope`, `scp`, `groups` or `roles` claim) that allows
+   * reading (GET routes).
+   * @default "api:read"
+   */
+  readonly jwtReadScope?: string;
+
+  /**
+   * Scope or group that allows writing (POST, PUT, PATCH, DELETE routes).
+   * @default "api:write"
+   */
+  readonly jwtWriteScope?: string;
+
+  /**
+   * Longest life of an API key in days: the rotation schedule. The service refuses a key
+   * older than this whatever its record says, and the rotation runbook issues keys for it.
+   * @default 90
+   */
+  readonly apiKeyMaxAgeDays?: number;
 }

@@ -1,3 +1,4 @@
+import { AuthenticationMode } from './authentication';
 import { defaultMonthlyBudgetUsd } from './cost-model';
 import { DeploymentEnvironment } from './deployment-environment';
 import { HardenedServiceOptions } from './service-options';
@@ -45,6 +46,13 @@ export const SERVICE_DEFAULTS = {
   targetCpuUtilizationPercent: 60,
   /** Per-IP request limit over 5 minutes in the web ACL. */
   wafRateLimitPer5Min: 2000,
+  authentication: AuthenticationMode.API_KEYS,
+  jwtReadScope: 'api:read',
+  jwtWriteScope: 'api:write',
+  /** Rotation schedule of API keys: the longest a key is accepted. */
+  apiKeyMaxAgeDays: 90,
+  /** How long old and new key of a client are both valid during a rotation. */
+  apiKeyOverlapDays: 14,
   /** Working hours (UTC) that staging keeps running when scaling to zero is on. */
   workingHoursCron: { startHour: 7, stopHour: 19, weekDays: 'MON-FRI' },
 } as const;
@@ -151,6 +159,8 @@ export interface ServiceNames {
   readonly trailName: string;
   readonly alarmTopicName: string;
   readonly budgetName: string;
+  /** Secrets Manager secret of the API keys' digests. */
+  readonly apiKeysSecretName: string;
 }
 
 /** Names derived from the service name and environment, for the stack and the docs alike. */
@@ -177,6 +187,7 @@ export function serviceNames(service: string, environment: DeploymentEnvironment
     trailName: `${prefix}-trail`,
     alarmTopicName: `${prefix}-alarms`,
     budgetName: `${prefix}-monthly`,
+    apiKeysSecretName: `${prefix}/api-keys`,
   };
 }
 
@@ -206,6 +217,13 @@ export interface ResolvedSettings extends EnvironmentPreset {
   readonly hostedZoneId?: string;
   readonly hostedZoneName?: string;
   readonly githubOidcProviderArn?: string;
+  /** One of `AuthenticationMode`. */
+  readonly authentication: string;
+  readonly jwtIssuerUrl?: string;
+  readonly jwtAudience?: string;
+  readonly jwtReadScope: string;
+  readonly jwtWriteScope: string;
+  readonly apiKeyMaxAgeDays: number;
 }
 
 /** Applies defaults and presets. Call `validateServiceOptions` first. */
@@ -240,6 +258,12 @@ export function resolveSettings(
     hostedZoneId: options.hostedZoneId,
     hostedZoneName: options.hostedZoneName,
     githubOidcProviderArn: options.githubOidcProviderArn,
+    authentication: options.authentication ?? SERVICE_DEFAULTS.authentication,
+    jwtIssuerUrl: options.jwtIssuerUrl,
+    jwtAudience: options.jwtAudience,
+    jwtReadScope: options.jwtReadScope ?? SERVICE_DEFAULTS.jwtReadScope,
+    jwtWriteScope: options.jwtWriteScope ?? SERVICE_DEFAULTS.jwtWriteScope,
+    apiKeyMaxAgeDays: options.apiKeyMaxAgeDays ?? SERVICE_DEFAULTS.apiKeyMaxAgeDays,
   };
   // The estimate reads every other setting, so the budget is resolved last.
   return { ...settings, monthlyBudgetUsd: options.monthlyBudgetUsd ?? defaultMonthlyBudgetUsd(settings) };
@@ -274,6 +298,24 @@ export const DATABASE_CA_BUNDLE = {
 /** Container variable filled from the cache's AUTH token secret. */
 export const CACHE_SECRET_VARIABLE = 'REDIS_PASSWORD';
 
+/** Container variable filled from the API keys secret (a JSON document of key digests). */
+export const API_KEYS_SECRET_VARIABLE = 'API_KEYS';
+
+/** The container's authentication variables (no secret among them), by mode. */
+export function authenticationEnvironment(s: ResolvedSettings): Record<string, string> {
+  const env: Record<string, string> = { AUTH_MODE: s.authentication };
+  if (AuthenticationMode.usesJwt(s.authentication)) {
+    env.AUTH_JWT_ISSUER = s.jwtIssuerUrl ?? '';
+    env.AUTH_JWT_AUDIENCE = s.jwtAudience ?? '';
+    env.AUTH_READ_SCOPE = s.jwtReadScope;
+    env.AUTH_WRITE_SCOPE = s.jwtWriteScope;
+  }
+  if (AuthenticationMode.usesApiKeys(s.authentication)) {
+    env.API_KEY_MAX_AGE_DAYS = String(s.apiKeyMaxAgeDays);
+  }
+  return env;
+}
+
 /**
  * The container's non-secret environment in AWS, for the stack's task definition and the
  * generated `ecs-task-definition.json` alike. `redisHost` is the cache's primary endpoint
@@ -286,6 +328,7 @@ export function containerEnvironment(s: ResolvedSettings, redisHost: string): Re
     LOG_LEVEL: 'info',
     ALLOWED_ORIGINS: s.allowedOrigins.join(','),
     WEB_CONCURRENCY: String(workerCount(s.cpu)),
+    ...authenticationEnvironment(s),
   };
   if (s.database) {
     // Encrypted and authenticated: the server's certificate must chain to an RDS CA and name

@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import { AuthenticationMode } from './authentication';
 import { DeploymentEnvironment } from './deployment-environment';
 import { HardenedServiceOptions } from './service-options';
 import { SERVICE_DEFAULTS } from './settings';
@@ -29,6 +30,8 @@ const OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.act
 const DOMAIN = /^(?=.{1,253}$)(?:(?!-)[a-z0-9-]{1,63}(?<!-)\.)+[a-z]{2,63}$/;
 const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
 const HEALTH_PATH = /^\/[A-Za-z0-9._~\-/]*$/;
+const ISSUER_URL = /^https:\/\/[a-z0-9.-]+(?::\d{1,5})?(?:\/[A-Za-z0-9._~%!$&'()*+,;=:@-]*)*$/;
+const SCOPE = /^[\x21\x23-\x5B\x5D-\x7E]{1,128}$/;
 
 /** A message per problem with the options; empty when they are valid. */
 export function validateServiceOptions(
@@ -191,6 +194,63 @@ export function validateServiceOptions(
   }
   if (environment === DeploymentEnvironment.PRODUCTION && options.scaleToZeroOutsideWorkingHours) {
     problems.push('scaleToZeroOutsideWorkingHours is for staging only; set it to false for production');
+  }
+  problems.push(...validateAuthentication(options));
+  return problems;
+}
+
+/** The `authentication` option and the options that go with its mode. */
+function validateAuthentication(options: HardenedServiceOptions): string[] {
+  const problems: string[] = [];
+  const mode = options.authentication ?? AuthenticationMode.API_KEYS;
+  const modes = AuthenticationMode.ALL.map((m) => `"${m}"`).join(', ');
+  if (!AuthenticationMode.ALL.includes(mode)) {
+    problems.push(`authentication "${mode}" is not a known mode; use one of ${modes}`);
+    return problems;
+  }
+  const jwt = AuthenticationMode.usesJwt(mode);
+  const jwtOptions = [
+    ['jwtIssuerUrl', options.jwtIssuerUrl],
+    ['jwtAudience', options.jwtAudience],
+    ['jwtReadScope', options.jwtReadScope],
+    ['jwtWriteScope', options.jwtWriteScope],
+  ] as const;
+  if (!jwt) {
+    for (const [name, value] of jwtOptions) {
+      if (value !== undefined) {
+        problems.push(`${name} is set but authentication is "${mode}", which ignores it; set authentication to "jwt" or "jwt-and-api-keys", or remove ${name}`);
+      }
+    }
+  } else {
+    if (options.jwtIssuerUrl === undefined || options.jwtIssuerUrl === '') {
+      problems.push(`jwtIssuerUrl is required when authentication is "${mode}": the https URL of your OIDC issuer, exactly as its tokens' "iss" claim (for example "https://login.example.com/oauth2/default")`);
+    } else if (!Token.isUnresolved(options.jwtIssuerUrl)) {
+      if (!ISSUER_URL.test(options.jwtIssuerUrl) || options.jwtIssuerUrl.endsWith('/.well-known/openid-configuration')) {
+        problems.push(`jwtIssuerUrl "${options.jwtIssuerUrl}" must be an https URL without query or fragment, the issuer itself rather than its discovery document (for example "https://login.example.com/oauth2/default")`);
+      }
+    }
+    if (options.jwtAudience === undefined || options.jwtAudience === '') {
+      problems.push(`jwtAudience is required when authentication is "${mode}": the "aud" value your issuer puts in this service's tokens (for example "api://hedis-optimizer")`);
+    } else if (!Token.isUnresolved(options.jwtAudience) && !SCOPE.test(options.jwtAudience)) {
+      problems.push(`jwtAudience "${options.jwtAudience}" must be 1-128 printable characters without spaces or quotes (for example "api://hedis-optimizer")`);
+    }
+    for (const [name, value] of jwtOptions.slice(2)) {
+      if (value !== undefined && !SCOPE.test(value)) {
+        problems.push(`${name} "${value}" must be one scope or group name of 1-128 printable characters without spaces or quotes (for example "${name === 'jwtReadScope' ? 'api:read' : 'api:write'}")`);
+      }
+    }
+    const read = options.jwtReadScope ?? 'api:read';
+    if (options.jwtWriteScope !== undefined && options.jwtWriteScope === read) {
+      problems.push(`jwtWriteScope "${options.jwtWriteScope}" is the same as jwtReadScope; use a separate scope so that read-only callers cannot write (for example "api:write")`);
+    }
+  }
+  if (options.apiKeyMaxAgeDays !== undefined) {
+    const days = options.apiKeyMaxAgeDays;
+    if (!AuthenticationMode.usesApiKeys(mode)) {
+      problems.push(`apiKeyMaxAgeDays is set but authentication is "${mode}", which uses no API keys; remove apiKeyMaxAgeDays or set authentication to "api-keys" or "jwt-and-api-keys"`);
+    } else if (!Token.isUnresolved(days) && !(Number.isInteger(days) && days >= 15 && days <= 365)) {
+      problems.push(`apiKeyMaxAgeDays ${days} must be a whole number of days from 15 to 365 (old and new key overlap for 14 days during a rotation; for example 90)`);
+    }
   }
   return problems;
 }

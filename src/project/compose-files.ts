@@ -1,7 +1,9 @@
 import { Component, Project, YamlFile } from 'projen';
 import { healthCheckCommand } from './docker-files';
+import { LOCAL_API_KEY, LOCAL_ISSUER_PORT, localAuthenticationEnvironment } from './local-auth';
 import { ServiceModel } from './service-model';
 import { TemplateFile } from './template-file';
+import { AuthenticationMode } from '../constructs/authentication';
 import { SERVICE_DEFAULTS } from '../constructs/settings';
 
 /**
@@ -25,7 +27,13 @@ export class ComposeFiles extends Component {
     this.productionCompose = new YamlFile(project, 'docker-compose.prod.yml', { obj: () => composeDocument(model, true) });
     this.envExample = new TemplateFile(project, '.env.example', {
       template: 'env-example.hbs',
-      context: () => ({ serviceName: model.serviceName, variables: localEnvironment(model) }),
+      context: () => ({
+        serviceName: model.serviceName,
+        variables: localEnvironment(model),
+        authentication: model.authentication,
+        localApiKey: AuthenticationMode.usesApiKeys(model.authentication) ? LOCAL_API_KEY : undefined,
+        localIssuerPort: AuthenticationMode.usesJwt(model.authentication) ? LOCAL_ISSUER_PORT : undefined,
+      }),
     });
     project.gitignore.exclude('/.env');
     project.gitignore.include('/.env.example');
@@ -58,6 +66,7 @@ export function localEnvironment(model: ServiceModel): { name: string; value: st
     ['LOG_LEVEL', 'debug'],
     ['ALLOWED_ORIGINS', model.allowedOrigins.join(',')],
     ['WEB_CONCURRENCY', 2],
+    ...localAuthenticationEnvironment(model),
   ];
   if (model.database) {
     vars.push(
@@ -90,6 +99,7 @@ function composeDocument(model: ServiceModel, production: boolean): object {
   if (model.cache) dependsOn.redis = { condition: 'service_healthy' };
   const healthcheck = (test: string[]) => ({ test, interval: '10s', timeout: '5s', retries: 5, start_period: '30s' });
   const restart = production ? { restart: 'unless-stopped' } : {};
+  const localIssuer = !production && AuthenticationMode.usesJwt(model.authentication);
 
   const api: Record<string, unknown> = production
     ? {
@@ -115,7 +125,11 @@ function composeDocument(model: ServiceModel, production: boolean): object {
       ...(production ? { APP_ENV: 'production', LOG_LEVEL: 'info' } : {}),
       ...(model.database ? { DB_HOST: 'postgres', DB_PORT: String(SERVICE_DEFAULTS.databasePort) } : {}),
       ...(model.cache ? { REDIS_HOST: 'redis', REDIS_PORT: String(SERVICE_DEFAULTS.cachePort) } : {}),
+      // The local issuer runs on the host (the sample's issuer script); a production-like
+      // run takes a real https issuer from .env instead.
+      ...(localIssuer ? { AUTH_JWT_ISSUER: `http://host.docker.internal:${LOCAL_ISSUER_PORT}` } : {}),
     },
+    ...(localIssuer ? { extra_hosts: ['host.docker.internal:host-gateway'] } : {}),
     ports: [`127.0.0.1:${port}:${port}`],
     ...(Object.keys(dependsOn).length > 0 ? { depends_on: dependsOn } : {}),
     healthcheck: healthcheck(['CMD', ...healthCheckCommand(model)]),

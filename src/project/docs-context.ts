@@ -3,10 +3,12 @@ import { CDK_EXECUTION_POLICY_PATH, cdkExecutionPolicyFor } from './cdk-executio
 import { namedTargets } from './cloudwatch-config';
 import { ORGANISATION_TASKS, SAFEGUARDS, SafeguardInput } from './hipaa-safeguards';
 import { kitName, kitVersion } from './kit-package';
+import { LOCAL_ISSUER_PORT } from './local-auth';
 import { EnvironmentModel, ServiceModel } from './service-model';
 import { inspectServiceStacks, StackFacts } from './stack-facts';
 import { defaultHealthUrl, DEPLOY_ROLE_VARIABLE, HEALTH_URL_VARIABLE, PROJEN_TOKEN_SECRET, publishRoleVariable } from './workflow-steps';
 import { MAIN_BRANCH, WORKFLOW_TIMEOUTS } from './workflows';
+import { AuthenticationMode } from '../constructs/authentication';
 import { cdkExecutionPolicyName, partitionOf } from '../constructs/cdk-execution-policy';
 import {
   CostEstimate,
@@ -117,6 +119,11 @@ export function docsContext(model: ServiceModel, project: DocsProjectFacts = {})
         organisation: cellText(g.organisation ?? '-'),
       })),
     })),
+    openGaps: SAFEGUARDS.flatMap((g) => {
+      const gap = g.gap?.(safeguardInput);
+      return gap ? [{ section: g.section, title: g.title, gap }] : [];
+    }),
+    auth: authenticationContext(model),
     organisationTasks: ORGANISATION_TASKS,
     cost: {
       region: PRICES.region,
@@ -165,6 +172,34 @@ function runtimeRows(model: ServiceModel) {
       source: line ? `<${line.source}>` : '-',
     };
   });
+}
+
+/** What the docs say about callers' authentication, from the `authentication` option. */
+function authenticationContext(model: ServiceModel) {
+  const s = model.production.settings;
+  const mode = model.authentication;
+  return {
+    mode,
+    none: mode === AuthenticationMode.NONE,
+    jwt: AuthenticationMode.usesJwt(mode),
+    apiKeys: AuthenticationMode.usesApiKeys(mode),
+    issuer: s.jwtIssuerUrl,
+    audience: s.jwtAudience,
+    readScope: s.jwtReadScope,
+    writeScope: s.jwtWriteScope,
+    maxAgeDays: s.apiKeyMaxAgeDays,
+    overlapDays: SERVICE_DEFAULTS.apiKeyOverlapDays,
+    toolCommand: model.blueprint.apiKeyToolCommand,
+    localIssuerPort: LOCAL_ISSUER_PORT,
+    environments: model.environments.map((e) => ({
+      environment: e.environment,
+      secretName: e.settings.names.apiKeysSecretName,
+      stackName: e.settings.names.stackName,
+      clusterName: e.settings.names.clusterName,
+      serviceName: e.settings.names.serviceName,
+      appLogGroup: e.settings.names.appLogGroup,
+    })),
+  };
 }
 
 function environmentContext(model: ServiceModel, env: EnvironmentModel, facts: StackFacts) {

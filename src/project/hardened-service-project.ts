@@ -205,6 +205,49 @@ export interface HardenedServiceProjectOptions extends awscdk.AwsCdkTypeScriptAp
   readonly allowedOrigins?: string[];
 
   /**
+   * How callers of the API authenticate, in both environments: "api-keys" (machine clients;
+   * only SHA-256 digests of the keys, in a Secrets Manager secret each stack creates), "jwt"
+   * (access tokens of an OIDC issuer: set `jwtIssuerUrl` and `jwtAudience`), "jwt-and-api-keys"
+   * (both), or "none" (anyone may call the API; the HIPAA checklist then reports 164.312(d) as
+   * an open gap). API keys are the default because a JWT issuer is something only the team
+   * can name; SECURITY_GUIDE.md explains how to switch.
+   * @default "api-keys"
+   * @pjnew "api-keys"
+   */
+  readonly authentication?: string;
+
+  /**
+   * OIDC issuer URL (https) whose access tokens the service accepts, as the tokens' `iss`
+   * claim has it. Required when `authentication` is "jwt" or "jwt-and-api-keys".
+   * @default - none
+   */
+  readonly jwtIssuerUrl?: string;
+
+  /**
+   * Audience (`aud` claim) of the service's access tokens. Required with the JWT modes.
+   * @default - none
+   */
+  readonly jwtAudience?: string;
+
+  /**
+   * Scope or group that allows reading (GET routes).
+   * @default "api:read"
+   */
+  readonly jwtReadScope?: string;
+
+  /**
+   * Scope or group that allows writing (POST routes).
+   * @default "api:write"
+   */
+  readonly jwtWriteScope?: string;
+
+  /**
+   * Longest life of an API key in days (the rotation schedule); the service refuses older keys.
+   * @default 90
+   */
+  readonly apiKeyMaxAgeDays?: number;
+
+  /**
    * Base image of both Dockerfile stages, pinned to a version tag (never "latest").
    * @default - the blueprint's pinned image
    */

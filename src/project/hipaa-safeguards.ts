@@ -1,6 +1,7 @@
 import { ServiceModel } from './service-model';
 import { StackFacts } from './stack-facts';
-import { ResolvedSettings } from '../constructs/settings';
+import { AuthenticationMode } from '../constructs/authentication';
+import { ResolvedSettings, SERVICE_DEFAULTS } from '../constructs/settings';
 
 /**
  * The HIPAA Security Rule safeguards (45 CFR 164.308, 164.310, 164.312) the generated
@@ -39,6 +40,8 @@ export interface Safeguard {
   readonly rules: string[];
   /** What the stack cannot do and the organisation must. */
   readonly organisation?: string;
+  /** A gap the options leave open, listed first in the checklist; undefined when none. */
+  readonly gap?: (input: SafeguardInput) => string | undefined;
 }
 
 const code = (value: string | number) => `\`${value}\``;
@@ -381,6 +384,7 @@ export const SAFEGUARDS: Safeguard[] = [
       `CloudTrail ${code(i.production.settings.names.trailName)}: multi-region, management events, to CloudWatch Logs and to S3 for ${i.production.facts.trailArchiveDays} days`,
       `log groups kept ${both(i, (e) => e.settings.logRetentionDays)} days; VPC flow logs of all traffic; ALB access logs; WAF logs`,
       `${i.production.settings.names.alarmPrefix}-* alarms act on the SNS topic; RDS enhanced monitoring and Container Insights`,
+      callerAudit(i.production.settings),
     ],
     rules: [
       'HIPAA.Security-CloudTrailCloudWatchLogsEnabled',
@@ -427,6 +431,7 @@ export const SAFEGUARDS: Safeguard[] = [
     kind: 'Technical',
     specification: 'standard',
     implementedBy: (i) => [
+      ...callerAuthentication(i.production.settings),
       `GitHub workflows authenticate with OIDC tokens restricted to ${code(i.model.githubRepository)}`,
       ...(i.model.cache ? ['the service authenticates to Redis with the AUTH token over TLS'] : []),
       ...(i.model.database
@@ -434,7 +439,11 @@ export const SAFEGUARDS: Safeguard[] = [
         : []),
     ],
     rules: [],
-    organisation: 'Require MFA for every person (AWS and GitHub).',
+    organisation: 'Require MFA for every person (AWS and GitHub), at the identity provider too; approve and record every API client and who holds its key.',
+    gap: (i) =>
+      i.model.authentication === AuthenticationMode.NONE
+        ? `OPEN GAP: \`authentication\` is "none": the API serves ${code('/api/v1/...')} to any caller without identifying them. Set \`authentication\` to "api-keys", "jwt" or "jwt-and-api-keys" in .projenrc.ts.`
+        : undefined,
   },
   {
     section: '164.312(e)(1)',
@@ -471,6 +480,31 @@ export const SAFEGUARDS: Safeguard[] = [
     organisation: 'Decide whether the load balancer to task hop must be encrypted too (an HTTPS target group and a certificate served by the container); record the decision in the risk analysis.',
   },
 ];
+
+/** How the API's callers authenticate (164.312(d)), from the `authentication` option. */
+function callerAuthentication(s: ResolvedSettings): string[] {
+  const mode = s.authentication;
+  if (mode === AuthenticationMode.NONE) return ['the API itself authenticates no caller (`authentication` is "none"; see the open gap above)'];
+  const items: string[] = [];
+  if (AuthenticationMode.usesJwt(mode)) {
+    items.push(
+      `the API requires a JWT access token from ${code(s.jwtIssuerUrl ?? '')} for audience ${code(s.jwtAudience ?? '')} on every route but the health path: signature by the issuer's JWKS, issuer, audience, expiry and not-before checked; ${code(s.jwtReadScope)} allows reading, ${code(s.jwtWriteScope)} writing`,
+    );
+  }
+  if (AuthenticationMode.usesApiKeys(mode)) {
+    items.push(
+      `the API requires an API key (\`X-API-Key\`) on every route but the health path: only SHA-256 digests in the KMS-encrypted secret ${code(s.names.apiKeysSecretName)}, compared in constant time, keys refused after ${s.apiKeyMaxAgeDays} days, at most two per client (${SERVICE_DEFAULTS.apiKeyOverlapDays}-day rotation overlap)`,
+    );
+  }
+  return items;
+}
+
+/** What the access log records about callers (164.312(b)). */
+function callerAudit(s: ResolvedSettings): string {
+  return s.authentication === AuthenticationMode.NONE
+    ? 'application access logs record no caller identity (`authentication` is "none")'
+    : 'every application access log line names the caller (`caller`: the token subject or the API key id, never the token or key); authentication failures are logged with their reason and request id';
+}
 
 /** What the organisation must do that no stack can, as a checklist. */
 export const ORGANISATION_TASKS: string[] = [

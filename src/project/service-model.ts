@@ -43,6 +43,8 @@ export interface ServiceModel {
   readonly database: boolean;
   readonly cache: boolean;
   readonly allowedOrigins: string[];
+  /** One of `AuthenticationMode` (the same in both environments). */
+  readonly authentication: string;
   readonly githubRepository: string;
   /** `https://github.com/<owner>/<repo>`, for the image's OCI source label. */
   readonly sourceUrl: string;
@@ -168,6 +170,12 @@ export function resolveServiceModel(input: HardenedServiceProjectOptions): Servi
       hostedZoneId: input.hostedZoneId,
       hostedZoneName: input.hostedZoneName,
       scaleToZeroOutsideWorkingHours: staging ? input.stagingScaleToZeroOutsideWorkingHours : undefined,
+      authentication: input.authentication,
+      jwtIssuerUrl: input.jwtIssuerUrl,
+      jwtAudience: input.jwtAudience,
+      jwtReadScope: input.jwtReadScope,
+      jwtWriteScope: input.jwtWriteScope,
+      apiKeyMaxAgeDays: input.apiKeyMaxAgeDays,
     });
   };
 
@@ -210,6 +218,7 @@ export function resolveServiceModel(input: HardenedServiceProjectOptions): Servi
     database: shared.database,
     cache: shared.cache,
     allowedOrigins: shared.allowedOrigins,
+    authentication: shared.authentication,
     githubRepository: input.githubRepository,
     sourceUrl: `https://github.com/${input.githubRepository}`,
     baseImage: input.baseImageDigest ? `${baseImage}@${input.baseImageDigest}` : baseImage,

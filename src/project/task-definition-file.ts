@@ -1,6 +1,7 @@
 import { Component, JsonFile, Project } from 'projen';
 import { CONTAINER_UID, EnvironmentModel, ServiceModel } from './service-model';
-import { CACHE_SECRET_VARIABLE, containerEnvironment, DATABASE_SECRET_FIELDS, TASK_PLATFORM } from '../constructs/settings';
+import { AuthenticationMode } from '../constructs/authentication';
+import { API_KEYS_SECRET_VARIABLE, CACHE_SECRET_VARIABLE, containerEnvironment, DATABASE_SECRET_FIELDS, TASK_PLATFORM } from '../constructs/settings';
 
 /**
  * `infrastructure/aws/ecs-task-definition.json`: the production task definition rendered from
@@ -31,6 +32,9 @@ export function taskDefinition(model: ServiceModel, env: EnvironmentModel): obje
   }
   if (s.cache) {
     secrets.push({ name: CACHE_SECRET_VARIABLE, valueFrom: '<RedisAuthTokenSecretArn>' });
+  }
+  if (AuthenticationMode.usesApiKeys(s.authentication)) {
+    secrets.push({ name: API_KEYS_SECRET_VARIABLE, valueFrom: '<ApiKeysSecretArn>' });
   }
   return {
     family: s.names.taskFamily,

@@ -193,7 +193,7 @@ describe('ApiService', () => {
     expect(container.ReadonlyRootFilesystem).toBe(true);
     expect(container.Privileged).toBe(false);
     expect(container.Secrets.map((s: any) => s.Name).sort()).toEqual(
-      ['DB_HOST', 'DB_NAME', 'DB_PASSWORD', 'DB_PORT', 'DB_USER', 'REDIS_PASSWORD'],
+      ['API_KEYS', 'DB_HOST', 'DB_NAME', 'DB_PASSWORD', 'DB_PORT', 'DB_USER', 'REDIS_PASSWORD'],
     );
     const envNames = container.Environment.map((e: any) => e.Name);
     expect(envNames.filter((n: string) => /PASSWORD|SECRET|TOKEN/.test(n))).toEqual([]);
@@ -444,7 +444,8 @@ describe('one option value flows everywhere in the stack', () => {
     t.resourceCountIs('AWS::RDS::DBInstance', 0);
     t.resourceCountIs('AWS::ElastiCache::ReplicationGroup', 0);
     const container = Object.values(t.findResources('AWS::ECS::TaskDefinition'))[0].Properties.ContainerDefinitions[0];
-    expect(container.Secrets).toBeUndefined();
+    // Only the API keys' digests (the default authentication) remain.
+    expect(container.Secrets.map((s: any) => s.Name)).toEqual(['API_KEYS']);
     expect(stack.database).toBeUndefined();
   });
 

@@ -96,14 +96,21 @@ describe('cost model arithmetic', () => {
   test('no database and no cache remove their lines and their secrets and alarms', () => {
     const full = estimate(STAGING);
     const bare = estimate(STAGING, { database: false, cache: false });
-    for (const id of ['rds-instance', 'rds-storage', 'rds-backup', 'elasticache', 'elasticache-snapshots', 'secrets-manager']) {
+    const gone = ['rds-instance', 'rds-storage', 'rds-backup', 'elasticache', 'elasticache-snapshots'];
+    for (const id of gone) {
       expect(bare.lineItems.map((l) => l.id)).not.toContain(id);
     }
+    // The API keys secret (the default authentication) stays.
+    expect([full.counts.secrets, bare.counts.secrets]).toEqual([3, 1]);
     expect(bare.counts.alarms).toBe(full.counts.alarms - 4);
-    const removed = ['rds-instance', 'rds-storage', 'rds-backup', 'elasticache', 'elasticache-snapshots', 'secrets-manager']
-      .map((id) => line(full, id))
-      .reduce((a, b) => a + b, 0);
+    const removed = gone.map((id) => line(full, id)).reduce((a, b) => a + b, 0) + 2 * PRICES.secretsManager.secretMonth;
     expect(bare.totalUsd).toBeCloseTo(full.totalUsd - removed - 4 * PRICES.cloudWatch.alarmMetricMonth, 1);
+  });
+
+  test('API keys cost one secret; JWTs alone and none cost none', () => {
+    expect(estimate(STAGING).counts.secrets).toBe(3);
+    expect(estimate(STAGING, { authentication: 'none' }).counts.secrets).toBe(2);
+    expect(estimate(STAGING, { authentication: 'jwt', jwtIssuerUrl: 'https://login.example.com', jwtAudience: 'api://x' }).counts.secrets).toBe(2);
   });
 
   test('the total is the sum of the line items, in cents', () => {

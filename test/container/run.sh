@@ -336,6 +336,58 @@ wait_for_health() {
   done
 }
 
+# --- Caller authentication -------------------------------------------------------------------
+# The image runs with the authentication variables of the generated task definition
+# (infrastructure/aws/ecs-task-definition.json): its AUTH_* and API_KEY_MAX_AGE_DAYS values as they
+# are, and for the API_KEYS secret a local document holding the digest of a key made here (what
+# Secrets Manager injects in AWS). Sets AUTH_RUN_ENV (buildah -e flags) and exports
+# HSK_LOAD_AUTH_HEADER ("Name: value"), which the load generator sends on every request.
+auth_for_image() {
+  local repo="$1" out
+  # shellcheck disable=SC2016 # JavaScript, expanded by node
+  out="$(node -e '
+    const fs = require("fs");
+    const crypto = require("crypto");
+    const td = JSON.parse(fs.readFileSync(process.argv[1], "utf8")).containerDefinitions[0];
+    const env = Object.fromEntries(td.environment.map((e) => [e.name, e.value]));
+    const lines = Object.entries(env).filter(([n]) => n.startsWith("AUTH_") || n === "API_KEY_MAX_AGE_DAYS").map(([n, v]) => `env ${n}=${v}`);
+    if (td.secrets.some((s) => s.name === "API_KEYS")) {
+      const key = `hsk.container-check.${crypto.randomBytes(32).toString("base64url")}`;
+      const now = new Date();
+      const record = { id: "container-check", client: "container-check", scopes: ["read", "write"],
+        sha256: crypto.createHash("sha256").update(key).digest("hex"),
+        created: now.toISOString(), expires: new Date(now.getTime() + 86400000).toISOString() };
+      lines.push(`env API_KEYS=${JSON.stringify({ keys: [record] })}`, `header X-API-Key: ${key}`);
+    }
+    process.stdout.write(lines.join("\n") + "\n");
+  ' "$repo/infrastructure/aws/ecs-task-definition.json")" || die "could not read the generated task definition of $repo"
+  AUTH_RUN_ENV=()
+  HSK_LOAD_AUTH_HEADER=""
+  while IFS= read -r line; do
+    case "$line" in
+      env\ *) AUTH_RUN_ENV+=(-e "${line#env }") ;;
+      header\ *) HSK_LOAD_AUTH_HEADER="${line#header }" ;;
+    esac
+  done <<<"$out"
+  export HSK_LOAD_AUTH_HEADER
+  log "authentication of the image: ${AUTH_RUN_ENV[*]//API_KEYS=*/API_KEYS=<digest of a local key>}"
+}
+
+# GET "$1" with the load's credential (if any) into "$2"; prints the status.
+http_get_authenticated() {
+  local -a header=()
+  [ -z "${HSK_LOAD_AUTH_HEADER:-}" ] || header=(-H "$HSK_LOAD_AUTH_HEADER")
+  curl -s -o "$2" -w '%{http_code}' --max-time 5 "${header[@]}" "$1" || true
+}
+
+# An API route without a credential must answer 401: logs the answer, sets UNAUTHENTICATED_CODE.
+check_unauthenticated() {
+  local url="$1" name="$2"
+  UNAUTHENTICATED_CODE="$(http_get "$url" /dev/null)"
+  log "unauthenticated GET $name -> $UNAUTHENTICATED_CODE (must be 401)"
+}
+
+
 # `load.js "$@"` (output to "$1") while sampling the service's PostgreSQL connections, and
 # stalling the service when LOAD_STALL_MS is set; sets LOAD_JSON and DB_MAX.
 load_with_sampling() {
@@ -545,6 +597,8 @@ check_blueprint() {
     -e REDIS_HOST=127.0.0.1 -e "REDIS_PORT=$REDIS_PORT" -e REDIS_TLS=false
     -e "WEB_CONCURRENCY=$WEB_CONCURRENCY"
   )
+  auth_for_image "$repo"
+  run_env+=("${AUTH_RUN_ENV[@]}")
   local -a run=(buildah run --isolation chroot --network host --user "$user" "${run_env[@]}" "$container" --)
   t="$(now)"
   "${run[@]}" sh -c "$BP_MIGRATE_COMMAND" >"$dir/migrate.log" 2>&1 || {
@@ -596,8 +650,11 @@ check_blueprint() {
   # saturation, which wrk measures first).
   local pool_max=$((DB_POOL_SIZE * WEB_CONCURRENCY)) db_max=0 endpoint url key json cap
   local -A users_json=() capacity_json=()
-  code="$(http_get "http://127.0.0.1:$port$DB_ENDPOINT" "$dir/db-endpoint.json")"
-  [ "$code" = 200 ] || problems+=("$DB_ENDPOINT answered $code before the load")
+  check_unauthenticated "http://127.0.0.1:$port$DB_ENDPOINT" "$DB_ENDPOINT"
+  [ "$UNAUTHENTICATED_CODE" = 401 ] ||
+    problems+=("an unauthenticated request to $DB_ENDPOINT answered $UNAUTHENTICATED_CODE, not 401")
+  code="$(http_get_authenticated "http://127.0.0.1:$port$DB_ENDPOINT" "$dir/db-endpoint.json")"
+  [ "$code" = 200 ] || problems+=("$DB_ENDPOINT answered $code with a valid credential before the load")
   # Other work on the machine shows in the figures: log the load average they ran under.
   log "$blueprint: load average before the load: $(cut -d' ' -f1-3 /proc/loadavg); service $task_text, $WEB_CONCURRENCY worker(s)"
   for endpoint in "$BP_HEALTH_PATH" "$DB_ENDPOINT"; do
@@ -683,7 +740,8 @@ check_blueprint() {
     line="container $blueprint: image $(megabytes "$size") naive $(megabytes "$naive_size") ratio $ratio ($size_note)"
     line+=" naive on the slim base $(megabytes "$naive_slim_size") ratio $slim_ratio (above the $(megabytes "$base_size") base $(megabytes $((size - base_size))) vs $(megabytes $((naive_slim_size - base_size))), ratio $app_ratio)"
   fi
-  line+=" | $BP_HEALTH_PATH $(load_text "${users_json[health]}" "${capacity_json[health]}") | $DB_ENDPOINT $(load_text "${users_json[db]}" "${capacity_json[db]}")"
+  line+=" | unauthenticated $DB_ENDPOINT $UNAUTHENTICATED_CODE"
+  line+=" | $BP_HEALTH_PATH $(load_text "${users_json[health]}" "${capacity_json[health]}") | $DB_ENDPOINT $(load_text "${users_json[db]}" "${capacity_json[db]}") (authenticated)"
   line+=" | db connections max $db_max (pool ${WEB_CONCURRENCY}x$DB_POOL_SIZE) | uid $uid ($nproc processes)"
   line+=" | outage detected ${detect_s}s recovery ${recover_s}s | build ${build_s}s"
   line+=" | $scaling_text | $stall_text | $task_text, throttled ${throttled}s"

@@ -177,7 +177,8 @@ describe('HardenedServiceProject', () => {
     expect(files['scripts/aws-deploy.sh']).not.toContain('--migrate-command');
     expect(files['.env.example']).not.toContain('DB_');
     const container = files['infrastructure/aws/ecs-task-definition.json'].containerDefinitions[0];
-    expect(container.secrets).toEqual([]);
+    // Only the API keys' digests (the default authentication) remain.
+    expect(container.secrets).toEqual([{ name: 'API_KEYS', valueFrom: '<ApiKeysSecretArn>' }]);
   });
 
   test('the project can be synthesized twice from one outdir (re-synth is idempotent)', () => {

@@ -24,6 +24,7 @@ export const TEST_BLUEPRINT: Blueprint = {
   runtimePaths: ['.venv', 'main.py'],
   startCommand: ['/app/.venv/bin/gunicorn', 'main:app'],
   migrateCommand: '/app/.venv/bin/alembic upgrade head',
+  apiKeyToolCommand: 'python -m service.apikeys',
   testCommand: 'pytest',
   lintCommand: 'ruff check .',
   healthCheckCommand: ['python', '-c', 'import urllib.request; urllib.request.urlopen("http://127.0.0.1:{{port}}{{path}}")'],

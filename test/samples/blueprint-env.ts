@@ -26,6 +26,7 @@ process.stdout.write(
     `BP_MIGRATE=${quote(local(blueprint.migrateCommand))}`,
     `BP_TEST=${quote(blueprint.testCommand)}`,
     `BP_LINT=${quote(blueprint.lintCommand)}`,
+    `BP_API_KEY_TOOL=${quote(blueprint.apiKeyToolCommand)}`,
     `BP_START=${words(blueprint.startCommand)}`,
     `BP_HEALTHCHECK=${words(health)}`,
     '',

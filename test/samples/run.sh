@@ -259,8 +259,17 @@ prove_sample() {
   tail -n 3 "$test_log"
   grep -Eq 'skipped [1-9]|[1-9][0-9]* skipped|^# skipped [1-9]' "$test_log" && die "$sample: tests were skipped"
 
+  say "$sample: issue an API key with the sample's rotation tool ($BP_API_KEY_TOOL)"
+  local api_keys api_key
+  api_keys="$(bash -c "$BP_API_KEY_TOOL issue --client samples-check --scopes read" </dev/null 2>"$WORK/$sample-key.txt")" \
+    || { cat "$WORK/$sample-key.txt"; die "$sample: the API key tool failed"; }
+  api_key="$(grep -Eo 'hsk\.[a-z0-9-]+\.[A-Za-z0-9_-]+' "$WORK/$sample-key.txt")" || die "$sample: the API key tool printed no key"
+  grep -q "${api_key##*.}" <<<"$api_keys" && die "$sample: the API keys document holds the key itself"
+  echo "issued key id $(cut -d. -f2 <<<"$api_key") (scope read; the document holds its digest only)"
+
   say "$sample: start the server with the blueprint's start command on port $port"
-  local server_env=(PORT="$port" WEB_CONCURRENCY=2 APP_ENV=local LOG_LEVEL=info ALLOWED_ORIGINS=https://portal.example.com)
+  local server_env=(PORT="$port" WEB_CONCURRENCY=2 APP_ENV=local LOG_LEVEL=info ALLOWED_ORIGINS=https://portal.example.com
+    AUTH_MODE=api-keys "API_KEYS=$api_keys")
   printf '+ %s\n' "$(printf '%q ' env "${server_env[@]}" "${BP_START[@]}")"
   env "${server_env[@]}" "${BP_START[@]}" >"$WORK/$sample-server.log" 2>&1 &
   local server=$!
@@ -272,7 +281,13 @@ prove_sample() {
   run curl -s -i "http://127.0.0.1:$port$health_path"
   echo
   run "${BP_HEALTHCHECK[@]}" || die "$sample: the blueprint's HEALTHCHECK command failed against a healthy server"
-  run curl -s -o /dev/null -w 'GET /api/v1/measures -> %{http_code}\n' "http://127.0.0.1:$port/api/v1/measures"
+  local anonymous_status authenticated_status
+  anonymous_status="$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/v1/measures")"
+  echo "GET /api/v1/measures without a credential -> $anonymous_status"
+  [[ "$anonymous_status" == 401 ]] || die "$sample: an unauthenticated request got $anonymous_status, not 401"
+  authenticated_status="$(curl -s -o /dev/null -w '%{http_code}' -H "X-API-Key: $api_key" "http://127.0.0.1:$port/api/v1/measures")"
+  echo "GET /api/v1/measures with the API key -> $authenticated_status"
+  [[ "$authenticated_status" == 200 ]] || die "$sample: an authenticated request got $authenticated_status, not 200"
   local workers_before
   workers_before="$(children_of "$server")"
   result[health]="200"
@@ -287,7 +302,8 @@ prove_sample() {
     cat "$WORK/last-health.json"
     echo
     grep -q '"failing":\["database"\]' "$WORK/last-health.json" || die "$sample: the 503 does not name the database"
-    run curl -s -w ' -> %{http_code}\n' "http://127.0.0.1:$port/api/v1/measures"
+    # Not through `run`: it would print the key.
+    curl -s -w ' -> %{http_code}\n' -H "X-API-Key: $api_key" "http://127.0.0.1:$port/api/v1/measures"
     ! run "${BP_HEALTHCHECK[@]}" 2>/dev/null || die "$sample: the blueprint's HEALTHCHECK command passed while PostgreSQL was down"
 
     say "$sample: start PostgreSQL again; health must recover without a restart"
@@ -296,7 +312,7 @@ prove_sample() {
     up_after="$(wait_for_health 200 "$port" "$health_path" 30)" || die "$sample: health did not recover within 30 s of PostgreSQL starting"
     cat "$WORK/last-health.json"
     echo
-    run curl -s -o /dev/null -w 'GET /api/v1/measures -> %{http_code}\n' "http://127.0.0.1:$port/api/v1/measures"
+    curl -s -o /dev/null -w 'GET /api/v1/measures with the API key -> %{http_code}\n' -H "X-API-Key: $api_key" "http://127.0.0.1:$port/api/v1/measures"
     kill -0 "$server" 2>/dev/null || die "$sample: the server process died"
     [[ "$(children_of "$server")" == "$workers_before" ]] || die "$sample: worker processes were replaced ($workers_before -> $(children_of "$server"))"
     result[outage]="503 after ${down_after}s, recovered after ${up_after}s, same processes"
@@ -312,7 +328,7 @@ prove_sample() {
     die "$sample: the server wrote lines that are not JSON"
   fi
   cd "$ROOT"
-  summary+=("$sample: ${result[runtime]}, install ${result[install]}, lint ok, migrate ok (${result[tables]}), tests ${result[tests]}, ${result[tls]}, health ${result[health]}, outage ${result[outage]}, clean shutdown, JSON logs only")
+  summary+=("$sample: ${result[runtime]}, install ${result[install]}, lint ok, migrate ok (${result[tables]}), tests ${result[tests]}, ${result[tls]}, health ${result[health]}, API 401 without and 200 with a key, outage ${result[outage]}, clean shutdown, JSON logs only")
 }
 
 summary=()

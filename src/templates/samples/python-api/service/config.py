@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from . import defaults
+from .auth import AuthSettings, parse_auth
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
 APP_ENVS = ("local", "test", "staging", "production")
@@ -53,6 +54,7 @@ class Settings:
     web_concurrency: int = 2
     database: DatabaseSettings | None = None
     cache: CacheSettings | None = None
+    auth: AuthSettings = AuthSettings()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -118,14 +120,16 @@ class Settings:
                 tls=tls,
             )
 
+        app_env = choice("APP_ENV", "local", APP_ENVS)
         settings = cls(
             port=integer("PORT", defaults.DEFAULT_PORT),
-            app_env=choice("APP_ENV", "local", APP_ENVS),
+            app_env=app_env,
             log_level=choice("LOG_LEVEL", "info", LOG_LEVELS),
             allowed_origins=origins,
             web_concurrency=integer("WEB_CONCURRENCY", 2),
             database=database,
             cache=cache,
+            auth=parse_auth(env, app_env, problems),
         )
         if problems:
             raise SettingsError("invalid environment: " + "; ".join(problems))

@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from . import cache, db, defaults, errors
+from . import auth, cache, db, defaults, errors
 from .config import Settings
 from .logs import configure_logging
 from .middleware import REQUEST_ID_HEADER, RequestContextMiddleware
@@ -29,6 +29,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.db = await db.create_pool(settings.database) if settings.database else None
         app.state.cache = cache.create_client(settings.cache) if settings.cache else None
         app.state.health = health.HealthCheck(app.state.db, app.state.cache)
+        # Per worker, in its event loop: the issuer's keys are cached per worker process.
+        app.state.authenticator = auth.create_authenticator(settings.auth)
         logger.info(
             "started",
             extra={
@@ -36,6 +38,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 "database": "enabled" if settings.database else "disabled",
                 "db_pool_size": settings.database.pool_size if settings.database else 0,
                 "cache": "enabled" if settings.cache else "disabled",
+                "auth_mode": settings.auth.mode,
+                "api_keys": len(settings.auth.api_keys),
             },
         )
         try:
@@ -66,7 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         CORSMiddleware,
         allow_origins=list(settings.allowed_origins),
         allow_methods=["GET", "POST"],
-        allow_headers=["authorization", "content-type", REQUEST_ID_HEADER],
+        allow_headers=["authorization", "content-type", auth.API_KEY_HEADER, REQUEST_ID_HEADER],
         expose_headers=[REQUEST_ID_HEADER],
         max_age=600,
     )

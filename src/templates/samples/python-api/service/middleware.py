@@ -15,6 +15,7 @@ import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .auth import caller_var
 from .logs import request_id_var
 
 logger = logging.getLogger("service.request")
@@ -60,6 +61,9 @@ class RequestContextMiddleware:
 
         request_id = _incoming_request_id(scope)
         token = request_id_var.set(request_id)
+        # Filled in by the route's authorization dependency; "anonymous" otherwise.
+        caller = {"caller": "anonymous"}
+        caller_token = caller_var.set(caller)
         started = time.perf_counter()
         status = 500
         response_started = False
@@ -99,6 +103,8 @@ class RequestContextMiddleware:
                     "path": scope.get("path"),
                     "status": status,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    "caller": caller["caller"],
                 },
             )
             request_id_var.reset(token)
+            caller_var.reset(caller_token)

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import datetime
+import json
 import os
+import secrets
 import socket
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import asyncpg
 import pytest
@@ -21,8 +25,13 @@ from alembic.config import Config
 from fastapi.testclient import TestClient
 
 from service import defaults
+from service.auth import AuthSettings, digest, parse_api_keys
 from service.config import Settings
 from service.main import create_app
+
+#: The API key the `client` fixture sends (read and write), made for this test run.
+TEST_API_KEY = f"hsk.test-client.{secrets.token_urlsafe(32)}"
+API_KEY_HEADER = "x-api-key"
 
 APP_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SKIP_VARIABLE = "SKIP_SERVICE_TESTS"
@@ -59,7 +68,30 @@ def service_settings() -> Settings:
     database = dataclasses.replace(
         settings.database, application_name=f"{defaults.SERVICE_NAME}-test-{uuid.uuid4().hex[:8]}"
     )
-    return dataclasses.replace(settings, database=database, app_env="test")
+    return dataclasses.replace(settings, database=database, app_env="test", auth=api_key_auth(key_record(TEST_API_KEY)))
+
+
+def key_record(
+    key: str, client: str = "test", scopes: tuple[str, ...] = ("read", "write"), age_days: float = 0, days: float = 90
+) -> dict[str, Any]:
+    """One record of the API keys document, as the rotation tool writes it."""
+    created = datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=age_days)
+    return {
+        "id": key.split(".")[1],
+        "client": client,
+        "sha256": digest(key),
+        "scopes": list(scopes),
+        "created": created.isoformat(),
+        "expires": (created + datetime.timedelta(days=days)).isoformat(),
+    }
+
+
+def api_key_auth(*records: dict[str, Any], mode: str = "api-keys", **changes: Any) -> AuthSettings:
+    """Authentication settings holding these records, parsed as the service parses API_KEYS."""
+    problems: list[str] = []
+    keys = parse_api_keys(json.dumps({"keys": list(records)}), problems)
+    assert problems == []
+    return AuthSettings(mode=mode, api_keys=keys, **changes)
 
 
 @pytest.fixture(scope="session")
@@ -77,7 +109,7 @@ def settings(service_settings: Settings, migrated: None) -> Settings:
 
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as test_client:
+    with TestClient(create_app(settings), headers={API_KEY_HEADER: TEST_API_KEY}) as test_client:
         yield test_client
 
 

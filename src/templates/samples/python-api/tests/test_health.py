@@ -10,7 +10,7 @@ from service import defaults
 from service.config import Settings
 from service.main import create_app
 
-from .conftest import free_port
+from .conftest import API_KEY_HEADER, TEST_API_KEY, free_port
 
 
 def test_health_reports_database_and_cache_ok(client: TestClient) -> None:
@@ -51,7 +51,7 @@ def test_answers_503_with_retry_after_when_postgresql_is_unreachable(settings: S
     assert settings.database is not None
     down = dataclasses.replace(settings, database=dataclasses.replace(settings.database, port=free_port()))
 
-    with TestClient(create_app(down)) as client:
+    with TestClient(create_app(down), headers={API_KEY_HEADER: TEST_API_KEY}) as client:
         response = client.get("/api/v1/measures")
 
     assert response.status_code == 503

@@ -13,7 +13,7 @@ from service import defaults
 from service.config import Settings
 from service.main import create_app
 
-from .conftest import sql
+from .conftest import API_KEY_HEADER, TEST_API_KEY, sql
 
 
 def _connections(settings: Settings) -> int:
@@ -36,7 +36,9 @@ def test_the_pool_never_holds_more_than_db_pool_size_connections(settings: Setti
         nonlocal opened
         async with app.router.lifespan_context(app):
             transport = httpx2.ASGITransport(app=app)
-            async with httpx2.AsyncClient(transport=transport, base_url="http://test") as client:
+            async with httpx2.AsyncClient(
+                transport=transport, base_url="http://test", headers={API_KEY_HEADER: TEST_API_KEY}
+            ) as client:
                 requests = [client.get("/api/v1/measures") for _ in range(40)]
                 statuses = [r.status_code for r in await asyncio.gather(*requests)]
                 opened = app.state.db.get_size()

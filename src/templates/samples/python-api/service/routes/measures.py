@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .. import db, defaults
+from ..auth import READ, WRITE
 
 logger = logging.getLogger("service.measures")
 router = APIRouter(prefix="/api/v1")
@@ -76,7 +77,7 @@ def _database(request: Request) -> db.Database:
     return database
 
 
-@router.get("/measures", response_model=MeasureList)
+@router.get("/measures", response_model=MeasureList, dependencies=[READ])
 async def list_measures(request: Request) -> Response:
     rows = await _database(request).fetch("SELECT code, name, domain, weight FROM measures ORDER BY code")
     # Validated and serialized once, by pydantic's core, straight to JSON: returning a dict
@@ -86,7 +87,7 @@ async def list_measures(request: Request) -> Response:
     return Response(body.model_dump_json(), media_type="application/json")
 
 
-@router.get("/measures/{code}", response_model=Measure)
+@router.get("/measures/{code}", response_model=Measure, dependencies=[READ])
 async def get_measure(
     request: Request, response: Response, code: Annotated[str, Path(pattern=MEASURE_CODE)]
 ) -> dict[str, Any]:
@@ -115,7 +116,7 @@ async def get_measure(
     return measure
 
 
-@router.post("/star-ratings", response_model=StarRatingResult)
+@router.post("/star-ratings", response_model=StarRatingResult, dependencies=[WRITE])
 async def rate_contract(request: Request, body: StarRatingRequest) -> dict[str, Any]:
     """Overall Star Rating of a contract from its measure-level stars, and the measures
     whose improvement would raise it most."""
