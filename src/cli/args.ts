@@ -4,7 +4,7 @@ import { DEFAULT_RETRY_POLICY, RetryPolicy } from './retry';
 import { END_OF_LIFE_WARNING_DAYS, RUNTIMES_FILE } from '../core/runtime-currency';
 
 /** The commands, in the order help lists them. */
-export const COMMANDS = ['deploy', 'migrate', 'rollback', 'status', 'doctor'] as const;
+export const COMMANDS = ['deploy', 'migrate', 'rollback', 'status', 'doctor', 'recovery-plan'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 /** Environment variables the CLI reads besides the standard AWS ones. */
@@ -42,7 +42,7 @@ interface CommandSpec {
 
 /** What each command accepts. Help text and parsing both come from here. */
 const SPECS: Record<CommandName, CommandSpec> = {
-  deploy: {
+  'deploy': {
     summary: 'migrate (optional), roll out a new image, verify it, and roll back on failure',
     usage: 'hardened-service deploy --cluster C --service S --image IMAGE [--container NAME] [--migrate-command "CMD"] [--health-url URL [--connect-to HOST]] [--image-tag-parameter NAME] [--timeout SECONDS]',
     defaultTimeoutSeconds: 1800,
@@ -59,7 +59,7 @@ const SPECS: Record<CommandName, CommandSpec> = {
       POLL, JSON_FLAG,
     ],
   },
-  migrate: {
+  'migrate': {
     summary: 'run a one-off task (a database migration) with an image and wait for exit code 0',
     usage: 'hardened-service migrate --cluster C --service S --image IMAGE --command "CMD" [--container NAME] [--timeout SECONDS]',
     defaultTimeoutSeconds: 1800,
@@ -69,7 +69,7 @@ const SPECS: Record<CommandName, CommandSpec> = {
       CONTAINER, timeout(1800), POLL, JSON_FLAG,
     ],
   },
-  rollback: {
+  'rollback': {
     summary: 'put the service back on an earlier task definition revision and wait until it is stable',
     usage: 'hardened-service rollback --cluster C --service S [--to REVISION] [--image-tag-parameter NAME] [--timeout SECONDS]',
     defaultTimeoutSeconds: 900,
@@ -79,19 +79,30 @@ const SPECS: Record<CommandName, CommandSpec> = {
       CONTAINER, PARAMETER, timeout(900), POLL, JSON_FLAG,
     ],
   },
-  status: {
+  'status': {
     summary: 'show the service, its deployments and, with --image-tag-parameter, whether the stack agrees',
     usage: 'hardened-service status --cluster C --service S [--image-tag-parameter NAME] [--json]',
     defaultTimeoutSeconds: 60,
     flags: [CLUSTER, SERVICE, CONTAINER, PARAMETER, timeout(60), JSON_FLAG],
   },
-  doctor: {
+  'doctor': {
     summary: `report runtimes, base images and engines of a generated repo that are past or within ${END_OF_LIFE_WARNING_DAYS} days of their end of life`,
     usage: 'hardened-service doctor [--dir DIR] [--json]',
     defaultTimeoutSeconds: 60,
     flags: [
       { name: 'dir', kind: 'string', placeholder: 'DIR', description: `the generated repo (default: the current folder); reads its ${RUNTIMES_FILE}` },
       JSON_FLAG,
+    ],
+  },
+  'recovery-plan': {
+    summary: 'after a stack was deleted, map the resources it retained into the new template for `cdk import --resource-mapping`',
+    usage: 'hardened-service recovery-plan --stack-name NAME --template FILE [--out FILE] [--json]',
+    defaultTimeoutSeconds: 120,
+    flags: [
+      { name: 'stack-name', kind: 'string', placeholder: 'NAME', required: true, description: 'the deleted stack (CloudFormation lists a deleted stack\'s resources for 90 days)' },
+      { name: 'template', kind: 'string', placeholder: 'FILE', required: true, description: 'the synthesized template to deploy again (cdk.out/<stack>.template.json)' },
+      { name: 'out', kind: 'string', placeholder: 'FILE', description: 'write the resource mapping here (default: print it)' },
+      timeout(120), JSON_FLAG,
     ],
   },
 };
@@ -143,12 +154,22 @@ export interface DoctorArgs {
   readonly json: boolean;
 }
 
+export interface RecoveryPlanArgs {
+  readonly command: 'recovery-plan';
+  readonly stackName: string;
+  readonly template: string;
+  readonly out?: string;
+  readonly json: boolean;
+  readonly timeoutSeconds: number;
+  readonly retry: RetryPolicy;
+}
+
 export interface HelpArgs {
   readonly command: 'help';
   readonly text: string;
 }
 
-export type ParsedArgs = DeployArgs | MigrateArgs | RollbackArgs | StatusArgs | DoctorArgs | HelpArgs;
+export type ParsedArgs = DeployArgs | MigrateArgs | RollbackArgs | StatusArgs | DoctorArgs | RecoveryPlanArgs | HelpArgs;
 
 const NAME = /^[A-Za-z0-9_-]{1,255}$/;
 const ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:[a-z-]+\/\S+$/;
@@ -283,6 +304,16 @@ export function parseArgs(argv: readonly string[], env: Record<string, string | 
       return { ...common, command: name, imageTagParameter: parameter };
     case 'doctor':
       return { command: name, dir: str('dir') ?? '.', json: common.json };
+    case 'recovery-plan':
+      return {
+        command: name,
+        stackName: str('stack-name')!,
+        template: str('template')!,
+        out: str('out'),
+        json: common.json,
+        timeoutSeconds: common.timeoutSeconds,
+        retry: common.retry,
+      };
   }
 }
 

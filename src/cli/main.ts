@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { COMMANDS, parseArgs, ParsedArgs } from './args';
 import { AwsCaller, createClients } from './aws';
 import { CommandContext } from './context';
@@ -9,6 +10,7 @@ import { CliError, describeError, ExitCode } from './errors';
 import { migrate } from './migrate';
 import { CliIo, Reporter } from './output';
 import { ImageTagParameter } from './parameter';
+import { recoveryPlan } from './recovery-plan';
 import { rollback } from './rollback';
 import { status } from './status';
 import { interrupt, interruptedBy } from './timing';
@@ -37,6 +39,16 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       return doctor(args, reporter, io.now?.() ?? new Date(), io.env);
     } catch (err) {
       return fail(reporter, err);
+    }
+  }
+  if (args.command === 'recovery-plan') {
+    const cloudformation = new CloudFormationClient({ maxAttempts: 1 });
+    try {
+      return await recoveryPlan(args, cloudformation, new AwsCaller(args.retry, reporter), reporter);
+    } catch (err) {
+      return fail(reporter, err);
+    } finally {
+      cloudformation.destroy();
     }
   }
   const clients = createClients();

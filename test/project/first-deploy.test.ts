@@ -2,6 +2,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { synth, tempOutdir } from './helpers';
+import { parseArgs } from '../../src/cli/args';
 import { cdkExecutionPolicy } from '../../src/constructs/cdk-execution-policy';
 import { DATABASE_CA_BUNDLE, TASK_PLATFORM } from '../../src/constructs/settings';
 import { CDK_EXECUTION_POLICY_PATH } from '../../src/project/cdk-execution-policy-file';
@@ -178,5 +179,22 @@ describe('cdkExecutionPolicy', () => {
     });
     const allowed: string[] = files[CDK_EXECUTION_POLICY_PATH].Statement[0].Action;
     expect(allowed).toEqual(expect.arrayContaining(['route53:*', 'acm:*']));
+  });
+});
+
+describe('the recovery guide promises a redeploy that would fail', () => {
+  test('the guide imports the retained resources before it deploys, with flags recovery-plan accepts', () => {
+    const guide = String(synth()['docs/DISASTER_RECOVERY.md']);
+    expect(guide).not.toContain('Deploy the stack again (`npx cdk deploy <stack>`)');
+    const plan = guide.indexOf('npx hardened-service recovery-plan');
+    const importAt = guide.indexOf('npx cdk import hedis-optimizer-production --resource-mapping recovery-hedis-optimizer-production.json');
+    const deployAt = guide.indexOf('npx cdk deploy hedis-optimizer-production', importAt);
+    expect(plan).toBeGreaterThan(0);
+    expect(importAt).toBeGreaterThan(plan);
+    expect(deployAt).toBeGreaterThan(importAt);
+    // every flag the guide passes is one the command's own parser accepts
+    const line = guide.slice(plan, guide.indexOf('\n', guide.indexOf('\n', plan) + 1)).replace(/\\\n\s*/g, ' ');
+    const argv = line.slice(line.indexOf('recovery-plan')).trim().split(/\s+/);
+    expect(parseArgs(argv, {})).toMatchObject({ command: 'recovery-plan', stackName: 'hedis-optimizer-production', out: 'recovery-hedis-optimizer-production.json' });
   });
 });

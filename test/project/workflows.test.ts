@@ -744,10 +744,10 @@ describe('staging\'s deploy role is open to any branch', () => {
   const custom = JSON.stringify({ deployment_branch_policy: { protected_branches: false, custom_branch_policies: true } });
 
   test.each(['deploy-staging.yml', 'deploy-production.yml'])('%s checks the branch policy before any AWS access', (file) => {
-    const job = generate().doc[file].jobs.deploy;
-    expect(job.steps[1].name).toBe('Check that only main can deploy to this environment');
-    expect(job.steps.slice(0, 2).some((s: any) => s.uses)).toBe(false);
-    expect(job.permissions.actions).toBe('read');
+    const deploy = generate().doc[file].jobs.deploy;
+    expect(deploy.steps[1].name).toBe('Check that only main can deploy to this environment');
+    expect(deploy.steps.slice(0, 2).some((s: any) => s.uses)).toBe(false);
+    expect(deploy.permissions.actions).toBe('read');
   });
 
   test.each([
