@@ -107,22 +107,21 @@ describe('hardened-service recovery-plan, against the emulator', () => {
     expect(result.created).toContain('AuditBucket7486E833');
   });
 
+  /** Plans `stackName` against production's template; expects bad input (exit 2), returns the output. */
+  const refusal = async (stackName: string) => {
+    const templateFile = path.join(tmp(), 't.json');
+    fs.writeFileSync(templateFile, JSON.stringify(productionTemplate));
+    const run = await runCli(['recovery-plan', '--stack-name', stackName, '--template', templateFile], moto.endpoint);
+    expect(run.code).toBe(2);
+    return run.stdout + run.stderr;
+  };
+
   test('refuses when the stack still exists: nothing to recover', async () => {
     await cloudformation.send(new CreateStackCommand({ StackName: 'hedis-optimizer-staging', TemplateBody: JSON.stringify({ Resources: { Live: { Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: '/live' } } } }) }));
-    const dir = tmp();
-    const templateFile = path.join(dir, 't.json');
-    fs.writeFileSync(templateFile, JSON.stringify(productionTemplate));
-    const run = await runCli(['recovery-plan', '--stack-name', 'hedis-optimizer-staging', '--template', templateFile], moto.endpoint);
-    expect(run.code).toBe(2);
-    expect(run.stdout + run.stderr).toContain('stack hedis-optimizer-staging exists (CREATE_COMPLETE): nothing to recover; deploy it with cdk deploy');
+    expect(await refusal('hedis-optimizer-staging')).toContain('stack hedis-optimizer-staging exists (CREATE_COMPLETE): nothing to recover; deploy it with cdk deploy');
   });
 
   test('refuses a stack that was never deleted, naming the fix', async () => {
-    const dir = tmp();
-    const templateFile = path.join(dir, 't.json');
-    fs.writeFileSync(templateFile, JSON.stringify(productionTemplate));
-    const run = await runCli(['recovery-plan', '--stack-name', 'never-there', '--template', templateFile], moto.endpoint);
-    expect(run.code).toBe(2);
-    expect(run.stdout + run.stderr).toContain('no deleted stack named never-there in the last 90 days');
+    expect(await refusal('never-there')).toContain('no deleted stack named never-there in the last 90 days');
   });
 });
