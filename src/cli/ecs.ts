@@ -20,8 +20,8 @@ import {
 import { AwsCaller } from './aws';
 import { OperationFailedError, UsageError } from './errors';
 import { Deadline } from './timing';
-import { DeploymentEnvironment } from '../constructs/deployment-environment';
-import { serviceNames } from '../constructs/settings';
+import { DeploymentEnvironment } from '../core/deployment-environment';
+import { serviceNames } from '../core/settings';
 
 /** A cluster and a service in it, as the user named them. */
 export interface ServiceRef {

@@ -9,10 +9,10 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ACK, acknowledge } from './acknowledgements';
-import { DeploymentEnvironment } from './deployment-environment';
 import { newLogsKey } from './encryption-keys';
-import { retentionDays } from './service-network';
-import { ENVIRONMENT_PRESETS, SERVICE_DEFAULTS, TASK_PLATFORM } from './settings';
+import { DeploymentEnvironment } from '../core/deployment-environment';
+import { retentionDays } from './private/log-retention';
+import { ENVIRONMENT_PRESETS, SERVICE_DEFAULTS, TASK_PLATFORM } from '../core/settings';
 
 /** Properties of `ApiService`. */
 export interface ApiServiceProps {

@@ -7,7 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ACK, acknowledge } from './acknowledgements';
 import { allowLogsService, newDataKey } from './encryption-keys';
-import { retentionDays } from './service-network';
+import { retentionDays } from './private/log-retention';
 
 /** Properties of `AuditTrail`. */
 export interface AuditTrailProps {

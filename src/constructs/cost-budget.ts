@@ -1,7 +1,7 @@
 import * as budgets from 'aws-cdk-lib/aws-budgets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { COST_ALLOCATION_TAG_KEY } from './settings';
+import { COST_ALLOCATION_TAG_KEY } from '../core/settings';
 
 /** Properties of `CostBudget`. */
 export interface CostBudgetProps {

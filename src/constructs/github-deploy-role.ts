@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ACK, acknowledge } from './acknowledgements';
-import { DeploymentEnvironment } from './deployment-environment';
+import { DeploymentEnvironment } from '../core/deployment-environment';
 
 /**
  * The CDK bootstrap roles `cdk deploy` assumes: not the image-publishing role (the stacks have

@@ -10,10 +10,8 @@ import { Construct } from 'constructs';
 import { acknowledgeCustomResourceProviders } from './acknowledgements';
 import { ApiService } from './api-service';
 import { AuditTrail } from './audit-trail';
-import { AuthenticationMode } from './authentication';
 import { ComplianceChecks } from './compliance-checks';
 import { CostBudget } from './cost-budget';
-import { DeploymentEnvironment } from './deployment-environment';
 import { newDataKey, newLogsKey } from './encryption-keys';
 import { GithubDeployRole } from './github-deploy-role';
 import { ServiceApiKeys } from './service-api-keys';
@@ -23,7 +21,9 @@ import { ServiceFirewall } from './service-firewall';
 import { ServiceImageRepository } from './service-image-repository';
 import { ServiceMonitoring } from './service-monitoring';
 import { ServiceNetwork } from './service-network';
-import { HardenedServiceOptions } from './service-options';
+import { AuthenticationMode } from '../core/authentication';
+import { DeploymentEnvironment } from '../core/deployment-environment';
+import { HardenedServiceOptions } from '../core/service-options';
 import {
   API_KEYS_SECRET_VARIABLE,
   CACHE_SECRET_VARIABLE,
@@ -32,8 +32,8 @@ import {
   DATABASE_SECRET_FIELDS,
   resolveSettings,
   ResolvedSettings,
-} from './settings';
-import { assertValid, validateServiceOptions } from './validation';
+} from '../core/settings';
+import { assertValid, validateServiceOptions } from '../core/validation';
 
 /** Problems with the props, the shared service options' and the stack's own. */
 function validateStackProps(props: HardenedServiceStackProps): string[] {

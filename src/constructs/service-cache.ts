@@ -5,10 +5,10 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ACK, acknowledge } from './acknowledgements';
-import { DeploymentEnvironment } from './deployment-environment';
 import { newDataKey, newLogsKey } from './encryption-keys';
-import { retentionDays } from './service-network';
-import { ENVIRONMENT_PRESETS, SERVICE_DEFAULTS } from './settings';
+import { DeploymentEnvironment } from '../core/deployment-environment';
+import { retentionDays } from './private/log-retention';
+import { ENVIRONMENT_PRESETS, SERVICE_DEFAULTS } from '../core/settings';
 
 /** Properties of `ServiceCache`. */
 export interface ServiceCacheProps {

@@ -8,10 +8,10 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ACK, acknowledge } from './acknowledgements';
-import { DeploymentEnvironment } from './deployment-environment';
 import { newDataKey, newLogsKey } from './encryption-keys';
-import { retentionDays } from './service-network';
-import { ENVIRONMENT_PRESETS, SERVICE_DEFAULTS } from './settings';
+import { DeploymentEnvironment } from '../core/deployment-environment';
+import { retentionDays } from './private/log-retention';
+import { ENVIRONMENT_PRESETS, SERVICE_DEFAULTS } from '../core/settings';
 
 /** Properties of `ServiceDatabase`. */
 export interface ServiceDatabaseProps {

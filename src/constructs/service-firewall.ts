@@ -4,8 +4,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { newLogsKey } from './encryption-keys';
-import { retentionDays } from './service-network';
-import { SERVICE_DEFAULTS } from './settings';
+import { MANAGED_RULE_GROUPS } from '../core/firewall-rules';
+import { retentionDays } from './private/log-retention';
+import { SERVICE_DEFAULTS } from '../core/settings';
 
 /** Properties of `ServiceFirewall`. */
 export interface ServiceFirewallProps {
@@ -29,14 +30,6 @@ export interface ServiceFirewallProps {
    */
   readonly logRetentionDays?: number;
 }
-
-/** The AWS managed rule groups the web ACL evaluates, in order. */
-export const MANAGED_RULE_GROUPS = [
-  'AWSManagedRulesAmazonIpReputationList',
-  'AWSManagedRulesCommonRuleSet',
-  'AWSManagedRulesKnownBadInputsRuleSet',
-  'AWSManagedRulesSQLiRuleSet',
-];
 
 /**
  * A WAFv2 web ACL on the load balancer with AWS managed rule groups (IP reputation, common,

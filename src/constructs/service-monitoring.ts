@@ -8,8 +8,10 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { ApiService } from './api-service';
-import { DeploymentEnvironment } from './deployment-environment';
 import { newDataKey } from './encryption-keys';
+import { ServiceCache } from './service-cache';
+import { ServiceDatabase } from './service-database';
+import { DeploymentEnvironment } from '../core/deployment-environment';
 import {
   alarmDefinitions,
   dashboardNames,
@@ -19,11 +21,9 @@ import {
   MetricSpec,
   MonitoringTargets,
   queryDefinitions,
-} from './monitoring-definitions';
-import { ServiceCache } from './service-cache';
-import { ServiceDatabase } from './service-database';
-import { HardenedServiceOptions } from './service-options';
-import { resolveSettings } from './settings';
+} from '../core/monitoring-definitions';
+import { HardenedServiceOptions } from '../core/service-options';
+import { resolveSettings } from '../core/settings';
 
 /** Properties of `ServiceMonitoring`. */
 export interface ServiceMonitoringProps {

@@ -4,9 +4,10 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ACK, acknowledge } from './acknowledgements';
-import { DeploymentEnvironment } from './deployment-environment';
 import { newLogsKey } from './encryption-keys';
-import { ENVIRONMENT_PRESETS } from './settings';
+import { DeploymentEnvironment } from '../core/deployment-environment';
+import { ENVIRONMENT_PRESETS } from '../core/settings';
+import { retentionDays } from './private/log-retention';
 
 /** Properties of `ServiceNetwork`. */
 export interface ServiceNetworkProps {
@@ -123,13 +124,4 @@ export class ServiceNetwork extends Construct {
 function defaultZones(region: string | undefined, count: number): string[] | undefined {
   if (!region || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) return undefined;
   return ['a', 'b', 'c'].slice(0, count).map((letter) => `${region}${letter}`);
-}
-
-/** The `logs.RetentionDays` member for a number of days. */
-export function retentionDays(days: number): logs.RetentionDays {
-  const known = Object.values(logs.RetentionDays).filter((v): v is number => typeof v === 'number');
-  if (!known.includes(days)) {
-    throw new Error(`log retention ${days} days is not one CloudWatch Logs accepts; use one of ${known.join(', ')}`);
-  }
-  return days as logs.RetentionDays;
 }

@@ -10,8 +10,8 @@ import {
   MetricSpec,
   MonitoringTargets,
   queryDefinitions,
-} from '../constructs/monitoring-definitions';
-import { ResolvedSettings } from '../constructs/settings';
+} from '../core/monitoring-definitions';
+import { ResolvedSettings } from '../core/settings';
 
 /**
  * `infrastructure/monitoring/cloudwatch-config.json`: the alarms, metric filter, saved queries

@@ -3,8 +3,8 @@ import { healthCheckCommand } from './docker-files';
 import { LOCAL_API_KEY, LOCAL_ISSUER_PORT, localAuthenticationEnvironment } from './local-auth';
 import { ServiceModel } from './service-model';
 import { TemplateFile } from './template-file';
-import { AuthenticationMode } from '../constructs/authentication';
-import { SERVICE_DEFAULTS } from '../constructs/settings';
+import { AuthenticationMode } from '../core/authentication';
+import { SERVICE_DEFAULTS } from '../core/settings';
 
 /**
  * Local and production-like runs with Docker Compose: `docker-compose.yml` (the api, PostgreSQL

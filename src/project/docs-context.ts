@@ -8,8 +8,8 @@ import { EnvironmentModel, ServiceModel } from './service-model';
 import { inspectServiceStacks, StackFacts } from './stack-facts';
 import { defaultHealthUrl, DEPLOY_ROLE_VARIABLE, HEALTH_URL_VARIABLE, PROJEN_TOKEN_SECRET, publishRoleVariable } from './workflow-steps';
 import { MAIN_BRANCH, WORKFLOW_TIMEOUTS } from './workflows';
-import { AuthenticationMode } from '../constructs/authentication';
-import { cdkExecutionPolicyName, partitionOf } from '../constructs/cdk-execution-policy';
+import { AuthenticationMode } from '../core/authentication';
+import { cdkExecutionPolicyName, partitionOf } from '../core/cdk-execution-policy';
 import {
   CostEstimate,
   CostInputs,
@@ -18,10 +18,11 @@ import {
   SEED_ESTIMATE_USD,
   BUDGET_MARGIN,
   BUDGET_ROUNDING_USD,
-} from '../constructs/cost-model';
-import { DeploymentEnvironment } from '../constructs/deployment-environment';
-import { alarmDefinitions, dashboardNames, queryDefinitions } from '../constructs/monitoring-definitions';
-import { MANAGED_RULE_GROUPS } from '../constructs/service-firewall';
+} from '../core/cost-model';
+import { DeploymentEnvironment } from '../core/deployment-environment';
+import { MANAGED_RULE_GROUPS } from '../core/firewall-rules';
+import { alarmDefinitions, dashboardNames, queryDefinitions } from '../core/monitoring-definitions';
+import { END_OF_LIFE_WARNING_DAYS, findLine } from '../core/runtime-currency';
 import {
   COST_ALLOCATION_TAG_KEY,
   DATABASE_CA_BUNDLE,
@@ -31,8 +32,7 @@ import {
   SERVICE_DEFAULTS,
   TASK_PLATFORM,
   workerCount,
-} from '../constructs/settings';
-import { END_OF_LIFE_WARNING_DAYS, findLine } from '../core/runtime-currency';
+} from '../core/settings';
 
 /**
  * The values the docs templates (`src/templates/docs/*.hbs`) render: everything resolved from

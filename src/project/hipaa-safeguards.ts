@@ -1,7 +1,7 @@
 import { ServiceModel } from './service-model';
 import { StackFacts } from './stack-facts';
-import { AuthenticationMode } from '../constructs/authentication';
-import { ResolvedSettings, SERVICE_DEFAULTS } from '../constructs/settings';
+import { AuthenticationMode } from '../core/authentication';
+import { ResolvedSettings, SERVICE_DEFAULTS } from '../core/settings';
 
 /**
  * The HIPAA Security Rule safeguards (45 CFR 164.308, 164.310, 164.312) the generated

@@ -15,8 +15,8 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { IConstruct } from 'constructs';
 import { EnvironmentModel, ServiceModel } from './service-model';
-import { DeploymentEnvironment } from '../constructs/deployment-environment';
 import { HardenedServiceStack, HardenedServiceStackProps } from '../constructs/hardened-service-stack';
+import { DeploymentEnvironment } from '../core/deployment-environment';
 
 /**
  * What the generated docs say about the stacks, read from the stacks themselves: the project

@@ -4,8 +4,8 @@ import { github } from 'projen';
 import { ServiceModel } from './service-model';
 import { TEMPLATES_DIR } from './template-file';
 import { ACTION_PINS, uses } from './workflow-actions';
-import type { ResolvedSettings } from '../constructs/settings';
 import { defaultLine, imageRuntimes } from '../core/runtime-currency';
+import type { ResolvedSettings } from '../core/settings';
 
 type JobStep = github.workflows.JobStep;
 

@@ -11,9 +11,9 @@ import {
   ServiceImageRepository,
   ServiceNetwork,
 } from '../../src';
-import { estimateMonthlyCost } from '../../src/constructs/cost-model';
-import { MANAGED_RULE_GROUPS } from '../../src/constructs/service-firewall';
-import { DEPLOYED_IMAGE_TAG_PREFIX, DEPLOYED_IMAGES_KEPT, resolveSettings, SERVICE_DEFAULTS } from '../../src/constructs/settings';
+import { estimateMonthlyCost } from '../../src/core/cost-model';
+import { MANAGED_RULE_GROUPS } from '../../src/core/firewall-rules';
+import { DEPLOYED_IMAGE_TAG_PREFIX, DEPLOYED_IMAGES_KEPT, resolveSettings, SERVICE_DEFAULTS } from '../../src/core/settings';
 
 const { STAGING, PRODUCTION } = DeploymentEnvironment;
 const { staging, production } = snippetApp();

@@ -13,8 +13,8 @@ import {
   taskSplit,
   USAGE_ASSUMPTIONS,
   workingHoursPerMonth,
-} from '../../src/constructs/cost-model';
-import { resolveSettings } from '../../src/constructs/settings';
+} from '../../src/core/cost-model';
+import { resolveSettings } from '../../src/core/settings';
 
 const { STAGING, PRODUCTION } = DeploymentEnvironment;
 const OPTIONS: HardenedServiceOptions = {

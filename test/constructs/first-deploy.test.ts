@@ -3,7 +3,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ENV, snippetApp } from './helpers';
-import { COST_ALLOCATION_TAG_KEY, DATABASE_CA_BUNDLE, SERVICE_DEFAULTS } from '../../src/constructs/settings';
+import { COST_ALLOCATION_TAG_KEY, DATABASE_CA_BUNDLE, SERVICE_DEFAULTS } from '../../src/core/settings';
 
 /**
  * Defects that only a real deploy would have shown (cfn-lint, cdk-nag and the emulator cannot

@@ -3,8 +3,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { synth, tempOutdir } from './helpers';
 import { parseArgs } from '../../src/cli/args';
-import { cdkExecutionPolicy } from '../../src/constructs/cdk-execution-policy';
-import { DATABASE_CA_BUNDLE, TASK_PLATFORM } from '../../src/constructs/settings';
+import { cdkExecutionPolicy } from '../../src/core/cdk-execution-policy';
+import { DATABASE_CA_BUNDLE, TASK_PLATFORM } from '../../src/core/settings';
 import { CDK_EXECUTION_POLICY_PATH } from '../../src/project/cdk-execution-policy-file';
 
 /**

@@ -1,7 +1,7 @@
 import { AuthenticationMode } from './authentication';
 import { DeploymentEnvironment } from './deployment-environment';
+import { MANAGED_RULE_GROUPS } from './firewall-rules';
 import { alarmDefinitions, dashboardNames, MonitoringTargets } from './monitoring-definitions';
-import { MANAGED_RULE_GROUPS } from './service-firewall';
 import { ResolvedSettings, SERVICE_DEFAULTS } from './settings';
 
 /**
