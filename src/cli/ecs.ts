@@ -21,7 +21,7 @@ import { AwsCaller } from './aws';
 import { OperationFailedError, UsageError } from './errors';
 import { Deadline } from './timing';
 import { DeploymentEnvironment } from '../core/deployment-environment';
-import { serviceNames } from '../core/settings';
+import { serviceNames } from '../core/names';
 
 /** A cluster and a service in it, as the user named them. */
 export interface ServiceRef {

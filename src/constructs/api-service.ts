@@ -12,7 +12,8 @@ import { ACK, acknowledge } from './acknowledgements';
 import { newLogsKey } from './encryption-keys';
 import { DeploymentEnvironment } from '../core/deployment-environment';
 import { retentionDays } from './private/log-retention';
-import { ENVIRONMENT_PRESETS, SERVICE_DEFAULTS, TASK_PLATFORM } from '../core/settings';
+import { SERVICE_DEFAULTS, TASK_PLATFORM } from '../core/defaults';
+import { ENVIRONMENT_PRESETS } from '../core/presets';
 
 /** Properties of `ApiService`. */
 export interface ApiServiceProps {

@@ -1,7 +1,7 @@
 import * as budgets from 'aws-cdk-lib/aws-budgets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { COST_ALLOCATION_TAG_KEY } from '../core/settings';
+import { COST_ALLOCATION_TAG_KEY } from '../core/defaults';
 
 /** Properties of `CostBudget`. */
 export interface CostBudgetProps {

@@ -22,17 +22,11 @@ import { ServiceImageRepository } from './service-image-repository';
 import { ServiceMonitoring } from './service-monitoring';
 import { ServiceNetwork } from './service-network';
 import { AuthenticationMode } from '../core/authentication';
+import { API_KEYS_SECRET_VARIABLE, CACHE_SECRET_VARIABLE, containerEnvironment, DATABASE_SECRET_FIELDS } from '../core/container-environment';
+import { COST_ALLOCATION_TAG_KEY } from '../core/defaults';
 import { DeploymentEnvironment } from '../core/deployment-environment';
 import { HardenedServiceOptions } from '../core/service-options';
-import {
-  API_KEYS_SECRET_VARIABLE,
-  CACHE_SECRET_VARIABLE,
-  COST_ALLOCATION_TAG_KEY,
-  containerEnvironment,
-  DATABASE_SECRET_FIELDS,
-  resolveSettings,
-  ResolvedSettings,
-} from '../core/settings';
+import { ResolvedSettings, resolveSettings } from '../core/settings';
 import { assertValid, validateServiceOptions } from '../core/validation';
 
 /** Problems with the props, the shared service options' and the stack's own. */

@@ -11,7 +11,8 @@ import { ACK, acknowledge } from './acknowledgements';
 import { newDataKey, newLogsKey } from './encryption-keys';
 import { DeploymentEnvironment } from '../core/deployment-environment';
 import { retentionDays } from './private/log-retention';
-import { ENVIRONMENT_PRESETS, SERVICE_DEFAULTS } from '../core/settings';
+import { SERVICE_DEFAULTS } from '../core/defaults';
+import { ENVIRONMENT_PRESETS } from '../core/presets';
 
 /** Properties of `ServiceDatabase`. */
 export interface ServiceDatabaseProps {

@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { newLogsKey } from './encryption-keys';
 import { MANAGED_RULE_GROUPS } from '../core/firewall-rules';
 import { retentionDays } from './private/log-retention';
-import { SERVICE_DEFAULTS } from '../core/settings';
+import { SERVICE_DEFAULTS } from '../core/defaults';
 
 /** Properties of `ServiceFirewall`. */
 export interface ServiceFirewallProps {

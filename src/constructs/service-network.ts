@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { ACK, acknowledge } from './acknowledgements';
 import { newLogsKey } from './encryption-keys';
 import { DeploymentEnvironment } from '../core/deployment-environment';
-import { ENVIRONMENT_PRESETS } from '../core/settings';
+import { ENVIRONMENT_PRESETS } from '../core/presets';
 import { retentionDays } from './private/log-retention';
 
 /** Properties of `ServiceNetwork`. */

@@ -1,8 +1,9 @@
 import { AuthenticationMode } from './authentication';
+import { SERVICE_DEFAULTS } from './defaults';
 import { DeploymentEnvironment } from './deployment-environment';
 import { MANAGED_RULE_GROUPS } from './firewall-rules';
 import { alarmDefinitions, dashboardNames, MonitoringTargets } from './monitoring-definitions';
-import { ResolvedSettings, SERVICE_DEFAULTS } from './settings';
+import { ResolvedSettings } from './settings';
 
 /**
  * The monthly cost of one environment's stack, estimated from its resolved settings and one

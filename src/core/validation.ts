@@ -1,8 +1,8 @@
 import { Token } from 'aws-cdk-lib';
 import { AuthenticationMode } from './authentication';
+import { SERVICE_DEFAULTS } from './defaults';
 import { DeploymentEnvironment } from './deployment-environment';
 import { HardenedServiceOptions } from './service-options';
-import { SERVICE_DEFAULTS } from './settings';
 
 /**
  * Validation of the service options, shared by `HardenedServiceStack` and the projen project

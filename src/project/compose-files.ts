@@ -4,7 +4,7 @@ import { LOCAL_API_KEY, LOCAL_ISSUER_PORT, localAuthenticationEnvironment } from
 import { ServiceModel } from './service-model';
 import { TemplateFile } from './template-file';
 import { AuthenticationMode } from '../core/authentication';
-import { SERVICE_DEFAULTS } from '../core/settings';
+import { SERVICE_DEFAULTS } from '../core/defaults';
 
 /**
  * Local and production-like runs with Docker Compose: `docker-compose.yml` (the api, PostgreSQL

@@ -2,7 +2,7 @@ import { Component, Project } from 'projen';
 import { ServiceModel } from './service-model';
 import { TemplateFile } from './template-file';
 import { defaultHealthUrl } from './workflow-steps';
-import { DEPLOYED_IMAGE_TAG_PREFIX, TASK_PLATFORM } from '../core/settings';
+import { DEPLOYED_IMAGE_TAG_PREFIX, TASK_PLATFORM } from '../core/defaults';
 
 /**
  * The operator's scripts: `scripts/docker-build.sh`, `scripts/docker-run.sh`,

@@ -1,7 +1,7 @@
 import { Component, Project } from 'projen';
 import { CONTAINER_UID, ServiceModel } from './service-model';
 import { TemplateFile } from './template-file';
-import { DATABASE_CA_BUNDLE } from '../core/settings';
+import { DATABASE_CA_BUNDLE } from '../core/container-environment';
 
 /**
  * The container image of the service: a multi-stage `Dockerfile` (pinned base image,

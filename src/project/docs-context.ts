@@ -10,6 +10,7 @@ import { defaultHealthUrl, DEPLOY_ROLE_VARIABLE, HEALTH_URL_VARIABLE, PROJEN_TOK
 import { MAIN_BRANCH, WORKFLOW_TIMEOUTS } from './workflows';
 import { AuthenticationMode } from '../core/authentication';
 import { cdkExecutionPolicyName, partitionOf } from '../core/cdk-execution-policy';
+import { DATABASE_CA_BUNDLE } from '../core/container-environment';
 import {
   CostEstimate,
   CostInputs,
@@ -19,20 +20,12 @@ import {
   BUDGET_MARGIN,
   BUDGET_ROUNDING_USD,
 } from '../core/cost-model';
+import { COST_ALLOCATION_TAG_KEY, DEPLOYED_IMAGE_TAG_PREFIX, DEPLOYED_IMAGES_KEPT, SERVICE_DEFAULTS, TASK_PLATFORM } from '../core/defaults';
 import { DeploymentEnvironment } from '../core/deployment-environment';
 import { MANAGED_RULE_GROUPS } from '../core/firewall-rules';
 import { alarmDefinitions, dashboardNames, queryDefinitions } from '../core/monitoring-definitions';
 import { END_OF_LIFE_WARNING_DAYS, findLine } from '../core/runtime-currency';
-import {
-  COST_ALLOCATION_TAG_KEY,
-  DATABASE_CA_BUNDLE,
-  DEPLOYED_IMAGE_TAG_PREFIX,
-  DEPLOYED_IMAGES_KEPT,
-  ResolvedSettings,
-  SERVICE_DEFAULTS,
-  TASK_PLATFORM,
-  workerCount,
-} from '../core/settings';
+import { ResolvedSettings, workerCount } from '../core/settings';
 
 /**
  * The values the docs templates (`src/templates/docs/*.hbs`) render: everything resolved from

@@ -1,7 +1,8 @@
 import { ServiceModel } from './service-model';
 import { StackFacts } from './stack-facts';
 import { AuthenticationMode } from '../core/authentication';
-import { ResolvedSettings, SERVICE_DEFAULTS } from '../core/settings';
+import { SERVICE_DEFAULTS } from '../core/defaults';
+import { ResolvedSettings } from '../core/settings';
 
 /**
  * The HIPAA Security Rule safeguards (45 CFR 164.308, 164.310, 164.312) the generated

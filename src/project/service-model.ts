@@ -2,10 +2,11 @@ import type { HardenedServiceProjectOptions } from './hardened-service-project';
 import { DEFAULT_NODE_VERSION } from './workflow-steps';
 import { Blueprint } from '../blueprints/blueprint';
 import { blueprintIds, findBlueprint } from '../blueprints/index';
+import { SERVICE_DEFAULTS } from '../core/defaults';
 import { DeploymentEnvironment } from '../core/deployment-environment';
 import { imageRuntimes, RuntimeUse } from '../core/runtime-currency';
 import { HardenedServiceOptions } from '../core/service-options';
-import { resolveSettings, ResolvedSettings, SERVICE_DEFAULTS } from '../core/settings';
+import { ResolvedSettings, resolveSettings } from '../core/settings';
 import { assertValid, validateServiceOptions } from '../core/validation';
 
 /** The environments every generated repo deploys to, in deployment order. */

@@ -18,8 +18,8 @@ import {
   scanCheckStep,
   script,
 } from './workflow-steps';
+import { SERVICE_DEFAULTS, TASK_PLATFORM } from '../core/defaults';
 import { END_OF_LIFE_WARNING_DAYS } from '../core/runtime-currency';
-import { SERVICE_DEFAULTS, TASK_PLATFORM } from '../core/settings';
 import { assertValid } from '../core/validation';
 
 type Job = github.workflows.Job;

@@ -12,8 +12,9 @@ import {
   ServiceNetwork,
 } from '../../src';
 import { estimateMonthlyCost } from '../../src/core/cost-model';
+import { DEPLOYED_IMAGE_TAG_PREFIX, DEPLOYED_IMAGES_KEPT, SERVICE_DEFAULTS } from '../../src/core/defaults';
 import { MANAGED_RULE_GROUPS } from '../../src/core/firewall-rules';
-import { DEPLOYED_IMAGE_TAG_PREFIX, DEPLOYED_IMAGES_KEPT, resolveSettings, SERVICE_DEFAULTS } from '../../src/core/settings';
+import { resolveSettings } from '../../src/core/settings';
 
 const { STAGING, PRODUCTION } = DeploymentEnvironment;
 const { staging, production } = snippetApp();

@@ -3,7 +3,8 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ENV, snippetApp } from './helpers';
-import { COST_ALLOCATION_TAG_KEY, DATABASE_CA_BUNDLE, SERVICE_DEFAULTS } from '../../src/core/settings';
+import { DATABASE_CA_BUNDLE } from '../../src/core/container-environment';
+import { COST_ALLOCATION_TAG_KEY, SERVICE_DEFAULTS } from '../../src/core/defaults';
 
 /**
  * Defects that only a real deploy would have shown (cfn-lint, cdk-nag and the emulator cannot

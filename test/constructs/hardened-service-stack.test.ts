@@ -5,7 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { acknowledgedRules, cfnLint, newApp, snippetApp, snippetProps, synthFindings } from './helpers';
 import { DeploymentEnvironment, HardenedServiceStack } from '../../src';
 import { ACK } from '../../src/constructs/acknowledgements';
-import { SERVICE_DEFAULTS } from '../../src/core/settings';
+import { SERVICE_DEFAULTS } from '../../src/core/defaults';
 
 const NAG_PACKS = ['AwsSolutions', 'HIPAA.Security'];
 

@@ -1,5 +1,6 @@
 import { NODE_API } from '../../src/blueprints/node-api';
 import { PYTHON_API } from '../../src/blueprints/python-api';
+import { SERVICE_DEFAULTS } from '../../src/core/defaults';
 import {
   assessCurrency,
   CURRENCY_TABLE,
@@ -9,7 +10,6 @@ import {
   findLine,
   imageRuntimes,
 } from '../../src/core/runtime-currency';
-import { SERVICE_DEFAULTS } from '../../src/core/settings';
 import { DEFAULT_NODE_VERSION } from '../../src/project/workflow-steps';
 
 describe('the currency table', () => {

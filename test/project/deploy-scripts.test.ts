@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { synth } from './helpers';
-import { DEPLOYED_IMAGE_TAG_PREFIX } from '../../src/core/settings';
+import { DEPLOYED_IMAGE_TAG_PREFIX } from '../../src/core/defaults';
 
 const SHA = 'c0ffee'.padEnd(40, '0');
 const DIGEST = `sha256:${'d'.repeat(64)}`;

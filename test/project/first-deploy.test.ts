@@ -4,7 +4,8 @@ import * as path from 'path';
 import { synth, tempOutdir } from './helpers';
 import { parseArgs } from '../../src/cli/args';
 import { cdkExecutionPolicy } from '../../src/core/cdk-execution-policy';
-import { DATABASE_CA_BUNDLE, TASK_PLATFORM } from '../../src/core/settings';
+import { DATABASE_CA_BUNDLE } from '../../src/core/container-environment';
+import { TASK_PLATFORM } from '../../src/core/defaults';
 import { CDK_EXECUTION_POLICY_PATH } from '../../src/project/cdk-execution-policy-file';
 
 /**

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { synthSnapshot } from 'projen/lib/util/synth';
 import * as YAML from 'yaml';
 import { projectOptions, TEST_BLUEPRINT } from './helpers';
-import { SERVICE_DEFAULTS } from '../../src/core/settings';
+import { SERVICE_DEFAULTS } from '../../src/core/defaults';
 import { localPostgresImage, localRedisImage } from '../../src/project/compose-files';
 import { HardenedServiceProject, HardenedServiceProjectOptions } from '../../src/project/hardened-service-project';
 import { ACTION_PINS, withVersionComments } from '../../src/project/workflow-actions';

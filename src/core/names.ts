@@ -1,0 +1,54 @@
+import { DeploymentEnvironment } from './deployment-environment';
+
+/** Physical names of everything the docs and the deploy tool refer to. */
+export interface ServiceNames {
+  /** `hedis-optimizer-production` */
+  readonly prefix: string;
+  readonly stackName: string;
+  readonly clusterName: string;
+  readonly serviceName: string;
+  readonly containerName: string;
+  readonly taskFamily: string;
+  readonly loadBalancerName: string;
+  readonly targetGroupName: string;
+  readonly repositoryName: string;
+  readonly appLogGroup: string;
+  readonly imageTagParameter: string;
+  readonly alarmPrefix: string;
+  readonly dashboardPrefix: string;
+  readonly deployRoleName: string;
+  readonly webAclName: string;
+  readonly trailName: string;
+  readonly alarmTopicName: string;
+  readonly budgetName: string;
+  /** Secrets Manager secret of the API keys' digests. */
+  readonly apiKeysSecretName: string;
+}
+
+/** Names derived from the service name and environment, for the stack and the docs alike. */
+export function serviceNames(service: string, environment: DeploymentEnvironment): ServiceNames {
+  const prefix = `${service}-${environment}`;
+  // Load balancer and target group names are limited to 32 characters.
+  const short = `${service}-${environment === DeploymentEnvironment.PRODUCTION ? 'prod' : 'stg'}`;
+  return {
+    prefix,
+    stackName: prefix,
+    clusterName: prefix,
+    serviceName: service,
+    containerName: 'app',
+    taskFamily: prefix,
+    loadBalancerName: `${short}-alb`,
+    targetGroupName: `${short}-tg`,
+    repositoryName: prefix,
+    appLogGroup: `/ecs/${prefix}/app`,
+    imageTagParameter: `/${service}/${environment}/image-tag`,
+    alarmPrefix: prefix,
+    dashboardPrefix: prefix,
+    deployRoleName: `${prefix}-github-deploy`,
+    webAclName: `${prefix}-web-acl`,
+    trailName: `${prefix}-trail`,
+    alarmTopicName: `${prefix}-alarms`,
+    budgetName: `${prefix}-monthly`,
+    apiKeysSecretName: `${prefix}/api-keys`,
+  };
+}
