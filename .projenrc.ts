@@ -65,16 +65,16 @@ const project = new awscdk.AwsCdkConstructLibrary({
 // The package holds lib/, the bundled dependencies, .jsii, README, API.md and LICENSE only: in
 // particular not .cache/, where the e2e tests and the demo keep packed kits (each pack would
 // carry the previous ones).
-for (const pattern of ['/demo/', '/.bench/', '/bench/', '/.ci/', '/scripts/', '/.cache/', '/test-output/', '/docs/', '/tsconfig.dev.json']) {
+for (const pattern of ['/demo/', '/.bench/', '/bench/', '/fleet/', '/.ci/', '/scripts/', '/.cache/', '/test-output/', '/docs/', '/tsconfig.dev.json']) {
   project.addPackageIgnore(pattern);
 }
 
-// One type-checking config over everything that is not compiled by jsii (tests, bench).
+// One type-checking config over everything that is not compiled by jsii (tests, bench, fleet).
 new JsonFile(project, 'tsconfig.dev.json', {
   obj: {
     extends: './tsconfig.json',
     compilerOptions: { noEmit: true, rootDir: '.', isolatedModules: true },
-    include: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    include: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'fleet/**/*.ts'],
     exclude: ['node_modules', 'test/**/fixtures/**'],
   },
 });
@@ -102,6 +102,19 @@ project.addTask('bench', {
   exec: 'tsx bench/run.ts',
   receiveArgs: true,
 });
+// The benchmark and the fleet simulation are linted like the tests, each with a tsconfig that
+// ESLint's project service finds next to the files.
+for (const dir of ['bench', 'fleet']) {
+  project.eslint?.addLintPattern(dir);
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: {
+      extends: '../tsconfig.json',
+      compilerOptions: { noEmit: true, rootDir: '..', isolatedModules: true },
+      include: ['**/*.ts'],
+      exclude: ['node_modules'],
+    },
+  });
+}
 project.addTask('demo', {
   description: 'Build the kit, scaffold the HEDIS optimizer into ./demo and synthesize it',
   exec: 'bash scripts/demo.sh',

@@ -7,8 +7,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import { join } from 'path';
-import { cleanEnv } from '../test/e2e/helpers';
 import { comparisons, Step } from './comparisons';
+import { cleanEnv } from '../test/e2e/helpers';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 
