@@ -1,9 +1,9 @@
 import { AuthenticationMode } from './authentication';
+import { BaseSettings } from './base-settings';
 import { SERVICE_DEFAULTS } from './defaults';
 import { DeploymentEnvironment } from './deployment-environment';
 import { MANAGED_RULE_GROUPS } from './firewall-rules';
 import { alarmDefinitions, dashboardNames, MonitoringTargets } from './monitoring-definitions';
-import { ResolvedSettings } from './settings';
 
 /**
  * The monthly cost of one environment's stack, estimated from its resolved settings and one
@@ -17,7 +17,7 @@ import { ResolvedSettings } from './settings';
  */
 
 /** What the estimate may use from the settings: everything but the budget it defaults. */
-export type CostInputs = Omit<ResolvedSettings, 'monthlyBudgetUsd'>;
+export type CostInputs = BaseSettings;
 
 /** On-demand prices, USD, in the one region the table is for. */
 export const PRICES = {
@@ -240,7 +240,7 @@ const COUNTING_TARGETS: MonitoringTargets = {
 /** The priced resources of one environment's stack. */
 export function resourceCounts(s: CostInputs): ResourceCounts {
   const availabilityZones = s.maxAzs;
-  const alarms = alarmDefinitions(s as ResolvedSettings, {
+  const alarms = alarmDefinitions(s, {
     ...COUNTING_TARGETS,
     databaseInstanceId: s.database ? 'db' : undefined,
     cacheClusterId: s.cache ? 'cache' : undefined,
@@ -257,7 +257,7 @@ export function resourceCounts(s: CostInputs): ResourceCounts {
     secrets: (s.database ? 1 : 0) + (s.cache ? 1 : 0) + (AuthenticationMode.usesApiKeys(s.authentication) ? 1 : 0),
     alarms: alarms.length,
     alarmMetrics,
-    dashboards: Object.keys(dashboardNames(s as ResolvedSettings)).length,
+    dashboards: Object.keys(dashboardNames(s)).length,
     webAclRules: MANAGED_RULE_GROUPS.length + 1,
     cacheNodes: s.cache ? 1 + s.cacheReplicas : 0,
     onDemandTasks: split.onDemand,

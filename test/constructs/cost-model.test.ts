@@ -150,7 +150,7 @@ describe('cost model arithmetic', () => {
   });
 
   test('the @default of monthlyBudgetUsd states the computed defaults', () => {
-    const source = readFileSync(join(__dirname, '..', '..', 'src', 'constructs', 'service-options.ts'), 'utf8');
+    const source = readFileSync(join(__dirname, '..', '..', 'src', 'core', 'service-options.ts'), 'utf8');
     const match = /@default - the environment's monthly cost estimate.*staging (\d+), production (\d+) with the default options/.exec(source);
     expect(match).not.toBeNull();
     expect(Number(match![1])).toBe(estimate(STAGING).defaultBudgetUsd);
