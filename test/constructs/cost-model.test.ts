@@ -160,7 +160,7 @@ describe('cost model arithmetic', () => {
   test('fails when an instance class has no price', () => {
     const settings = { ...resolveSettings(OPTIONS, STAGING), databaseInstanceClass: 'r6g.large' };
     expect(() => estimateMonthlyCost(settings)).toThrow(
-      'the cost model has no price for db.r6g.large (PRICES.rds.instanceHour knows db.t3.micro, db.t3.small, db.t3.medium, db.t3.large); add it to src/constructs/cost-model.ts or set monthlyBudgetUsd',
+      'the cost model has no price for db.r6g.large (PRICES.rds.instanceHour knows db.t3.micro, db.t3.small, db.t3.medium, db.t3.large); add it to src/core/cost-model/prices.ts or set monthlyBudgetUsd',
     );
   });
 });
