@@ -1,6 +1,6 @@
 import { CostInputs, ResourceCounts } from './types';
 import { AuthenticationMode } from '../authentication';
-import { SERVICE_DEFAULTS } from '../defaults';
+import { FARGATE_SPOT_STRATEGY, SERVICE_DEFAULTS } from '../defaults';
 import { MANAGED_RULE_GROUPS } from '../firewall-rules';
 import { alarmDefinitions, dashboardNames, MonitoringTargets } from '../monitoring-definitions';
 
@@ -10,11 +10,7 @@ import { alarmDefinitions, dashboardNames, MonitoringTargets } from '../monitori
  * synthesized stack), and the hours the tasks run.
  */
 
-/**
- * How staging spreads tasks over capacity providers when `fargateSpot` is on: the first task
- * on FARGATE, the rest 1:3 between FARGATE and FARGATE_SPOT (ApiService's strategy).
- */
-export const FARGATE_SPOT_STRATEGY = { onDemandBase: 1, onDemandWeight: 1, spotWeight: 3 } as const;
+export { FARGATE_SPOT_STRATEGY } from '../defaults';
 
 /** Interface endpoints ServiceNetwork creates per AZ: ECR API, ECR Docker, Logs, Secrets Manager. */
 const INTERFACE_ENDPOINT_SERVICES = ['ecr.api', 'ecr.dkr', 'logs', 'secretsmanager'];
