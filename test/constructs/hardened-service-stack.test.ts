@@ -4,7 +4,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { acknowledgedRules, cfnLint, newApp, snippetApp, snippetProps, synthFindings } from './helpers';
 import { DeploymentEnvironment, HardenedServiceStack } from '../../src';
-import { ACK } from '../../src/constructs/acknowledgements';
+import { ACK } from '../../src/constructs/private/acknowledgements';
 import { SERVICE_DEFAULTS } from '../../src/core/defaults';
 
 const NAG_PACKS = ['AwsSolutions', 'HIPAA.Security'];
