@@ -1,7 +1,6 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
-import { newApp, snippetProps } from './helpers';
 import { DeploymentEnvironment, HardenedServiceOptions, HardenedServiceStack } from '../../src';
 import {
   budgetFromEstimate,
@@ -15,6 +14,7 @@ import {
   workingHoursPerMonth,
 } from '../../src/core/cost-model';
 import { resolveSettings } from '../../src/core/settings';
+import { newApp, snippetProps } from '../constructs/helpers';
 
 const { STAGING, PRODUCTION } = DeploymentEnvironment;
 const OPTIONS: HardenedServiceOptions = {
