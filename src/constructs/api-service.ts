@@ -8,18 +8,22 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ACK, acknowledge } from './acknowledgements';
-import { newLogsKey } from './encryption-keys';
+import { ACK, acknowledge } from './private/acknowledgements';
+import { newLogsKey } from './private/encryption-keys';
 import { DeploymentEnvironment } from '../core/deployment-environment';
 import { retentionDays } from './private/log-retention';
-import { SERVICE_DEFAULTS, TASK_PLATFORM } from '../core/defaults';
+import { FARGATE_SPOT_STRATEGY, SERVICE_DEFAULTS, TASK_PLATFORM } from '../core/defaults';
+import { CONTAINER_NAME } from '../core/names';
 import { ENVIRONMENT_PRESETS } from '../core/presets';
 
 /** Properties of `ApiService`. */
 export interface ApiServiceProps {
   /** VPC: the load balancer goes in its public subnets, tasks in its private subnets. */
   readonly vpc: ec2.IVpc;
-  /** Environment, which selects Fargate Spot, deletion protection and log retention. */
+  /**
+   * Environment: the container's `APP_ENV`, and whose presets give the defaults of capacity,
+   * Fargate Spot, deletion protection and log retention.
+   */
   readonly environment: DeploymentEnvironment;
   /** Container image to run. */
   readonly image: ecs.ContainerImage;
@@ -75,6 +79,22 @@ export interface ApiServiceProps {
    * @default - staging 2, production 10
    */
   readonly maxCapacity?: number;
+  /**
+   * Spread tasks over FARGATE and FARGATE_SPOT (the first task on FARGATE, the rest 1:3).
+   * @default - staging true, production false
+   */
+  readonly fargateSpot?: boolean;
+  /**
+   * Deletion protection of the load balancer; with it, the application log group is retained
+   * when removed from the stack.
+   * @default - staging false, production true
+   */
+  readonly deletionProtection?: boolean;
+  /**
+   * Days to keep the application logs and the load balancer's access logs.
+   * @default - staging 90, production 365
+   */
+  readonly logRetentionDays?: number;
   /**
    * Non-secret configuration passed to the container.
    * @default - PORT, APP_ENV and LOG_LEVEL only
@@ -150,9 +170,14 @@ export class ApiService extends Construct {
     const isProduction = props.environment === DeploymentEnvironment.PRODUCTION;
     const port = props.containerPort ?? SERVICE_DEFAULTS.containerPort;
     const healthPath = props.healthCheckPath ?? SERVICE_DEFAULTS.healthCheckPath;
+    const cpu = props.cpu ?? SERVICE_DEFAULTS.cpu;
+    const memoryLimitMiB = props.memoryLimitMiB ?? SERVICE_DEFAULTS.memoryLimitMiB;
     const minCapacity = props.minCapacity ?? preset.minCapacity;
     const maxCapacity = props.maxCapacity ?? preset.maxCapacity;
-    const containerName = props.containerName ?? 'app';
+    const fargateSpot = props.fargateSpot ?? preset.fargateSpot;
+    const deletionProtection = props.deletionProtection ?? preset.deletionProtection;
+    const logRetentionDays = props.logRetentionDays ?? preset.logRetentionDays;
+    const containerName = props.containerName ?? CONTAINER_NAME;
 
     this.cluster = new ecs.Cluster(this, 'Cluster', {
       vpc: props.vpc,
@@ -164,14 +189,14 @@ export class ApiService extends Construct {
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       logGroupName: props.logGroupName,
       encryptionKey: props.logsKey ?? newLogsKey(this, 'LogsKey', `Logs of ${props.serviceName}`),
-      retention: retentionDays(preset.logRetentionDays),
-      removalPolicy: isProduction ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      retention: retentionDays(logRetentionDays),
+      removalPolicy: deletionProtection ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
 
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
       family: props.taskFamily ?? `${props.clusterName}-${props.serviceName}`,
-      cpu: props.cpu ?? SERVICE_DEFAULTS.cpu,
-      memoryLimitMiB: props.memoryLimitMiB ?? SERVICE_DEFAULTS.memoryLimitMiB,
+      cpu,
+      memoryLimitMiB,
       runtimePlatform: {
         cpuArchitecture: ecs.CpuArchitecture.of(TASK_PLATFORM.cpuArchitecture),
         operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
@@ -186,7 +211,7 @@ export class ApiService extends Construct {
       user: '10001:10001',
       readonlyRootFilesystem: true,
       privileged: false,
-      memoryLimitMiB: props.memoryLimitMiB ?? SERVICE_DEFAULTS.memoryLimitMiB,
+      memoryLimitMiB,
       portMappings: [{ containerPort: port, name: 'http', protocol: ecs.Protocol.TCP }],
       environment: {
         PORT: String(port),
@@ -232,7 +257,7 @@ export class ApiService extends Construct {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       removalPolicy: RemovalPolicy.RETAIN,
-      lifecycleRules: [{ expiration: Duration.days(preset.logRetentionDays), noncurrentVersionExpiration: Duration.days(30) }],
+      lifecycleRules: [{ expiration: Duration.days(logRetentionDays), noncurrentVersionExpiration: Duration.days(30) }],
     });
     acknowledge(this.accessLogsBucket, ...ACK.logBucketIsTerminal, ACK.logBucketSseS3, ACK.bucketReplication);
 
@@ -243,13 +268,13 @@ export class ApiService extends Construct {
       loadBalancerName: props.loadBalancerName,
       securityGroup: this.loadBalancerSecurityGroup,
       dropInvalidHeaderFields: true,
-      deletionProtection: isProduction,
+      deletionProtection,
       http2Enabled: true,
       desyncMitigationMode: elbv2.DesyncMitigationMode.STRICTEST,
       idleTimeout: Duration.seconds(60),
     });
     this.loadBalancer.logAccessLogs(this.accessLogsBucket, 'alb');
-    if (!isProduction) acknowledge(this.loadBalancer, ACK.stagingLoadBalancerDeletable);
+    if (!deletionProtection) acknowledge(this.loadBalancer, ACK.stagingLoadBalancerDeletable);
 
     this.httpsListener = this.loadBalancer.addListener('Https', {
       port: 443,
@@ -281,10 +306,10 @@ export class ApiService extends Construct {
       enableECSManagedTags: true,
       propagateTags: ecs.PropagatedTagSource.SERVICE,
       platformVersion: ecs.FargatePlatformVersion.LATEST,
-      capacityProviderStrategies: preset.fargateSpot
+      capacityProviderStrategies: fargateSpot
         ? [
-          { capacityProvider: 'FARGATE', base: 1, weight: 1 },
-          { capacityProvider: 'FARGATE_SPOT', weight: 3 },
+          { capacityProvider: 'FARGATE', base: FARGATE_SPOT_STRATEGY.onDemandBase, weight: FARGATE_SPOT_STRATEGY.onDemandWeight },
+          { capacityProvider: 'FARGATE_SPOT', weight: FARGATE_SPOT_STRATEGY.spotWeight },
         ]
         : [{ capacityProvider: 'FARGATE', weight: 1 }],
     });

@@ -5,8 +5,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ACK, acknowledge } from './acknowledgements';
-import { allowLogsService, newDataKey } from './encryption-keys';
+import { ACK, acknowledge } from './private/acknowledgements';
+import { allowLogsService, newDataKey } from './private/encryption-keys';
 import { retentionDays } from './private/log-retention';
 
 /** Properties of `AuditTrail`. */

@@ -4,7 +4,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ACK, acknowledge } from './acknowledgements';
+import { ACK, acknowledge } from './private/acknowledgements';
 import { DeploymentEnvironment } from '../core/deployment-environment';
 
 /**

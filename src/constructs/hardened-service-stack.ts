@@ -7,13 +7,13 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { acknowledgeCustomResourceProviders } from './acknowledgements';
 import { ApiService } from './api-service';
 import { AuditTrail } from './audit-trail';
 import { ComplianceChecks } from './compliance-checks';
 import { CostBudget } from './cost-budget';
-import { newDataKey, newLogsKey } from './encryption-keys';
 import { GithubDeployRole } from './github-deploy-role';
+import { acknowledgeCustomResourceProviders } from './private/acknowledgements';
+import { newDataKey, newLogsKey } from './private/encryption-keys';
 import { ServiceApiKeys } from './service-api-keys';
 import { ServiceCache } from './service-cache';
 import { ServiceDatabase } from './service-database';
@@ -142,7 +142,15 @@ export class HardenedServiceStack extends Stack {
     this.dataKey = newDataKey(this, 'DataKey', `Data at rest of ${s.names.prefix}`);
     this.logsKey = newLogsKey(this, 'LogsKey', `Logs of ${s.names.prefix}`);
 
-    this.network = new ServiceNetwork(this, 'Network', { environment: s.environment, logsKey: this.logsKey });
+    // Settings resolve once, here; every construct gets the resolved values, so what the stack
+    // builds is what the settings (and the docs and the cost model that read them) say.
+    this.network = new ServiceNetwork(this, 'Network', {
+      environment: s.environment,
+      maxAzs: s.maxAzs,
+      natGatewayPerAz: s.natGateways === 'per-az',
+      flowLogRetentionDays: s.logRetentionDays,
+      logsKey: this.logsKey,
+    });
     const vpc = this.network.vpc;
     this.imageRepository = new ServiceImageRepository(this, 'Images', {
       repositoryName: s.names.repositoryName,
@@ -154,6 +162,14 @@ export class HardenedServiceStack extends Stack {
         vpc,
         environment: s.environment,
         instanceIdentifier: s.names.prefix,
+        instanceClass: s.databaseInstanceClass,
+        allocatedStorageGiB: s.databaseAllocatedStorageGiB,
+        maxAllocatedStorageGiB: s.databaseMaxAllocatedStorageGiB,
+        multiAz: s.multiAz,
+        deletionProtection: s.deletionProtection,
+        backupRetentionDays: s.databaseBackupRetentionDays,
+        awsBackupRetentionDays: s.awsBackupRetentionDays,
+        logRetentionDays: s.logRetentionDays,
         encryptionKey: this.dataKey,
         logsKey: this.logsKey,
         secretsManagerEndpoint: this.network.secretsManagerEndpoint,
@@ -164,6 +180,10 @@ export class HardenedServiceStack extends Stack {
         vpc,
         environment: s.environment,
         replicationGroupId: s.names.prefix,
+        nodeType: s.cacheNodeType,
+        replicas: s.cacheReplicas,
+        snapshotRetentionDays: s.cacheSnapshotRetentionDays,
+        logRetentionDays: s.logRetentionDays,
         encryptionKey: this.dataKey,
         logsKey: this.logsKey,
       });
@@ -193,6 +213,9 @@ export class HardenedServiceStack extends Stack {
       memoryLimitMiB: s.memoryLimitMiB,
       minCapacity: s.minCapacity,
       maxCapacity: s.maxCapacity,
+      fargateSpot: s.fargateSpot,
+      deletionProtection: s.deletionProtection,
+      logRetentionDays: s.logRetentionDays,
       scaleToZeroOutsideWorkingHours: s.scaleToZeroOutsideWorkingHours,
       targetRequestsPerTask: s.targetRequestsPerTask,
       environmentVariables: containerEnvironment(s, this.cache?.primaryEndpoint ?? ''),

@@ -2,8 +2,8 @@ import { SecretValue } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ACK, acknowledge } from './acknowledgements';
-import { newDataKey } from './encryption-keys';
+import { ACK, acknowledge } from './private/acknowledgements';
+import { newDataKey } from './private/encryption-keys';
 
 /** Properties of `ServiceApiKeys`. */
 export interface ServiceApiKeysProps {

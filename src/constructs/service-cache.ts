@@ -4,8 +4,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ACK, acknowledge } from './acknowledgements';
-import { newDataKey, newLogsKey } from './encryption-keys';
+import { ACK, acknowledge } from './private/acknowledgements';
+import { newDataKey, newLogsKey } from './private/encryption-keys';
 import { DeploymentEnvironment } from '../core/deployment-environment';
 import { retentionDays } from './private/log-retention';
 import { SERVICE_DEFAULTS } from '../core/defaults';
@@ -16,7 +16,7 @@ export interface ServiceCacheProps {
   /** VPC whose isolated subnets hold the cache. */
   readonly vpc: ec2.IVpc;
 
-  /** Environment, which selects node type, replicas and snapshot retention. */
+  /** Environment, whose presets give the defaults of the node type, replicas and retention. */
   readonly environment: DeploymentEnvironment;
 
   /** Name of the replication group (at most 40 characters). */
@@ -27,6 +27,24 @@ export interface ServiceCacheProps {
    * @default - staging `cache.t3.micro`, production `cache.t3.small`
    */
   readonly nodeType?: string;
+
+  /**
+   * Read replicas besides the primary; with one or more, automatic failover across AZs is on.
+   * @default - staging 0, production 1
+   */
+  readonly replicas?: number;
+
+  /**
+   * Days to keep daily snapshots.
+   * @default - staging 15, production 35
+   */
+  readonly snapshotRetentionDays?: number;
+
+  /**
+   * Days to keep the slow log.
+   * @default - staging 90, production 365
+   */
+  readonly logRetentionDays?: number;
 
   /**
    * KMS key for data at rest and the AUTH token secret.
@@ -64,6 +82,10 @@ export class ServiceCache extends Construct {
   constructor(scope: Construct, id: string, props: ServiceCacheProps) {
     super(scope, id);
     const preset = ENVIRONMENT_PRESETS[props.environment];
+    const nodeType = props.nodeType ?? preset.cacheNodeType;
+    const replicas = props.replicas ?? preset.cacheReplicas;
+    const snapshotRetentionDays = props.snapshotRetentionDays ?? preset.cacheSnapshotRetentionDays;
+    const logRetentionDays = props.logRetentionDays ?? preset.logRetentionDays;
     const key = props.encryptionKey ?? newDataKey(this, 'Key', `Cache ${props.replicationGroupId}`);
     const logsKey = props.logsKey ?? newLogsKey(this, 'LogsKey', `Cache logs ${props.replicationGroupId}`);
     this.port = SERVICE_DEFAULTS.cachePort;
@@ -87,16 +109,15 @@ export class ServiceCache extends Construct {
 
     this.slowLogGroup = new logs.LogGroup(this, 'SlowLog', {
       encryptionKey: logsKey,
-      retention: retentionDays(preset.logRetentionDays),
+      retention: retentionDays(logRetentionDays),
     });
 
-    const replicas = preset.cacheReplicas;
     this.replicationGroup = new elasticache.CfnReplicationGroup(this, 'ReplicationGroup', {
       replicationGroupId: props.replicationGroupId,
       replicationGroupDescription: `Redis for ${props.replicationGroupId}`,
       engine: 'redis',
       engineVersion: SERVICE_DEFAULTS.redisVersion,
-      cacheNodeType: props.nodeType ?? preset.cacheNodeType,
+      cacheNodeType: nodeType,
       numCacheClusters: 1 + replicas,
       automaticFailoverEnabled: replicas > 0,
       multiAzEnabled: replicas > 0,
@@ -107,7 +128,7 @@ export class ServiceCache extends Construct {
       kmsKeyId: key.keyArn,
       transitEncryptionEnabled: true,
       authToken: this.authToken.secretValue.unsafeUnwrap(),
-      snapshotRetentionLimit: preset.cacheSnapshotRetentionDays,
+      snapshotRetentionLimit: snapshotRetentionDays,
       snapshotWindow: '03:00-04:00',
       preferredMaintenanceWindow: 'sun:05:00-sun:06:00',
       autoMinorVersionUpgrade: true,

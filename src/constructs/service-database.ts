@@ -7,8 +7,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ACK, acknowledge } from './acknowledgements';
-import { newDataKey, newLogsKey } from './encryption-keys';
+import { ACK, acknowledge } from './private/acknowledgements';
+import { newDataKey, newLogsKey } from './private/encryption-keys';
 import { DeploymentEnvironment } from '../core/deployment-environment';
 import { retentionDays } from './private/log-retention';
 import { SERVICE_DEFAULTS } from '../core/defaults';
@@ -19,7 +19,7 @@ export interface ServiceDatabaseProps {
   /** VPC whose isolated subnets hold the database. */
   readonly vpc: ec2.IVpc;
 
-  /** Environment, which selects Multi-AZ, deletion protection, size and backup retention. */
+  /** Environment, whose presets give the defaults of Multi-AZ, deletion protection, size and retention. */
   readonly environment: DeploymentEnvironment;
 
   /**
@@ -44,6 +44,43 @@ export interface ServiceDatabaseProps {
    * @default - staging 20, production 50
    */
   readonly allocatedStorageGiB?: number;
+
+  /**
+   * Most storage in GiB that storage autoscaling may grow to.
+   * @default - ten times `allocatedStorageGiB` when that is given, otherwise staging 100, production 500
+   */
+  readonly maxAllocatedStorageGiB?: number;
+
+  /**
+   * A standby in a second Availability Zone.
+   * @default - staging false, production true
+   */
+  readonly multiAz?: boolean;
+
+  /**
+   * Deletion protection; with it, the instance and its log groups are retained when removed from
+   * the stack, without it a final snapshot is taken.
+   * @default - staging false, production true
+   */
+  readonly deletionProtection?: boolean;
+
+  /**
+   * Days RDS keeps automated backups.
+   * @default - staging 7, production 35
+   */
+  readonly backupRetentionDays?: number;
+
+  /**
+   * Days the AWS Backup plan keeps its daily backups.
+   * @default - staging 35, production 365
+   */
+  readonly awsBackupRetentionDays?: number;
+
+  /**
+   * Days to keep the exported PostgreSQL and upgrade logs.
+   * @default - staging 90, production 365
+   */
+  readonly logRetentionDays?: number;
 
   /**
    * KMS key for storage, Performance Insights, the credentials secret and the backup vault.
@@ -102,12 +139,19 @@ export class ServiceDatabase extends Construct {
   constructor(scope: Construct, id: string, props: ServiceDatabaseProps) {
     super(scope, id);
     const preset = ENVIRONMENT_PRESETS[props.environment];
+    const instanceClass = props.instanceClass ?? preset.databaseInstanceClass;
+    const allocated = props.allocatedStorageGiB ?? preset.databaseAllocatedStorageGiB;
+    const maxAllocated = props.maxAllocatedStorageGiB ?? (props.allocatedStorageGiB ? allocated * 10 : preset.databaseMaxAllocatedStorageGiB);
+    const multiAz = props.multiAz ?? preset.multiAz;
+    const deletionProtection = props.deletionProtection ?? preset.deletionProtection;
+    const backupRetentionDays = props.backupRetentionDays ?? preset.databaseBackupRetentionDays;
+    const awsBackupRetentionDays = props.awsBackupRetentionDays ?? preset.awsBackupRetentionDays;
+    const logRetentionDays = props.logRetentionDays ?? preset.logRetentionDays;
     const key = props.encryptionKey ?? newDataKey(this, 'Key', `Database ${props.instanceIdentifier}`);
     const logsKey = props.logsKey ?? newLogsKey(this, 'LogsKey', `Database logs ${props.instanceIdentifier}`);
-    const removalPolicy = preset.deletionProtection ? RemovalPolicy.RETAIN : RemovalPolicy.SNAPSHOT;
+    const removalPolicy = deletionProtection ? RemovalPolicy.RETAIN : RemovalPolicy.SNAPSHOT;
     this.port = SERVICE_DEFAULTS.databasePort;
     this.databaseName = props.databaseName ?? SERVICE_DEFAULTS.databaseName;
-    const allocated = props.allocatedStorageGiB ?? preset.databaseAllocatedStorageGiB;
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -140,15 +184,15 @@ export class ServiceDatabase extends Construct {
         new logs.LogGroup(this, `${name[0].toUpperCase()}${name.slice(1)}Logs`, {
           logGroupName: `/aws/rds/instance/${props.instanceIdentifier}/${name}`,
           encryptionKey: logsKey,
-          retention: retentionDays(preset.logRetentionDays),
-          removalPolicy: preset.deletionProtection ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+          retention: retentionDays(logRetentionDays),
+          removalPolicy: deletionProtection ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
         }),
     );
 
     this.instance = new rds.DatabaseInstance(this, 'Instance', {
       engine,
       instanceIdentifier: props.instanceIdentifier,
-      instanceType: new ec2.InstanceType(props.instanceClass ?? preset.databaseInstanceClass),
+      instanceType: new ec2.InstanceType(instanceClass),
       vpc: props.vpc,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
       securityGroups: [this.securityGroup],
@@ -160,13 +204,13 @@ export class ServiceDatabase extends Construct {
       storageEncryptionKey: key,
       storageType: rds.StorageType.GP3,
       allocatedStorage: allocated,
-      maxAllocatedStorage: props.allocatedStorageGiB ? allocated * 10 : preset.databaseMaxAllocatedStorageGiB,
-      multiAz: preset.multiAz,
-      deletionProtection: preset.deletionProtection,
+      maxAllocatedStorage: maxAllocated,
+      multiAz,
+      deletionProtection,
       removalPolicy,
       publiclyAccessible: false,
       iamAuthentication: true,
-      backupRetention: Duration.days(preset.databaseBackupRetentionDays),
+      backupRetention: Duration.days(backupRetentionDays),
       preferredBackupWindow: '03:00-04:00',
       preferredMaintenanceWindow: 'sun:04:30-sun:05:30',
       copyTagsToSnapshot: true,
@@ -183,8 +227,8 @@ export class ServiceDatabase extends Construct {
     }
     this.secret = this.instance.secret!;
     acknowledge(this.instance, ACK.defaultDatabasePort, ACK.cdkValidatorInstanceClass);
-    if (!preset.multiAz) acknowledge(this.instance, ...ACK.stagingSingleAzDatabase);
-    if (!preset.deletionProtection) acknowledge(this.instance, ...ACK.stagingDatabaseDeletable);
+    if (!multiAz) acknowledge(this.instance, ...ACK.stagingSingleAzDatabase);
+    if (!deletionProtection) acknowledge(this.instance, ...ACK.stagingDatabaseDeletable);
     const monitoringRole = this.instance.node.tryFindChild('MonitoringRole');
     if (monitoringRole) acknowledge(monitoringRole, ACK.rdsMonitoringRole);
 
@@ -210,7 +254,7 @@ export class ServiceDatabase extends Construct {
         new backup.BackupPlanRule({
           ruleName: 'daily',
           scheduleExpression: events.Schedule.cron({ hour: '5', minute: '0' }),
-          deleteAfter: Duration.days(preset.awsBackupRetentionDays),
+          deleteAfter: Duration.days(awsBackupRetentionDays),
         }),
       ],
     });

@@ -3,7 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { newLogsKey } from './encryption-keys';
+import { newLogsKey } from './private/encryption-keys';
 import { MANAGED_RULE_GROUPS } from '../core/firewall-rules';
 import { retentionDays } from './private/log-retention';
 import { SERVICE_DEFAULTS } from '../core/defaults';

@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { newDataKey } from './encryption-keys';
+import { newDataKey } from './private/encryption-keys';
 import { DEPLOYED_IMAGE_TAG_PREFIX, DEPLOYED_IMAGES_KEPT } from '../core/defaults';
 
 /** Properties of `ServiceImageRepository`. */

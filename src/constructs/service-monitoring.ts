@@ -8,7 +8,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { ApiService } from './api-service';
-import { newDataKey } from './encryption-keys';
+import { newDataKey } from './private/encryption-keys';
+import { PreparedQuery, toMetric } from './private/metrics';
 import { ServiceCache } from './service-cache';
 import { ServiceDatabase } from './service-database';
 import { DeploymentEnvironment } from '../core/deployment-environment';
@@ -240,32 +241,5 @@ export class ServiceMonitoring extends Construct {
       }),
     );
     this.dashboards = [apiDashboard, databaseDashboard, errorsDashboard, costDashboard];
-  }
-}
-
-/** A CloudWatch metric or math expression from its data definition. */
-function toMetric(spec: MetricSpec | ExpressionSpec, period: Duration): cloudwatch.IMetric {
-  if ('expression' in spec) {
-    const usingMetrics: Record<string, cloudwatch.IMetric> = {};
-    for (const [name, metric] of Object.entries(spec.usingMetrics)) usingMetrics[name] = toMetric(metric, period);
-    return new cloudwatch.MathExpression({ expression: spec.expression, usingMetrics, label: spec.label, period });
-  }
-  return new cloudwatch.Metric({
-    namespace: spec.namespace,
-    metricName: spec.metricName,
-    statistic: spec.statistic,
-    dimensionsMap: spec.dimensions,
-    region: spec.region,
-    period,
-  });
-}
-
-/** A query string already rendered by `logs.QueryString` in the definitions. */
-class PreparedQuery extends logs.QueryString {
-  constructor(private readonly text: string) {
-    super({});
-  }
-  public toString(): string {
-    return this.text;
   }
 }

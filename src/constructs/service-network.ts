@@ -3,16 +3,28 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ACK, acknowledge } from './acknowledgements';
-import { newLogsKey } from './encryption-keys';
+import { ACK, acknowledge } from './private/acknowledgements';
+import { newLogsKey } from './private/encryption-keys';
 import { DeploymentEnvironment } from '../core/deployment-environment';
 import { ENVIRONMENT_PRESETS } from '../core/presets';
 import { retentionDays } from './private/log-retention';
 
 /** Properties of `ServiceNetwork`. */
 export interface ServiceNetworkProps {
-  /** Environment, which selects the number of AZs and NAT gateways. */
+  /** Environment, whose presets give the defaults of `maxAzs`, `natGatewayPerAz` and `flowLogRetentionDays`. */
   readonly environment: DeploymentEnvironment;
+
+  /**
+   * Availability Zones to spread the subnets over.
+   * @default - staging 2, production 3
+   */
+  readonly maxAzs?: number;
+
+  /**
+   * One NAT gateway per Availability Zone, instead of one for the VPC.
+   * @default - staging false, production true
+   */
+  readonly natGatewayPerAz?: boolean;
 
   /**
    * CIDR block of the VPC.
@@ -63,15 +75,18 @@ export class ServiceNetwork extends Construct {
   constructor(scope: Construct, id: string, props: ServiceNetworkProps) {
     super(scope, id);
     const preset = ENVIRONMENT_PRESETS[props.environment];
+    const maxAzs = props.maxAzs ?? preset.maxAzs;
+    const natGatewayPerAz = props.natGatewayPerAz ?? preset.natGateways === 'per-az';
+    const flowLogRetentionDays = props.flowLogRetentionDays ?? preset.logRetentionDays;
     const region = Stack.of(this).region;
-    const availabilityZones = props.availabilityZones ?? defaultZones(region, preset.maxAzs);
+    const availabilityZones = props.availabilityZones ?? defaultZones(region, maxAzs);
     const logsKey = props.logsKey ?? newLogsKey(this, 'LogsKey', 'VPC flow logs');
     const cidr = props.cidr ?? '10.0.0.0/16';
 
     this.vpc = new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr(cidr),
-      ...(availabilityZones ? { availabilityZones } : { maxAzs: preset.maxAzs }),
-      natGateways: preset.natGateways === 'one' ? 1 : (availabilityZones?.length ?? preset.maxAzs),
+      ...(availabilityZones ? { availabilityZones } : { maxAzs }),
+      natGateways: natGatewayPerAz ? (availabilityZones?.length ?? maxAzs) : 1,
       restrictDefaultSecurityGroup: true,
       subnetConfiguration: [
         { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
@@ -85,7 +100,7 @@ export class ServiceNetwork extends Construct {
 
     this.flowLogGroup = new logs.LogGroup(this, 'FlowLogGroup', {
       encryptionKey: logsKey,
-      retention: retentionDays(props.flowLogRetentionDays ?? preset.logRetentionDays),
+      retention: retentionDays(flowLogRetentionDays),
     });
     this.flowLog = this.vpc.addFlowLog('FlowLog', {
       destination: ec2.FlowLogDestination.toCloudWatchLogs(this.flowLogGroup),

@@ -1,6 +1,6 @@
 import { AuthenticationMode } from './authentication';
+import { BaseSettings, workerCount } from './base-settings';
 import { SERVICE_DEFAULTS } from './defaults';
-import { ResolvedSettings, workerCount } from './settings';
 
 /** The container's environment contract in AWS: variable names, secrets' fields and values. */
 
@@ -32,7 +32,7 @@ export const CACHE_SECRET_VARIABLE = 'REDIS_PASSWORD';
 export const API_KEYS_SECRET_VARIABLE = 'API_KEYS';
 
 /** The container's authentication variables (no secret among them), by mode. */
-export function authenticationEnvironment(s: ResolvedSettings): Record<string, string> {
+export function authenticationEnvironment(s: BaseSettings): Record<string, string> {
   const env: Record<string, string> = { AUTH_MODE: s.authentication };
   if (AuthenticationMode.usesJwt(s.authentication)) {
     env.AUTH_JWT_ISSUER = s.jwtIssuerUrl ?? '';
@@ -51,7 +51,7 @@ export function authenticationEnvironment(s: ResolvedSettings): Record<string, s
  * generated `ecs-task-definition.json` alike. `redisHost` is the cache's primary endpoint
  * (a token in the stack, a placeholder in the file).
  */
-export function containerEnvironment(s: ResolvedSettings, redisHost: string): Record<string, string> {
+export function containerEnvironment(s: BaseSettings, redisHost: string): Record<string, string> {
   const env: Record<string, string> = {
     PORT: String(s.containerPort),
     APP_ENV: s.environment,

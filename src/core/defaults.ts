@@ -52,6 +52,12 @@ export const SERVICE_DEFAULTS = {
 } as const;
 
 /**
+ * How staging spreads tasks over capacity providers when `fargateSpot` is on: the first task
+ * on FARGATE, the rest 1:3 between FARGATE and FARGATE_SPOT (ApiService's strategy, and the cost model's split of tasks).
+ */
+export const FARGATE_SPOT_STRATEGY = { onDemandBase: 1, onDemandWeight: 1, spotWeight: 3 } as const;
+
+/**
  * Tag key every resource of a service stack carries, with the stack's prefix
  * (`hedis-optimizer-staging`) as its value. The stack's budget counts only costs with this tag,
  * and ECS propagates it from the service to its tasks. AWS Budgets filters by it once it is

@@ -1,5 +1,5 @@
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { ResolvedSettings } from './settings';
+import { BaseSettings } from './base-settings';
 
 /**
  * The alarms, saved queries and dashboards of a service, as data. `ServiceMonitoring` builds
@@ -69,7 +69,7 @@ export interface QueryDefinition {
  * without dimensions (a filter can only take dimensions from log fields), so the environment
  * goes in the namespace: staging and production may share an account.
  */
-export function errorMetric(settings: ResolvedSettings): MetricSpec {
+export function errorMetric(settings: BaseSettings): MetricSpec {
   return {
     namespace: `HardenedService/${settings.names.prefix}`,
     metricName: 'ApplicationErrors',
@@ -92,7 +92,7 @@ export function postgresMaxConnections(instanceClass: string): number {
 }
 
 /** Every alarm of the service, given its settings and resources. */
-export function alarmDefinitions(s: ResolvedSettings, t: MonitoringTargets): AlarmDefinition[] {
+export function alarmDefinitions(s: BaseSettings, t: MonitoringTargets): AlarmDefinition[] {
   const p = s.names.alarmPrefix;
   const alb = { LoadBalancer: t.loadBalancerFullName };
   const tg = { LoadBalancer: t.loadBalancerFullName, TargetGroup: t.targetGroupFullName };
@@ -259,7 +259,7 @@ export function alarmDefinitions(s: ResolvedSettings, t: MonitoringTargets): Ala
 }
 
 /** The saved Logs Insights queries of the service. */
-export function queryDefinitions(s: ResolvedSettings, t: MonitoringTargets): QueryDefinition[] {
+export function queryDefinitions(s: BaseSettings, t: MonitoringTargets): QueryDefinition[] {
   const groups = [t.appLogGroupName];
   const p = s.names.prefix;
   const query = (parts: logs.QueryStringProps) => new logs.QueryString(parts).toString();
@@ -315,7 +315,7 @@ export function queryDefinitions(s: ResolvedSettings, t: MonitoringTargets): Que
 }
 
 /** Dashboard names of the service. */
-export function dashboardNames(s: ResolvedSettings): { api: string; database: string; errors: string; cost: string } {
+export function dashboardNames(s: BaseSettings): { api: string; database: string; errors: string; cost: string } {
   const p = s.names.dashboardPrefix;
   return { api: `${p}-api`, database: `${p}-database`, errors: `${p}-errors`, cost: `${p}-cost` };
 }

@@ -1,5 +1,8 @@
 import { DeploymentEnvironment } from './deployment-environment';
 
+/** Name of the application's container in the task definition. */
+export const CONTAINER_NAME = 'app';
+
 /** Physical names of everything the docs and the deploy tool refer to. */
 export interface ServiceNames {
   /** `hedis-optimizer-production` */
@@ -35,7 +38,7 @@ export function serviceNames(service: string, environment: DeploymentEnvironment
     stackName: prefix,
     clusterName: prefix,
     serviceName: service,
-    containerName: 'app',
+    containerName: CONTAINER_NAME,
     taskFamily: prefix,
     loadBalancerName: `${short}-alb`,
     targetGroupName: `${short}-tg`,

@@ -91,20 +91,20 @@ describe('parseArgs', () => {
     expect(problem(argv)).toBe(message);
   });
 
-  test('fails with every problem at once, in one line', () => {
+  test('fails when several arguments are wrong, with every problem at once, in one line', () => {
     expect(problem(['deploy', '--service', 's', '--image', 'app', '--timeout', 'soon'])).toBe(
       '--cluster is required; --image "app" has no tag; pass the tag you built and pushed, for example --image app:1.4.2 (or a digest, app@sha256:...); ' +
         '--timeout "soon" is not a number of seconds; pass a positive number such as 30 or 0.5',
     );
   });
 
-  test('fails for a malformed environment variable, naming it', () => {
+  test('fails when an environment variable is malformed, naming it', () => {
     expect(problem(['status', ...BASE], { HARDENED_SERVICE_POLL_INTERVAL: 'fast' })).toBe(
       '$HARDENED_SERVICE_POLL_INTERVAL "fast" is not a number of seconds; pass a positive number such as 30 or 0.5',
     );
   });
 
-  test('fails for a missing or unknown command', () => {
+  test('fails when the command is missing or unknown', () => {
     expect(problem([])).toBe('missing command; expected one of deploy, migrate, rollback, status, doctor, recovery-plan (see hardened-service -h)');
     expect(problem(['ship'])).toBe('unknown command "ship"; expected one of deploy, migrate, rollback, status, doctor, recovery-plan (see hardened-service -h)');
   });
@@ -117,7 +117,7 @@ describe('main', () => {
     expect(result.stdout).toContain('  2  bad input (flags, unknown cluster or service, image without a tag)');
   });
 
-  test('fails with exit code 2 and exactly one line on stderr for bad input, before any AWS call', async () => {
+  test('fails when the input is bad, with exit code 2 and exactly one line on stderr, before any AWS call', async () => {
     const result = await run(['deploy', '--cluster', 'c', '--service', 's', '--image', 'registry.example.com/app']);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
@@ -126,14 +126,14 @@ describe('main', () => {
     );
   });
 
-  test('with --json, bad input also gives a JSON document on stdout', async () => {
+  test('fails when the input is bad with --json, also giving a JSON document on stdout', async () => {
     const result = await run(['status', '--json']);
     expect(result.code).toBe(2);
     expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, command: 'status', exitCode: 2, error: '--cluster is required; --service is required' });
     expect(result.stderr).toBe('hardened-service status: --cluster is required; --service is required\n');
   });
 
-  test('fails with exit code 2 for a missing command', async () => {
+  test('fails when the command is missing, with exit code 2', async () => {
     const result = await run([]);
     expect(result).toEqual({ code: 2, stdout: '', stderr: 'hardened-service: missing command; expected one of deploy, migrate, rollback, status, doctor, recovery-plan (see hardened-service -h)\n' });
   });

@@ -23,12 +23,12 @@ const NO_FILES = {
 };
 
 describe('AWS configuration', () => {
-  test('fails with exit code 2 when no region is configured', async () => {
+  test('fails when no region is configured, with exit code 2', async () => {
     const run = await runWithEnvironment(['status', '--cluster', 'c', '--service', 's'], NO_FILES);
     expect(run).toEqual({ code: 2, stdout: '', stderr: 'hardened-service status: no AWS region is configured; set AWS_REGION (or a region in the AWS_PROFILE profile)\n' });
   });
 
-  test('fails with exit code 2 when no credentials are found', async () => {
+  test('fails when no credentials are found, with exit code 2', async () => {
     const run = await runWithEnvironment(['status', '--cluster', 'c', '--service', 's'], { ...NO_FILES, AWS_REGION: 'us-east-1' });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^hardened-service status: no AWS credentials were found \(.+\); set AWS_PROFILE, or run in a role such as the GitHub OIDC deploy role\n$/);

@@ -113,7 +113,7 @@ describe('rollback', () => {
     expect(await emulator.serviceTaskDefinition(fixture)).toBe(fixture.initialTaskDefinition);
   });
 
-  test('fails with exit code 4 when the rollback deployment fails', async () => {
+  test('fails when the rollback deployment fails, with exit code 4', async () => {
     await deployTag('1.1.0');
     proxy.reset();
     simulateRollouts(proxy, () => 'fail');
@@ -212,7 +212,7 @@ describe('as a child process', () => {
     expect(await emulator.revisions(fixture, 'ACTIVE')).toEqual([fixture.initialTaskDefinition]);
   });
 
-  test('fails with exit code 2 and one line on stderr for an image without a tag', async () => {
+  test('fails when the image has no tag, with exit code 2 and one line on stderr', async () => {
     const run = await runCliProcess(['deploy', ...target(), '--image', REPOSITORY], proxy.endpoint);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');

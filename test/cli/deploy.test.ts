@@ -262,7 +262,7 @@ describe('deploy', () => {
     expect(await emulator.revisions(fixture, 'ACTIVE')).toEqual([fixture.initialTaskDefinition]);
   });
 
-  test('fails with a clear error when the rollout outlasts --timeout, and rolls back', async () => {
+  test('fails when the rollout outlasts --timeout, with a clear error, and rolls back', async () => {
     // GIVEN a rollout of revision 2 that never finishes
     simulateRollouts(proxy, (td) => (td.endsWith(':2') ? 'stuck' : 'complete'));
 
@@ -280,7 +280,7 @@ describe('deploy', () => {
     expect(await emulator.revisions(fixture, 'ACTIVE')).toEqual([fixture.initialTaskDefinition]);
   });
 
-  test('fails with a clear error when the migration outlasts --timeout, and stops it', async () => {
+  test('fails when the migration outlasts --timeout, with a clear error, and stops it', async () => {
     simulateRollouts(proxy, () => 'complete');
     simulateTaskNeverStops(proxy);
     const run = await runCli(deployArgs('--migrate-command', 'alembic upgrade head', '--timeout', '1'), proxy.endpoint);
@@ -298,7 +298,7 @@ describe('deploy', () => {
     expect(await emulator.revisions(fixture, 'ACTIVE')).toEqual([fixture.initialTaskDefinition]);
   });
 
-  test('fails with exit code 4 when the rollback fails too', async () => {
+  test('fails when the rollback fails too, with exit code 4', async () => {
     // GIVEN every new deployment fails, the rollback's included
     simulateRollouts(proxy, () => 'fail');
     const run = await runCli(deployArgs(), proxy.endpoint);

@@ -38,7 +38,7 @@ describe('hardened-service doctor', () => {
     current = generatedRepo({});
   });
 
-  test('names each end-of-life runtime with its date and the option to change, and exits 1', async () => {
+  test('fails when a runtime is past its end of life: names each with its date and the option to change, and exits 1', async () => {
     // WHEN
     const result = await doctor(['--dir', eol], '2026-12-01');
     // THEN
@@ -91,7 +91,7 @@ describe('hardened-service doctor', () => {
     expect(actions.stdout.split('\n').filter((l) => l.startsWith('::warning title=End of life::END OF LIFE  Node.js'))).toHaveLength(2);
   });
 
-  test('fails with exit code 2 when the folder has no runtimes file', async () => {
+  test('fails when the folder has no runtimes file, with exit code 2', async () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'hsk-doctor-empty-'));
     const result = await doctor(['--dir', empty], '2026-12-01');
     expect(result).toEqual({
@@ -101,7 +101,7 @@ describe('hardened-service doctor', () => {
     });
   });
 
-  test('fails with exit code 2 on an unknown flag, naming it', async () => {
+  test('fails when a flag is unknown, with exit code 2, naming it', async () => {
     const result = await doctor(['--cluster', 'x'], '2026-12-01');
     expect(result.code).toBe(2);
     expect(result.stderr).toBe('hardened-service doctor: unknown flag --cluster for doctor (see hardened-service doctor -h)\n');

@@ -27,11 +27,11 @@ describe('parseImage', () => {
     expect(versionOf(`app:2@${DIGEST}`)).toBe(DIGEST);
   });
 
-  test('fails for an empty image', () => {
+  test('fails when the image is empty', () => {
     expect(parseImage(' ')).toBe('--image is empty; pass the image to deploy, for example --image 123456789012.dkr.ecr.us-east-1.amazonaws.com/my-service:1.4.2');
   });
 
-  test('fails for a malformed tag', () => {
+  test('fails when the tag is malformed', () => {
     expect(parseImage('app:-x')).toBe('--image "app:-x" has a malformed tag "-x"; a tag is 1-128 letters, digits, underscores, periods or hyphens');
   });
 });
@@ -47,7 +47,7 @@ describe('splitCommandLine', () => {
     expect(splitCommandLine(line, '--command')).toEqual(args);
   });
 
-  test('fails for an unterminated single quote', () => {
+  test('fails when a single quote is unterminated', () => {
     expect(splitCommandLine("echo 'x", '--command')).toBe('--command "echo \'x" has an unterminated single quote; close it or escape it with a backslash');
   });
 });

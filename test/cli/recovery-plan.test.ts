@@ -116,12 +116,12 @@ describe('hardened-service recovery-plan, against the emulator', () => {
     return run.stdout + run.stderr;
   };
 
-  test('refuses when the stack still exists: nothing to recover', async () => {
+  test('fails when the stack still exists: nothing to recover', async () => {
     await cloudformation.send(new CreateStackCommand({ StackName: 'hedis-optimizer-staging', TemplateBody: JSON.stringify({ Resources: { Live: { Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: '/live' } } } }) }));
     expect(await refusal('hedis-optimizer-staging')).toContain('stack hedis-optimizer-staging exists (CREATE_COMPLETE): nothing to recover; deploy it with cdk deploy');
   });
 
-  test('refuses a stack that was never deleted, naming the fix', async () => {
+  test('fails when the stack was never deleted, naming the fix', async () => {
     expect(await refusal('never-there')).toContain('no deleted stack named never-there in the last 90 days');
   });
 });

@@ -40,7 +40,7 @@ describe('withRetry', () => {
     expect(retries).toEqual([1, 2]);
   });
 
-  test('does not retry an error that a retry cannot fix', async () => {
+  test('fails when the error is one a retry cannot fix, without retrying', async () => {
     let calls = 0;
     await expect(withRetry('UpdateService', async () => {
       calls++;
@@ -60,7 +60,7 @@ describe('withRetry', () => {
     expect(calls).toBe(4);
   });
 
-  test('fails with the deadline error rather than sleep past the deadline', async () => {
+  test('fails when the next wait would pass the deadline, with the deadline error rather than sleeping past it', async () => {
     const failure = withRetry('DescribeServices', async () => {
       throw awsError('ThrottlingException', 400);
     }, { policy: { maxAttempts: 10, baseDelayMs: 60_000, maxDelayMs: 60_000 }, deadline: Deadline.after(0.05) });

@@ -1,7 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { newApp, snippetProps, synthFindings } from './helpers';
 import { AuthenticationMode, DeploymentEnvironment, HardenedServiceStack, HardenedServiceStackProps } from '../../src';
-import { ACK } from '../../src/constructs/acknowledgements';
+import { ACK } from '../../src/constructs/private/acknowledgements';
 
 const { PRODUCTION } = DeploymentEnvironment;
 const ISSUER = 'https://login.example.com/oauth2/default';

@@ -2,7 +2,7 @@ import { X509Certificate } from 'crypto';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { ENV, snippetApp } from './helpers';
+import { ENV, ENVIRONMENT_NAMES, snippetTemplates } from './helpers';
 import { DATABASE_CA_BUNDLE } from '../../src/core/container-environment';
 import { COST_ALLOCATION_TAG_KEY, SERVICE_DEFAULTS } from '../../src/core/defaults';
 
@@ -10,14 +10,13 @@ import { COST_ALLOCATION_TAG_KEY, SERVICE_DEFAULTS } from '../../src/core/defaul
  * Defects that only a real deploy would have shown (cfn-lint, cdk-nag and the emulator cannot
  * know them), asserted on the synthesized templates of both environments.
  */
-const { staging, production } = snippetApp();
-const stacks = [
-  { name: 'staging', stack: staging, template: Template.fromStack(staging) },
-  { name: 'production', stack: production, template: Template.fromStack(production) },
-];
+const stacks = ENVIRONMENT_NAMES.map((name) => ({ name }));
+/** The stack and template of one environment, synthesized on first use and shared by the tests. */
+const snippet = (name: string) => ({ stack: snippetTemplates().stackOf(name), template: snippetTemplates().of(name) });
 
 describe('RDS refuses the engine version', () => {
-  test.each(stacks)('$name pins only the PostgreSQL major, so RDS picks and upgrades the minor', ({ template }) => {
+  test.each(stacks)('$name pins only the PostgreSQL major, so RDS picks and upgrades the minor', ({ name }) => {
+    const { template } = snippet(name);
     // A pinned minor stops deploying once RDS retires it, and once RDS has upgraded a live
     // instance the older minor in the template makes the next update fail.
     const major = String(SERVICE_DEFAULTS.postgresMajorVersion);
@@ -31,7 +30,8 @@ describe('RDS refuses the engine version', () => {
 });
 
 describe('the database server is never authenticated', () => {
-  test.each(stacks)('$name tasks verify the server (verify-full) against the CA bundle in the image', ({ template }) => {
+  test.each(stacks)('$name tasks verify the server (verify-full) against the CA bundle in the image', ({ name }) => {
+    const { template } = snippet(name);
     template.hasResourceProperties('AWS::ECS::TaskDefinition', {
       ContainerDefinitions: [Match.objectLike({
         Environment: Match.arrayWith([
@@ -44,7 +44,7 @@ describe('the database server is never authenticated', () => {
 
   test('the bundle the image carries holds the root CA that signs the instance certificate', () => {
     // GIVEN the CA the stack asks RDS to sign the instance certificate with
-    const instance = Object.values(Template.fromStack(production).findResources('AWS::RDS::DBInstance'))[0];
+    const instance = Object.values(snippetTemplates().prod.findResources('AWS::RDS::DBInstance'))[0];
     expect(instance.Properties.CACertificateIdentifier).toBe('rds-ca-rsa2048-g1');
     // WHEN the kit's bundle is parsed THEN it has that root for the stack's region, still valid
     const pem = readFileSync(join(__dirname, '..', '..', 'src', 'templates', 'certs', 'rds-ca-bundle.pem.hbs'), 'utf-8');
@@ -57,13 +57,15 @@ describe('the database server is never authenticated', () => {
 });
 
 describe('each budget covers the whole account', () => {
-  test.each(stacks)('$name budget counts only costs tagged with its own stack', ({ stack, template }) => {
+  test.each(stacks)('$name budget counts only costs tagged with its own stack', ({ name }) => {
+    const { stack, template } = snippet(name);
     template.hasResourceProperties('AWS::Budgets::Budget', {
       Budget: Match.objectLike({ CostFilters: { TagKeyValue: [`user:${COST_ALLOCATION_TAG_KEY}$${stack.stackName}`] } }),
     });
   });
 
-  test.each(stacks)('$name: the resources that cost money carry the tag, and the service passes it to its tasks', ({ stack, template }) => {
+  test.each(stacks)('$name: the resources that cost money carry the tag, and the service passes it to its tasks', ({ name }) => {
+    const { stack, template } = snippet(name);
     const tag = { Key: COST_ALLOCATION_TAG_KEY, Value: stack.stackName };
     for (const type of [
       'AWS::EC2::NatGateway',
@@ -86,7 +88,7 @@ describe('each budget covers the whole account', () => {
 
   test('the two environments in one account have two different filters', () => {
     const filter = (t: Template) => Object.values(t.findResources('AWS::Budgets::Budget'))[0].Properties.Budget.CostFilters;
-    expect(filter(stacks[0].template)).not.toEqual(filter(stacks[1].template));
+    expect(filter(snippetTemplates().stg)).not.toEqual(filter(snippetTemplates().prod));
   });
 });
 
@@ -98,7 +100,8 @@ describe('the deploy roles are account administrators', () => {
     return Object.fromEntries(deploy.Properties.PolicyDocument.Statement.map((st: any) => [st.Sid, st]));
   };
 
-  test.each(stacks)('$name deploy role may assume only the CDK roles cdk deploy needs, never all of them', ({ template }) => {
+  test.each(stacks)('$name deploy role may assume only the CDK roles cdk deploy needs, never all of them', ({ name }) => {
+    const { template } = snippet(name);
     const resources = deployStatements(template).CdkDeploy.Resource.map((r: any) => JSON.stringify(r));
     expect(resources).toHaveLength(3);
     for (const role of ['deploy-role', 'file-publishing-role', 'lookup-role']) {
@@ -107,7 +110,8 @@ describe('the deploy roles are account administrators', () => {
     expect(resources.some((r: string) => /cdk-hnb659fds-\*/.test(r) || r.includes('image-publishing'))).toBe(false);
   });
 
-  test.each(stacks)('$name deploy role registers only revisions tagged like the stack, passing only its two roles', ({ stack, template }) => {
+  test.each(stacks)('$name deploy role registers only revisions tagged like the stack, passing only its two roles', ({ name }) => {
+    const { stack, template } = snippet(name);
     const statements = deployStatements(template);
     expect(statements.RegisterTaggedRevisions).toMatchObject({
       Action: 'ecs:RegisterTaskDefinition',

@@ -103,3 +103,39 @@ export function cfnLint(templatePath: string): { Rule: { Id: string }; Level: st
     throw e;
   }
 }
+
+/** The snippet's two templates, by environment name. */
+export interface SnippetTemplates {
+  readonly stg: Template;
+  readonly prod: Template;
+  readonly both: [string, Template][];
+  /** The template of `staging` or `production`. */
+  of(environment: string): Template;
+  /** The stack of `staging` or `production`. */
+  stackOf(environment: string): HardenedServiceStack;
+}
+
+let snippetTemplatesMemo: SnippetTemplates | undefined;
+
+/**
+ * The templates of the snippet's staging and production stacks, synthesized on the first call
+ * (from a test or a `beforeAll`, never at module load) and shared by the tests of one file.
+ */
+export function snippetTemplates(): SnippetTemplates {
+  if (!snippetTemplatesMemo) {
+    const { staging, production } = snippetApp();
+    const stg = Template.fromStack(staging);
+    const prod = Template.fromStack(production);
+    snippetTemplatesMemo = {
+      stg,
+      prod,
+      both: [['staging', stg], ['production', prod]],
+      of: (environment) => (environment === 'staging' ? stg : prod),
+      stackOf: (environment) => (environment === 'staging' ? staging : production),
+    };
+  }
+  return snippetTemplatesMemo;
+}
+
+/** The environment names, for `test.each` tables (defined before any template exists). */
+export const ENVIRONMENT_NAMES = ['staging', 'production'];

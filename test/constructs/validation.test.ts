@@ -117,7 +117,7 @@ describe('HardenedServiceStack props validation', () => {
     expect(onlyProblem(overrides, environment)).toEqual(expected);
   });
 
-  test('fails with every problem listed in one error', () => {
+  test('fails when several props are wrong, listing every problem in one error', () => {
     const app = newApp({});
     const props = {
       ...snippetProps(PRODUCTION),

@@ -197,7 +197,8 @@ export function acknowledgeCustomResourceProviders(stack: IConstruct): void {
 
 const PROVIDER_REASON =
   'CDK-managed custom resource provider that runs only during CloudFormation deployments, never on the request path or with data; its code and role are CDK\'s.';
-const CUSTOM_RESOURCE_PROVIDER: KitAcknowledgement[] = [
+/** What `acknowledgeCustomResourceProviders` records on each provider. */
+export const CUSTOM_RESOURCE_PROVIDER: KitAcknowledgement[] = [
   managedPolicy('service-role/AWSLambdaBasicExecutionRole', PROVIDER_REASON),
   { id: 'HIPAA.Security-LambdaConcurrency', reason: PROVIDER_REASON },
   { id: 'HIPAA.Security-LambdaDLQ', reason: PROVIDER_REASON },

@@ -1,7 +1,6 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
-import { newApp, snippetProps } from './helpers';
 import { DeploymentEnvironment, HardenedServiceOptions, HardenedServiceStack } from '../../src';
 import {
   budgetFromEstimate,
@@ -15,6 +14,7 @@ import {
   workingHoursPerMonth,
 } from '../../src/core/cost-model';
 import { resolveSettings } from '../../src/core/settings';
+import { newApp, snippetProps } from '../constructs/helpers';
 
 const { STAGING, PRODUCTION } = DeploymentEnvironment;
 const OPTIONS: HardenedServiceOptions = {
@@ -150,7 +150,7 @@ describe('cost model arithmetic', () => {
   });
 
   test('the @default of monthlyBudgetUsd states the computed defaults', () => {
-    const source = readFileSync(join(__dirname, '..', '..', 'src', 'constructs', 'service-options.ts'), 'utf8');
+    const source = readFileSync(join(__dirname, '..', '..', 'src', 'core', 'service-options.ts'), 'utf8');
     const match = /@default - the environment's monthly cost estimate.*staging (\d+), production (\d+) with the default options/.exec(source);
     expect(match).not.toBeNull();
     expect(Number(match![1])).toBe(estimate(STAGING).defaultBudgetUsd);
@@ -160,7 +160,7 @@ describe('cost model arithmetic', () => {
   test('fails when an instance class has no price', () => {
     const settings = { ...resolveSettings(OPTIONS, STAGING), databaseInstanceClass: 'r6g.large' };
     expect(() => estimateMonthlyCost(settings)).toThrow(
-      'the cost model has no price for db.r6g.large (PRICES.rds.instanceHour knows db.t3.micro, db.t3.small, db.t3.medium, db.t3.large); add it to src/constructs/cost-model.ts or set monthlyBudgetUsd',
+      'the cost model has no price for db.r6g.large (PRICES.rds.instanceHour knows db.t3.micro, db.t3.small, db.t3.medium, db.t3.large); add it to src/core/cost-model/prices.ts or set monthlyBudgetUsd',
     );
   });
 });

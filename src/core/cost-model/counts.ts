@@ -1,0 +1,90 @@
+import { CostInputs, ResourceCounts } from './types';
+import { AuthenticationMode } from '../authentication';
+import { FARGATE_SPOT_STRATEGY, SERVICE_DEFAULTS } from '../defaults';
+import { MANAGED_RULE_GROUPS } from '../firewall-rules';
+import { alarmDefinitions, dashboardNames, MonitoringTargets } from '../monitoring-definitions';
+
+/**
+ * The counts of priced resources the stack creates, derived from the same settings and
+ * definitions the constructs use (test/core/cost-model.test.ts checks each against a
+ * synthesized stack), and the hours the tasks run.
+ */
+
+export { FARGATE_SPOT_STRATEGY } from '../defaults';
+
+/** Interface endpoints ServiceNetwork creates per AZ: ECR API, ECR Docker, Logs, Secrets Manager. */
+const INTERFACE_ENDPOINT_SERVICES = ['ecr.api', 'ecr.dkr', 'logs', 'secretsmanager'];
+
+/**
+ * KMS keys per stack: the stack's data and logs keys, the alarm topic's key and the trail's
+ * key (the other constructs get the stack's keys passed in).
+ */
+const KMS_KEYS_PER_STACK = 4;
+
+/** Resource names used only to count alarms; the count does not depend on them. */
+const COUNTING_TARGETS: MonitoringTargets = {
+  loadBalancerFullName: 'alb',
+  targetGroupFullName: 'tg',
+  clusterName: 'cluster',
+  serviceName: 'service',
+  appLogGroupName: 'logs',
+};
+
+/** The priced resources of one environment's stack. */
+export function resourceCounts(s: CostInputs): ResourceCounts {
+  const availabilityZones = s.maxAzs;
+  const alarms = alarmDefinitions(s, {
+    ...COUNTING_TARGETS,
+    databaseInstanceId: s.database ? 'db' : undefined,
+    cacheClusterId: s.cache ? 'cache' : undefined,
+  });
+  const alarmMetrics = alarms
+    .map((a) => ('expression' in a.metric ? Object.keys(a.metric.usingMetrics).length : 1))
+    .reduce((sum, n) => sum + n, 0);
+  const split = taskSplit(s.minCapacity, s.fargateSpot);
+  return {
+    availabilityZones,
+    natGateways: s.natGateways === 'one' ? 1 : availabilityZones,
+    interfaceEndpoints: INTERFACE_ENDPOINT_SERVICES.length,
+    kmsKeys: KMS_KEYS_PER_STACK,
+    secrets: (s.database ? 1 : 0) + (s.cache ? 1 : 0) + (AuthenticationMode.usesApiKeys(s.authentication) ? 1 : 0),
+    alarms: alarms.length,
+    alarmMetrics,
+    dashboards: Object.keys(dashboardNames(s)).length,
+    webAclRules: MANAGED_RULE_GROUPS.length + 1,
+    cacheNodes: s.cache ? 1 + s.cacheReplicas : 0,
+    onDemandTasks: split.onDemand,
+    spotTasks: split.spot,
+  };
+}
+
+/** Tasks on FARGATE and FARGATE_SPOT for a task count, following `FARGATE_SPOT_STRATEGY`. */
+export function taskSplit(tasks: number, fargateSpot: boolean): { onDemand: number; spot: number } {
+  if (!fargateSpot) return { onDemand: tasks, spot: 0 };
+  const { onDemandBase, onDemandWeight, spotWeight } = FARGATE_SPOT_STRATEGY;
+  const base = Math.min(onDemandBase, tasks);
+  const rest = tasks - base;
+  const spot = (rest * spotWeight) / (onDemandWeight + spotWeight);
+  return { onDemand: tasks - spot, spot };
+}
+
+/** Hours a month staging runs when it scales to zero outside working hours. */
+export function workingHoursPerMonth(): number {
+  const { startHour, stopHour, weekDays } = SERVICE_DEFAULTS.workingHoursCron;
+  return ((stopHour - startHour) * countWeekDays(weekDays) * 52) / 12;
+}
+
+const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
+
+/** Days in a cron day-of-week field such as `MON-FRI` or `MON,WED`. */
+function countWeekDays(field: string): number {
+  let count = 0;
+  for (const part of field.split(',')) {
+    const [from, to] = part.split('-').map((d) => DAYS.indexOf(d.trim().toUpperCase()));
+    if (from < 0 || (to !== undefined && to < 0)) {
+      throw new Error(`cannot read the weekdays "${field}" of SERVICE_DEFAULTS.workingHoursCron; use names such as MON-FRI`);
+    }
+    count += to === undefined ? 1 : to - from + 1;
+  }
+  return count;
+}

@@ -1,0 +1,60 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { newApp, snippetProps, snippetTemplates } from './helpers';
+import { DeploymentEnvironment, HardenedServiceStack } from '../../src';
+import { ERROR_FILTER_PATTERN } from '../../src/core/monitoring-definitions';
+
+const { PRODUCTION } = DeploymentEnvironment;
+let prod: Template;
+beforeAll(() => {
+  ({ prod } = snippetTemplates());
+});
+
+describe('ServiceMonitoring', () => {
+  const alarmNames = (t: Template) => Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties.AlarmName).sort();
+
+  test('creates every alarm with an action on the encrypted topic', () => {
+    expect(alarmNames(prod)).toEqual(
+      [
+        '5xx-rate', 'p95-latency', 'unhealthy-hosts', 'ecs-cpu', 'ecs-memory', 'app-errors',
+        'db-cpu', 'db-connections', 'db-free-storage', 'cache-memory',
+      ].map((n) => `hedis-optimizer-production-${n}`).sort(),
+    );
+    for (const alarm of Object.values(prod.findResources('AWS::CloudWatch::Alarm'))) {
+      expect(alarm.Properties.AlarmActions).toHaveLength(1);
+      expect(alarm.Properties.ActionsEnabled).toBe(true);
+    }
+    prod.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue(), TopicName: 'hedis-optimizer-production-alarms' });
+    prod.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
+  });
+
+  test('alarms on p95 latency above latencyP95Ms', () => {
+    prod.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'hedis-optimizer-production-p95-latency',
+      ExtendedStatistic: 'p95',
+      MetricName: 'TargetResponseTime',
+      Threshold: 0.1,
+    });
+    const stack = new HardenedServiceStack(newApp({}), 'slow', { ...snippetProps(PRODUCTION), latencyP95Ms: 250 });
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { ExtendedStatistic: 'p95', Threshold: 0.25 });
+  });
+
+  test('has four dashboards, saved queries and an error metric filter', () => {
+    const dashboards = Object.values(prod.findResources('AWS::CloudWatch::Dashboard')).map((d) => d.Properties.DashboardName).sort();
+    expect(dashboards).toEqual(['api', 'cost', 'database', 'errors'].map((n) => `hedis-optimizer-production-${n}`));
+    prod.resourceCountIs('AWS::Logs::QueryDefinition', 4);
+    // The exact pattern the definitions hold, which the runbook and cloudwatch-config.json show too.
+    prod.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: ERROR_FILTER_PATTERN });
+  });
+
+  test('the application-errors alarm watches exactly the metric its filter publishes', () => {
+    const filter = Object.values(prod.findResources('AWS::Logs::MetricFilter'))[0].Properties.MetricTransformations[0];
+    const alarm = Object.values(prod.findResources('AWS::CloudWatch::Alarm')).find(
+      (a) => a.Properties.AlarmName === 'hedis-optimizer-production-app-errors',
+    )!.Properties;
+    expect({ namespace: alarm.Namespace, name: alarm.MetricName, dimensions: alarm.Dimensions ?? [] }).toEqual({
+      namespace: filter.MetricNamespace,
+      name: filter.MetricName,
+      dimensions: (filter.Dimensions ?? []).map((d: any) => ({ Name: d.Key, Value: d.Value })),
+    });
+  });
+});
