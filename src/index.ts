@@ -15,4 +15,4 @@ export * from './constructs/github-deploy-role';
 export * from './constructs/cost-budget';
 export * from './constructs/hardened-service-stack';
 export * from './project/hardened-service-project';
-export * from './project/workflow-options';
+export * from './project/workflows/workflow-options';

@@ -1,10 +1,9 @@
-import type { HardenedServiceProjectOptions } from './hardened-service-project';
-import { DEFAULT_NODE_VERSION } from './workflow-steps';
+import type { HardenedServiceProjectOptions } from './project-options';
 import { Blueprint } from '../blueprints/blueprint';
 import { blueprintIds, findBlueprint } from '../blueprints/index';
 import { SERVICE_DEFAULTS } from '../core/defaults';
 import { DeploymentEnvironment } from '../core/deployment-environment';
-import { imageRuntimes, RuntimeUse } from '../core/runtime-currency';
+import { defaultLine, imageRuntimes, RuntimeUse } from '../core/runtime-currency';
 import { HardenedServiceOptions } from '../core/service-options';
 import { ResolvedSettings, resolveSettings } from '../core/settings';
 import { assertValid, validateServiceOptions } from '../core/validation';
@@ -14,6 +13,12 @@ export const ENVIRONMENTS: readonly DeploymentEnvironment[] = [
   DeploymentEnvironment.STAGING,
   DeploymentEnvironment.PRODUCTION,
 ];
+
+/**
+ * Node.js line of the generated repos' CDK app and of the kit's deploy tool, used when the
+ * project sets no `workflowNodeVersion`/`minNodeVersion`: the LTS line of the currency table.
+ */
+export const DEFAULT_NODE_VERSION = defaultLine('node').line;
 
 /** Region used when `awsRegion` is not given. */
 export const DEFAULT_REGION = 'us-east-1';

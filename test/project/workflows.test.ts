@@ -6,11 +6,11 @@ import { synthSnapshot } from 'projen/lib/util/synth';
 import * as YAML from 'yaml';
 import { projectOptions, TEST_BLUEPRINT } from './helpers';
 import { SERVICE_DEFAULTS } from '../../src/core/defaults';
-import { localPostgresImage, localRedisImage } from '../../src/project/compose-files';
+import { localPostgresImage, localRedisImage } from '../../src/project/container/compose-files';
 import { HardenedServiceProject, HardenedServiceProjectOptions } from '../../src/project/hardened-service-project';
-import { ACTION_PINS, withVersionComments } from '../../src/project/workflow-actions';
-import { orderTopLevelKeys } from '../../src/project/workflow-file';
-import { isPinnedOrLocal } from '../../src/project/workflows';
+import { isPinnedOrLocal } from '../../src/project/workflows/service-workflows';
+import { ACTION_PINS, withVersionComments } from '../../src/project/workflows/workflow-actions';
+import { orderTopLevelKeys } from '../../src/project/workflows/workflow-file';
 
 // The package's entry point also loads its CLI's ESM-only dependencies; the linter itself is
 // this CommonJS module (actionlint compiled to WebAssembly, run in-process and offline).

@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
-import { ServiceModel } from './service-model';
-import { AuthenticationMode } from '../core/authentication';
-import { API_KEYS_SECRET_VARIABLE, authenticationEnvironment } from '../core/container-environment';
+import { AuthenticationMode } from '../../core/authentication';
+import { API_KEYS_SECRET_VARIABLE, authenticationEnvironment } from '../../core/container-environment';
+import { ServiceModel } from '../service-model';
 
 /**
  * Local development credentials: a well-known API key whose digest `.env.example` gives the

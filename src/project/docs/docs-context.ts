@@ -1,16 +1,8 @@
 import { escalation, firstCommands } from './alarm-runbook';
-import { CDK_EXECUTION_POLICY_PATH, cdkExecutionPolicyFor } from './cdk-execution-policy-file';
-import { namedTargets } from './cloudwatch-config';
 import { ORGANISATION_TASKS, SAFEGUARDS, SafeguardInput } from './hipaa-safeguards';
-import { kitName, kitVersion } from './kit-package';
-import { LOCAL_ISSUER_PORT } from './local-auth';
-import { EnvironmentModel, ServiceModel } from './service-model';
-import { inspectServiceStacks, StackFacts } from './stack-facts';
-import { defaultHealthUrl, DEPLOY_ROLE_VARIABLE, HEALTH_URL_VARIABLE, PROJEN_TOKEN_SECRET, publishRoleVariable } from './workflow-steps';
-import { MAIN_BRANCH, WORKFLOW_TIMEOUTS } from './workflows';
-import { AuthenticationMode } from '../core/authentication';
-import { cdkExecutionPolicyName, partitionOf } from '../core/cdk-execution-policy';
-import { DATABASE_CA_BUNDLE } from '../core/container-environment';
+import { AuthenticationMode } from '../../core/authentication';
+import { cdkExecutionPolicyName, partitionOf } from '../../core/cdk-execution-policy';
+import { DATABASE_CA_BUNDLE } from '../../core/container-environment';
 import {
   CostEstimate,
   CostInputs,
@@ -19,13 +11,21 @@ import {
   SEED_ESTIMATE_USD,
   BUDGET_MARGIN,
   BUDGET_ROUNDING_USD,
-} from '../core/cost-model';
-import { COST_ALLOCATION_TAG_KEY, DEPLOYED_IMAGE_TAG_PREFIX, DEPLOYED_IMAGES_KEPT, SERVICE_DEFAULTS, TASK_PLATFORM } from '../core/defaults';
-import { DeploymentEnvironment } from '../core/deployment-environment';
-import { MANAGED_RULE_GROUPS } from '../core/firewall-rules';
-import { alarmDefinitions, dashboardNames, queryDefinitions } from '../core/monitoring-definitions';
-import { END_OF_LIFE_WARNING_DAYS, findLine } from '../core/runtime-currency';
-import { ResolvedSettings, workerCount } from '../core/settings';
+} from '../../core/cost-model';
+import { COST_ALLOCATION_TAG_KEY, DEPLOYED_IMAGE_TAG_PREFIX, DEPLOYED_IMAGES_KEPT, SERVICE_DEFAULTS, TASK_PLATFORM } from '../../core/defaults';
+import { DeploymentEnvironment } from '../../core/deployment-environment';
+import { MANAGED_RULE_GROUPS } from '../../core/firewall-rules';
+import { alarmDefinitions, dashboardNames, queryDefinitions } from '../../core/monitoring-definitions';
+import { END_OF_LIFE_WARNING_DAYS, findLine } from '../../core/runtime-currency';
+import { ResolvedSettings, workerCount } from '../../core/settings';
+import { LOCAL_ISSUER_PORT } from '../container/local-auth';
+import { kitName, kitVersion } from '../files/kit-package';
+import { CDK_EXECUTION_POLICY_PATH, cdkExecutionPolicyFor } from '../infrastructure/cdk-execution-policy-file';
+import { namedTargets } from '../infrastructure/cloudwatch-config';
+import { inspectServiceStacks, StackFacts } from '../infrastructure/stack-facts';
+import { EnvironmentModel, ServiceModel } from '../service-model';
+import { MAIN_BRANCH, WORKFLOW_TIMEOUTS } from '../workflows/service-workflows';
+import { defaultHealthUrl, DEPLOY_ROLE_VARIABLE, HEALTH_URL_VARIABLE, PROJEN_TOKEN_SECRET, publishRoleVariable } from '../workflows/workflow-steps';
 
 /**
  * The values the docs templates (`src/templates/docs/*.hbs`) render: everything resolved from

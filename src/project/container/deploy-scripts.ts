@@ -1,8 +1,8 @@
 import { Component, Project } from 'projen';
-import { ServiceModel } from './service-model';
-import { TemplateFile } from './template-file';
-import { defaultHealthUrl } from './workflow-steps';
-import { DEPLOYED_IMAGE_TAG_PREFIX, TASK_PLATFORM } from '../core/defaults';
+import { DEPLOYED_IMAGE_TAG_PREFIX, TASK_PLATFORM } from '../../core/defaults';
+import { TemplateFile } from '../files/template-file';
+import { ServiceModel } from '../service-model';
+import { defaultHealthUrl } from '../workflows/workflow-steps';
 
 /**
  * The operator's scripts: `scripts/docker-build.sh`, `scripts/docker-run.sh`,

@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as Handlebars from 'handlebars';
 import { Component, Project, SampleDir } from 'projen';
-import { sampleContext, ServiceModel } from './service-model';
-import { TEMPLATES_DIR } from './template-file';
+import { TEMPLATES_DIR } from '../files/template-file';
+import { sampleContext, ServiceModel } from '../service-model';
 
 /**
  * The sample service in `app/`, from the blueprint's folder under `templates/samples/`:

@@ -1,9 +1,9 @@
 import { Component, DependencyType, github, Project, YamlFile } from 'projen';
-import { CloudWatchConfigFile } from './cloudwatch-config';
 import { docsContext } from './docs-context';
-import { kitDependencyRange } from './kit-package';
-import { ServiceModel } from './service-model';
-import { TemplateFile } from './template-file';
+import { kitDependencyRange } from '../files/kit-package';
+import { TemplateFile } from '../files/template-file';
+import { CloudWatchConfigFile } from '../infrastructure/cloudwatch-config';
+import { ServiceModel } from '../service-model';
 
 /** The generated documents, in the order a reader meets them. */
 export const SERVICE_DOCS = [

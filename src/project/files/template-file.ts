@@ -9,7 +9,7 @@ import { FileBase, FileBaseOptions, IResolver } from 'projen';
  * `lib/templates` by the compile task, so the same relative path works from the sources
  * (tests) and from the packed package.
  */
-export const TEMPLATES_DIR = path.join(__dirname, '..', 'templates');
+export const TEMPLATES_DIR = path.join(__dirname, '..', '..', 'templates');
 
 const compiled = new Map<string, HandlebarsTemplateDelegate>();
 let handlebars: typeof Handlebars | undefined;

@@ -17,7 +17,7 @@ interface PackageJson {
 let cached: PackageJson | undefined;
 
 function kitPackage(): PackageJson {
-  cached ??= JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf-8')) as PackageJson;
+  cached ??= JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf-8')) as PackageJson;
   return cached;
 }
 

@@ -1,5 +1,5 @@
 import { Component, JsonFile, Project } from 'projen';
-import { ServiceModel } from './service-model';
+import { ServiceModel } from '../service-model';
 import { inspectServiceStacks, StackFacts } from './stack-facts';
 import {
   AlarmDefinition,
@@ -10,8 +10,8 @@ import {
   MetricSpec,
   MonitoringTargets,
   queryDefinitions,
-} from '../core/monitoring-definitions';
-import { ResolvedSettings } from '../core/settings';
+} from '../../core/monitoring-definitions';
+import { ResolvedSettings } from '../../core/settings';
 
 /**
  * `infrastructure/monitoring/cloudwatch-config.json`: the alarms, metric filter, saved queries

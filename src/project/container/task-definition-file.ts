@@ -1,8 +1,8 @@
 import { Component, JsonFile, Project } from 'projen';
-import { CONTAINER_UID, EnvironmentModel, ServiceModel } from './service-model';
-import { AuthenticationMode } from '../core/authentication';
-import { API_KEYS_SECRET_VARIABLE, CACHE_SECRET_VARIABLE, containerEnvironment, DATABASE_SECRET_FIELDS } from '../core/container-environment';
-import { TASK_PLATFORM } from '../core/defaults';
+import { AuthenticationMode } from '../../core/authentication';
+import { API_KEYS_SECRET_VARIABLE, CACHE_SECRET_VARIABLE, containerEnvironment, DATABASE_SECRET_FIELDS } from '../../core/container-environment';
+import { TASK_PLATFORM } from '../../core/defaults';
+import { CONTAINER_UID, EnvironmentModel, ServiceModel } from '../service-model';
 
 /**
  * `infrastructure/aws/ecs-task-definition.json`: the production task definition rendered from

@@ -1,19 +1,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { github } from 'projen';
-import { ServiceModel } from './service-model';
-import { TEMPLATES_DIR } from './template-file';
 import { ACTION_PINS, uses } from './workflow-actions';
-import { defaultLine, imageRuntimes } from '../core/runtime-currency';
-import type { ResolvedSettings } from '../core/settings';
+import { imageRuntimes } from '../../core/runtime-currency';
+import type { ResolvedSettings } from '../../core/settings';
+import { TEMPLATES_DIR } from '../files/template-file';
+import { ServiceModel } from '../service-model';
 
 type JobStep = github.workflows.JobStep;
 
-/**
- * Node.js line of the generated repos' CDK app and of the kit's deploy tool, used when the
- * project sets no `workflowNodeVersion`/`minNodeVersion`: the LTS line of the currency table.
- */
-export const DEFAULT_NODE_VERSION = defaultLine('node').line;
+/** Node.js line of the CDK app's jobs when the project names none (defined with the model). */
+export { DEFAULT_NODE_VERSION } from '../service-model';
 
 /** GitHub variable, per GitHub environment, holding the ARN of that environment's deploy role. */
 export const DEPLOY_ROLE_VARIABLE = 'AWS_DEPLOY_ROLE_ARN';

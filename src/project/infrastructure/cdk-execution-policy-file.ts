@@ -1,7 +1,7 @@
 import { Component, JsonFile, Project } from 'projen';
-import { ServiceModel } from './service-model';
+import { ServiceModel } from '../service-model';
 import { inspectServiceStacks } from './stack-facts';
-import { cdkExecutionPolicy } from '../core/cdk-execution-policy';
+import { cdkExecutionPolicy } from '../../core/cdk-execution-policy';
 
 /** Where the generated repo keeps the policy. */
 export const CDK_EXECUTION_POLICY_PATH = 'infrastructure/bootstrap/cdk-execution-policy.json';

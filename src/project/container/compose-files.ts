@@ -1,10 +1,10 @@
 import { Component, Project, YamlFile } from 'projen';
 import { healthCheckCommand } from './docker-files';
 import { LOCAL_API_KEY, LOCAL_ISSUER_PORT, localAuthenticationEnvironment } from './local-auth';
-import { ServiceModel } from './service-model';
-import { TemplateFile } from './template-file';
-import { AuthenticationMode } from '../core/authentication';
-import { SERVICE_DEFAULTS } from '../core/defaults';
+import { AuthenticationMode } from '../../core/authentication';
+import { SERVICE_DEFAULTS } from '../../core/defaults';
+import { TemplateFile } from '../files/template-file';
+import { ServiceModel } from '../service-model';
 
 /**
  * Local and production-like runs with Docker Compose: `docker-compose.yml` (the api, PostgreSQL

@@ -1,5 +1,5 @@
-import { AlarmDefinition } from '../core/monitoring-definitions';
-import { ResolvedSettings } from '../core/settings';
+import { AlarmDefinition } from '../../core/monitoring-definitions';
+import { ResolvedSettings } from '../../core/settings';
 
 /**
  * What the on-call engineer runs first when an alarm fires, per alarm id of

@@ -1,6 +1,6 @@
 import { Component, github, javascript } from 'projen';
-import { localPostgresImage, localRedisImage } from './compose-files';
-import { EnvironmentModel, ServiceModel } from './service-model';
+import { localPostgresImage, localRedisImage } from '../container/compose-files';
+import { EnvironmentModel, ServiceModel } from '../service-model';
 import { ACTION_PINS, pinProjectActions, uses } from './workflow-actions';
 import { polishWorkflowFile } from './workflow-file';
 import { ServiceWorkflowsOptions } from './workflow-options';
@@ -18,9 +18,9 @@ import {
   scanCheckStep,
   script,
 } from './workflow-steps';
-import { SERVICE_DEFAULTS, TASK_PLATFORM } from '../core/defaults';
-import { END_OF_LIFE_WARNING_DAYS } from '../core/runtime-currency';
-import { assertValid } from '../core/validation';
+import { SERVICE_DEFAULTS, TASK_PLATFORM } from '../../core/defaults';
+import { END_OF_LIFE_WARNING_DAYS } from '../../core/runtime-currency';
+import { assertValid } from '../../core/validation';
 
 type Job = github.workflows.Job;
 type JobStep = github.workflows.JobStep;

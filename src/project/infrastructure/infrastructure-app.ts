@@ -1,7 +1,7 @@
 import { Component, Project, SampleFile } from 'projen';
-import { ServiceModel } from './service-model';
-import { renderTemplate, TemplateFile } from './template-file';
-import { tsProperties } from './ts-literal';
+import { renderTemplate, TemplateFile } from '../files/template-file';
+import { tsProperties } from '../files/ts-literal';
+import { ServiceModel } from '../service-model';
 
 /**
  * The CDK app under `infrastructure/`: the managed entry point `main.ts` and

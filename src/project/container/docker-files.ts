@@ -1,7 +1,7 @@
 import { Component, Project } from 'projen';
-import { CONTAINER_UID, ServiceModel } from './service-model';
-import { TemplateFile } from './template-file';
-import { DATABASE_CA_BUNDLE } from '../core/container-environment';
+import { DATABASE_CA_BUNDLE } from '../../core/container-environment';
+import { TemplateFile } from '../files/template-file';
+import { CONTAINER_UID, ServiceModel } from '../service-model';
 
 /**
  * The container image of the service: a multi-stage `Dockerfile` (pinned base image,

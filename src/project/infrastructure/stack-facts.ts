@@ -14,9 +14,9 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { IConstruct } from 'constructs';
-import { EnvironmentModel, ServiceModel } from './service-model';
-import { HardenedServiceStack, HardenedServiceStackProps } from '../constructs/hardened-service-stack';
-import { DeploymentEnvironment } from '../core/deployment-environment';
+import { HardenedServiceStack, HardenedServiceStackProps } from '../../constructs/hardened-service-stack';
+import { DeploymentEnvironment } from '../../core/deployment-environment';
+import { EnvironmentModel, ServiceModel } from '../service-model';
 
 /**
  * What the generated docs say about the stacks, read from the stacks themselves: the project

@@ -1,7 +1,7 @@
 import { Component, JsonFile, Project } from 'projen';
-import { kitName, kitVersion } from './kit-package';
-import { ServiceModel } from './service-model';
-import { RUNTIMES_FILE, RuntimesManifest } from '../core/runtime-currency';
+import { RUNTIMES_FILE, RuntimesManifest } from '../../core/runtime-currency';
+import { kitName, kitVersion } from '../files/kit-package';
+import { ServiceModel } from '../service-model';
 
 /**
  * `.hardened-service/runtimes.json`: every runtime, base-image distribution and engine the repo

@@ -1,8 +1,8 @@
-import { ServiceModel } from './service-model';
-import { StackFacts } from './stack-facts';
-import { AuthenticationMode } from '../core/authentication';
-import { SERVICE_DEFAULTS } from '../core/defaults';
-import { ResolvedSettings } from '../core/settings';
+import { AuthenticationMode } from '../../core/authentication';
+import { SERVICE_DEFAULTS } from '../../core/defaults';
+import { ResolvedSettings } from '../../core/settings';
+import { StackFacts } from '../infrastructure/stack-facts';
+import { ServiceModel } from '../service-model';
 
 /**
  * The HIPAA Security Rule safeguards (45 CFR 164.308, 164.310, 164.312) the generated
