@@ -8,9 +8,9 @@ import { projectOptions, TEST_BLUEPRINT } from './helpers';
 import { SERVICE_DEFAULTS } from '../../src/core/defaults';
 import { localPostgresImage, localRedisImage } from '../../src/project/container/compose-files';
 import { HardenedServiceProject, HardenedServiceProjectOptions } from '../../src/project/hardened-service-project';
-import { isPinnedOrLocal } from '../../src/project/workflows/service-workflows';
 import { ACTION_PINS, withVersionComments } from '../../src/project/workflows/workflow-actions';
 import { orderTopLevelKeys } from '../../src/project/workflows/workflow-file';
+import { isPinnedOrLocal } from '../../src/project/workflows/workflow-validation';
 
 // The package's entry point also loads its CLI's ESM-only dependencies; the linter itself is
 // this CommonJS module (actionlint compiled to WebAssembly, run in-process and offline).

@@ -24,7 +24,7 @@ import { CDK_EXECUTION_POLICY_PATH, cdkExecutionPolicyFor } from '../infrastruct
 import { namedTargets } from '../infrastructure/cloudwatch-config';
 import { inspectServiceStacks, StackFacts } from '../infrastructure/stack-facts';
 import { EnvironmentModel, ServiceModel } from '../service-model';
-import { MAIN_BRANCH, WORKFLOW_TIMEOUTS } from '../workflows/service-workflows';
+import { MAIN_BRANCH, WORKFLOW_TIMEOUTS } from '../workflows/workflow-context';
 import { defaultHealthUrl, DEPLOY_ROLE_VARIABLE, HEALTH_URL_VARIABLE, PROJEN_TOKEN_SECRET, publishRoleVariable } from '../workflows/workflow-steps';
 
 /**

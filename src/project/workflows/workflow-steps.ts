@@ -4,7 +4,7 @@ import { github } from 'projen';
 import { ACTION_PINS, uses } from './workflow-actions';
 import { imageRuntimes } from '../../core/runtime-currency';
 import type { ResolvedSettings } from '../../core/settings';
-import { TEMPLATES_DIR } from '../files/template-file';
+import { renderTemplate, TEMPLATES_DIR } from '../files/template-file';
 import { ServiceModel } from '../service-model';
 
 type JobStep = github.workflows.JobStep;
@@ -50,6 +50,11 @@ export function script(...lines: string[]): string {
   return lines.join('\n') + '\n';
 }
 
+/** A `run:` script rendered from `templates/workflows/<name>.sh.hbs` with the given values. */
+export function shellScript(name: string, context: object): string {
+  return renderTemplate(`workflows/${name}.sh.hbs`, context);
+}
+
 /** Checks out the repository without leaving the token in `.git/config`: no job pushes. */
 export function checkoutStep(ref?: string): JobStep {
   return {
@@ -79,12 +84,7 @@ export function requireVariableStep(variable: string, where: string, fix: string
   return {
     name: `Check that ${variable} is set`,
     env: { ROLE_ARN: expr(`vars.${variable}`) },
-    run: script(
-      'if [[ -z "$ROLE_ARN" ]]; then',
-      `  echo "::error::The variable ${variable} is not set ${where}. ${fix}"`,
-      '  exit 1',
-      'fi',
-    ),
+    run: shellScript('require-variable', { variable, where, fix }),
   };
 }
 
@@ -112,27 +112,7 @@ export function scanCheckStep(name: string, id: string, env: Record<string, stri
     name,
     id,
     env,
-    run: script(
-      'image_id="imageTag=$IMAGE_TAG"',
-      'digest="$(aws ecr describe-images --repository-name "$REPOSITORY" --image-ids "$image_id" \\',
-      '  --query \'imageDetails[0].imageDigest\' --output text)"',
-      'if [[ "$digest" != "$EXPECTED_DIGEST" ]]; then',
-      '  echo "::error::$REPOSITORY:$IMAGE_TAG is $digest, not the expected $EXPECTED_DIGEST"',
-      '  exit 1',
-      'fi',
-      'echo "Waiting for the ECR scan of $REPOSITORY:$IMAGE_TAG ($digest)"',
-      'aws ecr wait image-scan-complete --repository-name "$REPOSITORY" --image-id "$image_id"',
-      'critical="$(aws ecr describe-image-scan-findings --repository-name "$REPOSITORY" --image-id "$image_id" \\',
-      '  --query \'imageScanFindings.findingSeverityCounts.CRITICAL\' --output text)"',
-      'if [[ "$critical" != None && "$critical" != 0 ]]; then',
-      '  aws ecr describe-image-scan-findings --repository-name "$REPOSITORY" --image-id "$image_id" \\',
-      '    --query "imageScanFindings.findings[?severity==\'CRITICAL\'].[name, uri]" --output text',
-      '  echo "::error::$REPOSITORY:$IMAGE_TAG has $critical CRITICAL findings: update the base image or the affected packages, then push again"',
-      '  exit 1',
-      'fi',
-      'echo "No CRITICAL findings in $REPOSITORY:$IMAGE_TAG"',
-      'echo "digest=$digest" >> "$GITHUB_OUTPUT"',
-    ),
+    run: shellScript('scan-check', {}),
   };
 }
 
