@@ -1,22 +1,11 @@
 import { Component, DependencyType, github, Project, YamlFile } from 'projen';
-import { docsContext } from './docs-context';
+import { DocsContext, SERVICE_DOCS } from './docs-context';
 import { kitDependencyRange } from '../files/kit-package';
 import { TemplateFile } from '../files/template-file';
 import { CloudWatchConfigFile } from '../infrastructure/cloudwatch-config';
 import { ServiceModel } from '../service-model';
 
-/** The generated documents, in the order a reader meets them. */
-export const SERVICE_DOCS = [
-  'ARCHITECTURE.md',
-  'AWS_SETUP_GUIDE.md',
-  'CI_CD_GUIDE.md',
-  'DEPLOYMENT_GUIDE.md',
-  'MONITORING_GUIDE.md',
-  'SECURITY_GUIDE.md',
-  'HIPAA_COMPLIANCE_CHECKLIST.md',
-  'OPERATIONS_RUNBOOK.md',
-  'DISASTER_RECOVERY.md',
-] as const;
+export { SERVICE_DOCS } from './docs-context';
 
 /** Options of `ServiceDocs`. */
 export interface ServiceDocsOptions {
@@ -48,13 +37,14 @@ export class ServiceDocs extends Component {
   constructor(project: Project, model: ServiceModel, options: ServiceDocsOptions = {}) {
     super(project);
     const docsDir = options.docsDir ?? 'docs';
-    // Built once, at the first synthesized document: building the stacks takes seconds.
-    let context: object | undefined;
-    const lazyContext = () => (context ??= docsContext(model, { projenSecrets: projenSecrets(project) }));
+    // Each document gets its own sections, built at the first synthesized document that needs
+    // them: building the stacks takes seconds.
+    let context: DocsContext | undefined;
+    const contexts = () => (context ??= new DocsContext(model, { projenSecrets: projenSecrets(project) }));
     for (const name of SERVICE_DOCS) {
       (this.docs as Record<string, TemplateFile>)[name] = new TemplateFile(project, `${docsDir}/${name}`, {
         template: `docs/${name}.hbs`,
-        context: lazyContext,
+        context: () => contexts().forDocument(name),
       });
     }
     this.cloudWatchConfig = new CloudWatchConfigFile(project, model);
