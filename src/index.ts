@@ -1,4 +1,5 @@
 export * from './core/deployment-environment';
+export * from './core/shared-service-options';
 export * from './core/service-options';
 export * from './core/authentication';
 export * from './constructs/compliance-checks';

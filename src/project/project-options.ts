@@ -1,19 +1,15 @@
 import { awscdk } from 'projen';
 import { ServiceWorkflowsOptions } from './workflows/workflow-options';
+import { SharedServiceOptions } from '../core/shared-service-options';
 
 /**
  * Options of `HardenedServiceProject`: the service and its two environments. Sizing options
  * (`minCapacity`, `maxCapacity`, `monthlyBudgetUsd`) describe production; staging uses its
- * cheaper preset unless the `staging*` options say otherwise.
+ * cheaper preset unless the `staging*` options say otherwise. The options that mean the same for
+ * a stack (service name, port, sizing, engines, authentication) are `SharedServiceOptions`,
+ * declared once for the stack props and this type.
  */
-export interface HardenedServiceProjectOptions extends awscdk.AwsCdkTypeScriptAppOptions, ServiceWorkflowsOptions {
-  /**
-   * Name of the service: lowercase letters, digits and single hyphens, starting with a letter,
-   * at most 20 characters. It prefixes every AWS resource name (stacks, cluster, log groups,
-   * alarms).
-   */
-  readonly serviceName: string;
-
+export interface HardenedServiceProjectOptions extends awscdk.AwsCdkTypeScriptAppOptions, ServiceWorkflowsOptions, SharedServiceOptions {
   /**
    * Kind of service, one of the kit's blueprints: "python-api" (Python 3.11, FastAPI served by
    * gunicorn with uvicorn workers, alembic migrations) or "node-api" (TypeScript on Node.js 24 LTS).
@@ -21,31 +17,6 @@ export interface HardenedServiceProjectOptions extends awscdk.AwsCdkTypeScriptAp
    * @default "python-api"
    */
   readonly blueprint: string;
-
-  /**
-   * Port the container listens on.
-   * @default - the blueprint's port (8000 for both blueprints)
-   */
-  readonly containerPort?: number;
-
-  /**
-   * HTTP path that reports health: load balancer target group, container HEALTHCHECK, compose
-   * healthcheck and the deploy tool's verification all use it.
-   * @default - the blueprint's health path ("/health")
-   */
-  readonly healthCheckPath?: string;
-
-  /**
-   * Fargate task CPU units (256, 512, 1024, 2048, 4096, 8192 or 16384), in both environments.
-   * @default 512
-   */
-  readonly cpu?: number;
-
-  /**
-   * Fargate task memory in MiB, valid for `cpu`, in both environments.
-   * @default 1024
-   */
-  readonly memoryLimitMiB?: number;
 
   /**
    * Fewest running tasks in production (at least 2, one per Availability Zone).
@@ -76,30 +47,6 @@ export interface HardenedServiceProjectOptions extends awscdk.AwsCdkTypeScriptAp
    * @default false
    */
   readonly stagingScaleToZeroOutsideWorkingHours?: boolean;
-
-  /**
-   * Whether the service has a PostgreSQL database (RDS in AWS, a container locally).
-   * @default true
-   */
-  readonly database?: boolean;
-
-  /**
-   * Whether the service has a Redis cache (ElastiCache in AWS, a container locally).
-   * @default true
-   */
-  readonly cache?: boolean;
-
-  /**
-   * Email address that receives alarm and budget notifications.
-   * @default "oncall@example.com"
-   */
-  readonly alarmEmail: string;
-
-  /**
-   * GitHub repository, as "owner/repo", whose workflows may assume the deploy roles.
-   * @default "example-org/example-service"
-   */
-  readonly githubRepository: string;
 
   /**
    * AWS region of both environments.
@@ -147,18 +94,6 @@ export interface HardenedServiceProjectOptions extends awscdk.AwsCdkTypeScriptAp
   readonly domainName?: string;
 
   /**
-   * Route 53 hosted zone id of `domainName`.
-   * @default - none
-   */
-  readonly hostedZoneId?: string;
-
-  /**
-   * Route 53 hosted zone name of `domainName`, for example "example.com".
-   * @default - none
-   */
-  readonly hostedZoneName?: string;
-
-  /**
    * Monthly budget of production in US dollars; alerts at 80% of actual and 100% of forecast.
    * @default - production's cost estimate plus 25%, rounded up to the next 50 (650 with the other defaults)
    */
@@ -169,69 +104,6 @@ export interface HardenedServiceProjectOptions extends awscdk.AwsCdkTypeScriptAp
    * @default - staging's cost estimate plus 25%, rounded up to the next 50 (300 with the other defaults)
    */
   readonly stagingMonthlyBudgetUsd?: number;
-
-  /**
-   * p95 response time target in milliseconds; an alarm fires above it.
-   * @default 100
-   */
-  readonly latencyP95Ms?: number;
-
-  /**
-   * Requests per task per minute that autoscaling holds each task at (besides CPU). Keep it at
-   * most half the capacity one task of this service measures; MONITORING_GUIDE.md says how to
-   * measure it.
-   * @default 6000
-   */
-  readonly targetRequestsPerTask?: number;
-
-  /**
-   * Origins the service's CORS policy allows, for example ["https://app.example.com"].
-   * @default - none (same-origin only)
-   */
-  readonly allowedOrigins?: string[];
-
-  /**
-   * How callers of the API authenticate, in both environments: "api-keys" (machine clients;
-   * only SHA-256 digests of the keys, in a Secrets Manager secret each stack creates), "jwt"
-   * (access tokens of an OIDC issuer: set `jwtIssuerUrl` and `jwtAudience`), "jwt-and-api-keys"
-   * (both), or "none" (anyone may call the API; the HIPAA checklist then reports 164.312(d) as
-   * an open gap). API keys are the default because a JWT issuer is something only the team
-   * can name; SECURITY_GUIDE.md explains how to switch.
-   * @default "api-keys"
-   * @pjnew "api-keys"
-   */
-  readonly authentication?: string;
-
-  /**
-   * OIDC issuer URL (https) whose access tokens the service accepts, as the tokens' `iss`
-   * claim has it. Required when `authentication` is "jwt" or "jwt-and-api-keys".
-   * @default - none
-   */
-  readonly jwtIssuerUrl?: string;
-
-  /**
-   * Audience (`aud` claim) of the service's access tokens. Required with the JWT modes.
-   * @default - none
-   */
-  readonly jwtAudience?: string;
-
-  /**
-   * Scope or group that allows reading (GET routes).
-   * @default "api:read"
-   */
-  readonly jwtReadScope?: string;
-
-  /**
-   * Scope or group that allows writing (POST routes).
-   * @default "api:write"
-   */
-  readonly jwtWriteScope?: string;
-
-  /**
-   * Longest life of an API key in days (the rotation schedule); the service refuses older keys.
-   * @default 90
-   */
-  readonly apiKeyMaxAgeDays?: number;
 
   /**
    * Base image of both Dockerfile stages, pinned to a version tag (never "latest").
