@@ -1,6 +1,7 @@
 import type { HardenedServiceProjectOptions } from './project-options';
 import { Blueprint } from '../blueprints/blueprint';
 import { blueprintIds, findBlueprint } from '../blueprints/index';
+import { CostEstimate, estimateMonthlyCost } from '../core/cost-model';
 import { SERVICE_DEFAULTS } from '../core/defaults';
 import { DeploymentEnvironment } from '../core/deployment-environment';
 import { defaultLine, imageRuntimes, RuntimeUse } from '../core/runtime-currency';
@@ -33,8 +34,13 @@ export interface EnvironmentModel {
   readonly account?: string;
   /** The stack props (minus `environment` and `env`) that the generated CDK app passes. */
   readonly stackOptions: HardenedServiceOptions;
-  /** Every setting, with defaults and presets applied, as the stack resolves them. */
+  /**
+   * Every setting, with defaults and presets applied, as the stack resolves them: resolved
+   * once per environment here, and read by every component.
+   */
   readonly settings: ResolvedSettings;
+  /** The environment's monthly cost estimate, from `settings` (computed once). */
+  readonly costEstimate: CostEstimate;
 }
 
 /** Everything the project's components render, resolved once from the options. */
@@ -201,11 +207,13 @@ export function resolveServiceModel(input: HardenedServiceProjectOptions): Servi
   const bp = blueprint!;
   const environmentModel = (environment: DeploymentEnvironment): EnvironmentModel => {
     const options = stackOptions(environment);
+    const settings = resolveSettings(options, environment);
     return {
       environment,
       account: environment === DeploymentEnvironment.STAGING ? input.stagingAccount : input.productionAccount,
       stackOptions: options,
-      settings: resolveSettings(options, environment),
+      settings,
+      costEstimate: estimateMonthlyCost(settings),
     };
   };
   const staging = environmentModel(DeploymentEnvironment.STAGING);

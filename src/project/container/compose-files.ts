@@ -3,6 +3,7 @@ import { healthCheckCommand } from './docker-files';
 import { LOCAL_API_KEY, LOCAL_ISSUER_PORT, localAuthenticationEnvironment } from './local-auth';
 import { AuthenticationMode } from '../../core/authentication';
 import { SERVICE_DEFAULTS } from '../../core/defaults';
+import { serviceEnvironment } from '../../core/runtime-contract';
 import { TemplateFile } from '../files/template-file';
 import { ServiceModel } from '../service-model';
 
@@ -58,36 +59,16 @@ export function localRedisImage(): string {
   return `redis:${ossRelease[version] ?? version}-bookworm`;
 }
 
-/** The variables of `.env.example`, in the order of the runtime contract. */
+/** The variables of `.env.example`, in the order of the runtime contract (`core/runtime-contract.ts`). */
 export function localEnvironment(model: ServiceModel): { name: string; value: string }[] {
-  const vars: [string, string | number][] = [
-    ['PORT', model.containerPort],
-    ['APP_ENV', 'local'],
-    ['LOG_LEVEL', 'debug'],
-    ['ALLOWED_ORIGINS', model.allowedOrigins.join(',')],
-    ['WEB_CONCURRENCY', 2],
-    ...localAuthenticationEnvironment(model),
-  ];
-  if (model.database) {
-    vars.push(
-      ['DB_HOST', 'localhost'],
-      ['DB_PORT', SERVICE_DEFAULTS.databasePort],
-      ['DB_NAME', SERVICE_DEFAULTS.databaseName],
-      ['DB_USER', SERVICE_DEFAULTS.databaseName],
-      ['DB_PASSWORD', 'local-only-change-me'],
-      ['DB_SSLMODE', 'disable'],
-      ['DB_POOL_SIZE', SERVICE_DEFAULTS.dbPoolSizePerWorker],
-    );
-  }
-  if (model.cache) {
-    vars.push(
-      ['REDIS_HOST', 'localhost'],
-      ['REDIS_PORT', SERVICE_DEFAULTS.cachePort],
-      ['REDIS_PASSWORD', 'local-only-change-me'],
-      ['REDIS_TLS', 'false'],
-    );
-  }
-  return vars.map(([name, value]) => ({ name, value: String(value) }));
+  return serviceEnvironment(model, {
+    appEnv: 'local',
+    logLevel: 'debug',
+    webConcurrency: 2,
+    authentication: localAuthenticationEnvironment(model),
+    database: { host: 'localhost', port: SERVICE_DEFAULTS.databasePort, password: 'local-only-change-me', sslMode: 'disable' },
+    cache: { host: 'localhost', port: SERVICE_DEFAULTS.cachePort, password: 'local-only-change-me', tls: false },
+  }).map(([name, value]) => ({ name, value }));
 }
 
 const NETWORK = 'backend';

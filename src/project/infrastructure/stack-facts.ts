@@ -177,8 +177,13 @@ export function stackProps(model: ServiceModel, env: EnvironmentModel): Hardened
  */
 export function buildServiceStacks(model: ServiceModel, app?: App): { app: App; stacks: HardenedServiceStack[] } {
   const target = app ?? new App({ context: { ...cxapi.CURRENTLY_RECOMMENDED_FLAGS } });
+  // The budget the model resolved (what the stack would resolve itself): the stack then
+  // skips the cost model, which the model ran once per environment already.
   const stacks = model.environments.map(
-    (env) => new HardenedServiceStack(target, env.settings.names.stackName, stackProps(model, env)),
+    (env) => new HardenedServiceStack(target, env.settings.names.stackName, {
+      ...stackProps(model, env),
+      monthlyBudgetUsd: env.settings.monthlyBudgetUsd,
+    }),
   );
   return { app: target, stacks };
 }

@@ -2,6 +2,7 @@ import { github } from 'projen';
 import { MAIN_BRANCH, newWorkflow, READ, uploadStep, WORKFLOW_TIMEOUTS, WorkflowContext } from './workflow-context';
 import { appToolchain, checkoutStep, expr, nodeSetupSteps, script, shellScript } from './workflow-steps';
 import { SERVICE_DEFAULTS } from '../../core/defaults';
+import { serviceEnvironment } from '../../core/runtime-contract';
 import { END_OF_LIFE_WARNING_DAYS } from '../../core/runtime-currency';
 import { localPostgresImage, localRedisImage } from '../container/compose-files';
 
@@ -85,12 +86,15 @@ function appTestJob(ctx: WorkflowContext): { job: Job; serviceOptions: Record<st
   // Throwaway credentials of the service containers below, which live as long as the job.
   const testPassword = 'ci-only-not-secret';
   const containers: Record<string, ServiceContainer> = {};
-  const env: Record<string, string> = {
-    APP_ENV: 'test',
-    LOG_LEVEL: 'info',
-    PORT: String(model.containerPort),
-    ALLOWED_ORIGINS: model.allowedOrigins.join(','),
-  };
+  // The runtime contract's variables (`core/runtime-contract.ts`); the ports are handed on by
+  // a step below. test.yml has always listed APP_ENV and LOG_LEVEL first.
+  const { APP_ENV, LOG_LEVEL, ...contract } = Object.fromEntries(serviceEnvironment(model, {
+    appEnv: 'test',
+    logLevel: 'info',
+    database: { host: '127.0.0.1', password: testPassword, sslMode: 'disable' },
+    cache: { host: '127.0.0.1', password: '', tls: false },
+  }));
+  const env: Record<string, string> = { APP_ENV, LOG_LEVEL, ...contract };
   if (model.database) {
     containers.postgres = {
       image: localPostgresImage(),
@@ -98,14 +102,6 @@ function appTestJob(ctx: WorkflowContext): { job: Job; serviceOptions: Record<st
       port: SERVICE_DEFAULTS.databasePort,
       healthCommand: `pg_isready -U ${SERVICE_DEFAULTS.databaseName} -d ${SERVICE_DEFAULTS.databaseName}`,
     };
-    Object.assign(env, {
-      DB_HOST: '127.0.0.1',
-      DB_NAME: SERVICE_DEFAULTS.databaseName,
-      DB_USER: SERVICE_DEFAULTS.databaseName,
-      DB_PASSWORD: testPassword,
-      DB_SSLMODE: 'disable',
-      DB_POOL_SIZE: String(SERVICE_DEFAULTS.dbPoolSizePerWorker),
-    });
   }
   if (model.cache) {
     containers.redis = {
@@ -113,11 +109,6 @@ function appTestJob(ctx: WorkflowContext): { job: Job; serviceOptions: Record<st
       port: SERVICE_DEFAULTS.cachePort,
       healthCommand: 'redis-cli ping',
     };
-    Object.assign(env, {
-      REDIS_HOST: '127.0.0.1',
-      REDIS_PASSWORD: '',
-      REDIS_TLS: 'false',
-    });
   }
   // Each container port is published on a free port of the runner; the job's env cannot read
   // the `job` context, so a first step hands the ports to every later step.

@@ -1,5 +1,4 @@
 import { cellText, title, usd } from './format';
-import { estimateMonthlyCost } from '../../../core/cost-model';
 import { DeploymentEnvironment } from '../../../core/deployment-environment';
 import { alarmDefinitions, dashboardNames, queryDefinitions } from '../../../core/monitoring-definitions';
 import { ResolvedSettings } from '../../../core/settings';
@@ -30,7 +29,7 @@ export function environmentsDocs(model: ServiceModel, facts: StackFacts[]) {
 function environmentContext(model: ServiceModel, env: EnvironmentModel, facts: StackFacts) {
   const s = env.settings;
   const targets = namedTargets(s, facts);
-  const estimate = estimateMonthlyCost(s);
+  const estimate = env.costEstimate;
   const responseInput = {
     settings: s,
     region: model.region,
