@@ -85,7 +85,7 @@ export class DocsContext {
       case 'service': return serviceDocs(model);
       case 'environments': return environmentsDocs(model, this.facts);
       case 'runtimes': return runtimesDocs(model);
-      case 'firewall': return firewallDocs(this.facts);
+      case 'firewall': return firewallDocs();
       case 'compliance': return complianceDocs(model, this.facts);
       case 'auth': return { auth: authenticationContext(model) };
       case 'cost': return costDocs(model, (this.section('environments') as { environments: EnvironmentDocs[] }).environments);

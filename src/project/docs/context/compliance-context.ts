@@ -6,10 +6,10 @@ import { ServiceModel } from '../../service-model';
 import { ORGANISATION_TASKS, SAFEGUARDS, SafeguardInput } from '../hipaa-safeguards';
 import { cellText } from './format';
 
-/** The firewall's rate limit and rule groups. */
-export function firewallDocs(facts: StackFacts[]) {
+/** The firewall's rate limit (the stack keeps `ServiceFirewall`'s default) and rule groups. */
+export function firewallDocs() {
   return {
-    wafRateLimit: facts[1].wafRateLimit ?? SERVICE_DEFAULTS.wafRateLimitPer5Min,
+    wafRateLimit: SERVICE_DEFAULTS.wafRateLimitPer5Min,
     managedRuleGroups: MANAGED_RULE_GROUPS,
   };
 }
