@@ -1,4 +1,5 @@
 import type { HardenedServiceProjectOptions } from './project-options';
+import { validateWorkflowOptions } from './workflows/workflow-validation';
 import { Blueprint } from '../blueprints/blueprint';
 import { blueprintIds, findBlueprint } from '../blueprints/index';
 import { CostEstimate, estimateMonthlyCost } from '../core/cost-model';
@@ -202,6 +203,9 @@ export function resolveServiceModel(input: HardenedServiceProjectOptions): Servi
       }
     }
   }
+  // The workflow options join the same error; projen makes the GitHub component for a root
+  // project unless `github` is false.
+  problems.push(...validateWorkflowOptions(input, input.github ?? !input.parent));
   assertValid(problems, 'HardenedServiceProject options');
 
   const bp = blueprint!;

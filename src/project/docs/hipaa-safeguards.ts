@@ -11,7 +11,7 @@ import { ServiceModel } from '../service-model';
  * cdk-nag rules that check it, and what remains the organisation's job. Internal module.
  *
  * A HIPAA.Security rule is listed under a safeguard only if cdk-nag's HIPAA pack itself maps
- * the rule to that control id (test/project/service-docs.test.ts reads the pack to check).
+ * the rule to that control id (test/project/docs/service-docs.test.ts reads the pack to check).
  */
 
 /** One environment's settings and the facts read from its stack. */

@@ -4,10 +4,9 @@ import { deployWorkflow } from './deploy-workflow';
 import { hardenWorkflow } from './projen-workflows';
 import { testWorkflow } from './test-workflow';
 import { pinProjectActions } from './workflow-actions';
-import { ServiceWorkflowsProps, WorkflowContext } from './workflow-context';
+import { WorkflowContext } from './workflow-context';
 import { polishWorkflowFile } from './workflow-file';
-import { validateWorkflowOptions } from './workflow-validation';
-import { assertValid } from '../../core/validation';
+import { ServiceWorkflowsProps } from './workflow-validation';
 import { ServiceModel } from '../service-model';
 
 /**
@@ -46,7 +45,7 @@ export class ServiceWorkflows extends Component {
   constructor(project: javascript.NodeProject, model: ServiceModel, options: ServiceWorkflowsProps = {}) {
     super(project);
     const gh = github.GitHub.of(project);
-    assertValid(validateWorkflowOptions(options, gh !== undefined), 'HardenedServiceProject options');
+    // The options were checked with every other option, in `resolveServiceModel`.
     this.projenWorkflows = gh ? [...gh.workflows] : [];
     if (gh) pinProjectActions(gh);
     if (options.workflows === false || !gh) return;

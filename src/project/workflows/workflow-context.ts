@@ -1,6 +1,5 @@
 import { github } from 'projen';
 import { ACTION_PINS, uses } from './workflow-actions';
-import { ServiceWorkflowsOptions } from './workflow-options';
 import { ServiceModel } from '../service-model';
 
 type JobStep = github.workflows.JobStep;
@@ -34,16 +33,6 @@ export const WORKFLOW_TIMEOUTS = {
 
 /** Name of the artifact, and of the JSON file in it, that `build.yml` records the image in. */
 export const IMAGE_RECORD = 'image';
-
-/** Options of `ServiceWorkflows`: its own, and the projen options that concern workflows. */
-export interface ServiceWorkflowsProps extends ServiceWorkflowsOptions {
-  /** Runner labels of every job. @default ["ubuntu-latest"] */
-  readonly workflowRunsOn?: string[];
-  /** Node.js version of the jobs that run the CDK app. @default - `minNodeVersion`, else "24" (the LTS line of the currency table) */
-  readonly workflowNodeVersion?: string;
-  /** projen's generic build workflow, which would also be `build.yml`. @default false */
-  readonly buildWorkflow?: boolean;
-}
 
 /** What every workflow is rendered from. */
 export interface WorkflowContext {

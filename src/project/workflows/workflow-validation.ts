@@ -1,5 +1,15 @@
 import { github } from 'projen';
-import { ServiceWorkflowsProps } from './workflow-context';
+import { ServiceWorkflowsOptions } from './workflow-options';
+
+/** Options of `ServiceWorkflows`: its own, and the projen options that concern workflows. */
+export interface ServiceWorkflowsProps extends ServiceWorkflowsOptions {
+  /** Runner labels of every job. @default ["ubuntu-latest"] */
+  readonly workflowRunsOn?: string[];
+  /** Node.js version of the jobs that run the CDK app. @default - `minNodeVersion`, else "24" (the LTS line of the currency table) */
+  readonly workflowNodeVersion?: string;
+  /** projen's generic build workflow, which would also be `build.yml`. @default false */
+  readonly buildWorkflow?: boolean;
+}
 
 /**
  * Problems with the workflow options, each naming the option, the value and the fix. The

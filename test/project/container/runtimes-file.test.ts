@@ -1,7 +1,7 @@
 import * as YAML from 'yaml';
-import { synth } from './helpers';
-import { RUNTIMES_FILE } from '../../src/core/runtime-currency';
-import { ENGINE_OPTION } from '../../src/project/service-model';
+import { RUNTIMES_FILE } from '../../../src/core/runtime-currency';
+import { ENGINE_OPTION } from '../../../src/project/service-model';
+import { synth } from '../helpers';
 
 const BLUEPRINTS = ['python-api', 'node-api'];
 

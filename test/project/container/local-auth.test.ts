@@ -1,8 +1,8 @@
 import { createHash } from 'crypto';
 import { parse } from 'yaml';
-import { projectOptions, synth } from './helpers';
-import { LOCAL_API_KEY, LOCAL_ISSUER_PORT } from '../../src/project/container/local-auth';
-import { HardenedServiceProject } from '../../src/project/hardened-service-project';
+import { LOCAL_API_KEY, LOCAL_ISSUER_PORT } from '../../../src/project/container/local-auth';
+import { HardenedServiceProject } from '../../../src/project/hardened-service-project';
+import { projectOptions, synth } from '../helpers';
 
 const ISSUER = 'https://login.example.com/oauth2/default';
 const JWT = { authentication: 'jwt', jwtIssuerUrl: ISSUER, jwtAudience: 'api://hedis-optimizer' };

@@ -4,13 +4,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { synthSnapshot } from 'projen/lib/util/synth';
 import * as YAML from 'yaml';
-import { projectOptions, TEST_BLUEPRINT } from './helpers';
-import { SERVICE_DEFAULTS } from '../../src/core/defaults';
-import { localPostgresImage, localRedisImage } from '../../src/project/container/compose-files';
-import { HardenedServiceProject, HardenedServiceProjectOptions } from '../../src/project/hardened-service-project';
-import { ACTION_PINS, withVersionComments } from '../../src/project/workflows/workflow-actions';
-import { orderTopLevelKeys } from '../../src/project/workflows/workflow-file';
-import { isPinnedOrLocal } from '../../src/project/workflows/workflow-validation';
+import { SERVICE_DEFAULTS } from '../../../src/core/defaults';
+import { localPostgresImage, localRedisImage } from '../../../src/project/container/compose-files';
+import { HardenedServiceProject, HardenedServiceProjectOptions } from '../../../src/project/hardened-service-project';
+import { ACTION_PINS, withVersionComments } from '../../../src/project/workflows/workflow-actions';
+import { orderTopLevelKeys } from '../../../src/project/workflows/workflow-file';
+import { isPinnedOrLocal } from '../../../src/project/workflows/workflow-validation';
+import { projectOptions, TEST_BLUEPRINT } from '../helpers';
 
 // The package's entry point also loads its CLI's ESM-only dependencies; the linter itself is
 // this CommonJS module (actionlint compiled to WebAssembly, run in-process and offline).
@@ -489,7 +489,7 @@ describe('the image scripts, run with bash against a stub aws', () => {
     expect({ status: result.status, outputs: result.outputs }).toEqual({ status, outputs });
   });
 
-  test('deploy-production: fails when the image input is neither a commit SHA nor a digest, before any AWS call', () => {
+  test('fails when deploy-production gets an image input that is neither a commit SHA nor a digest, before any AWS call', () => {
     const result = runStep(stepOf('deploy-production.yml', 'deploy', 'image'), { IMAGE: 'main; echo pwned', REPOSITORY: 'r' }, 'exit 99');
     expect(result.status).toBe(1);
     expect(result.stdout).toBe(

@@ -2,8 +2,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { synth } from './helpers';
-import { DEPLOYED_IMAGE_TAG_PREFIX } from '../../src/core/defaults';
+import { DEPLOYED_IMAGE_TAG_PREFIX } from '../../../src/core/defaults';
+import { synth } from '../helpers';
 
 const SHA = 'c0ffee'.padEnd(40, '0');
 const DIGEST = `sha256:${'d'.repeat(64)}`;
@@ -71,7 +71,7 @@ describe('scripts/aws-deploy.sh, run with bash against stub commands', () => {
   const defaults = synth();
   const withDomain = synth({ domainName: 'api.hedis.example' });
 
-  test('health URL vs certificate name: fails without a domain and without -u, before anything changes, naming the fix', () => {
+  test('fails when there is neither a domain nor -u (the health URL must match the certificate), before anything changes, naming the fix', () => {
     const result = runDeployScript(defaults, ['-e', 'staging', '-t', SHA, '-i']);
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
