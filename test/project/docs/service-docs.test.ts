@@ -13,6 +13,7 @@ import { alarmDefinitions } from '../../../src/core/monitoring-definitions';
 import { firstCommands } from '../../../src/project/docs/alarm-runbook';
 import { SAFEGUARDS } from '../../../src/project/docs/hipaa-safeguards';
 import { SERVICE_DOCS } from '../../../src/project/docs/service-docs';
+import { kitDependencyRange } from '../../../src/project/files/kit-package';
 import { HardenedServiceProject, HardenedServiceProjectOptions } from '../../../src/project/hardened-service-project';
 import { namedTargets } from '../../../src/project/infrastructure/cloudwatch-config';
 import { inspectServiceStacks } from '../../../src/project/infrastructure/stack-facts';
@@ -130,7 +131,8 @@ describe.each(['python-api', 'node-api'])('ServiceDocs with the %s blueprint', (
     }
     expect(g.files[CONFIG_PATH]['//']).toContain(MARKER);
     expect(g.files['.projen/files.json'].files).toEqual(expect.arrayContaining([...DOC_PATHS, CONFIG_PATH, '.markdownlint-cli2.yaml']));
-    expect(g.files['package.json'].devDependencies['markdownlint-cli2']).toBeDefined();
+    // The range the kit itself lints with.
+    expect(g.files['package.json'].devDependencies['markdownlint-cli2']).toEqual(kitDependencyRange('markdownlint-cli2'));
     expect(g.files['.projen/tasks.json'].tasks['docs:lint'].steps[0].exec).toBe('markdownlint-cli2 "docs/**/*.md"');
   });
 
