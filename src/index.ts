@@ -1,4 +1,5 @@
 export * from './core/deployment-environment';
+export * from './core/shared-service-options';
 export * from './core/service-options';
 export * from './core/authentication';
 export * from './constructs/compliance-checks';
@@ -15,4 +16,4 @@ export * from './constructs/github-deploy-role';
 export * from './constructs/cost-budget';
 export * from './constructs/hardened-service-stack';
 export * from './project/hardened-service-project';
-export * from './project/workflow-options';
+export * from './project/workflows/workflow-options';

@@ -5,23 +5,8 @@
  * and listing it in `index.ts`.
  *
  * The runtime contract every sample app honours (the stack, compose, the task definition
- * and the tests set these variables; nothing else is read):
- *
- * | variable | meaning |
- * |---|---|
- * | `PORT` | port to listen on |
- * | `APP_ENV` | `local`, `test`, `staging` or `production` |
- * | `LOG_LEVEL` | `debug`, `info`, `warning`, `error` |
- * | `ALLOWED_ORIGINS` | comma-separated CORS origins, may be empty |
- * | `DB_HOST`, `DB_PORT`, `DB_NAME`, `DB_USER`, `DB_PASSWORD` | PostgreSQL (absent when the service has no database) |
- * | `DB_SSLMODE` | `verify-full` in AWS (server certificate and name checked), `disable` locally |
- * | `DB_SSLROOTCERT` | CA bundle file the server certificate must chain to (the RDS CAs in the image); unset: the system store |
- * | `DB_POOL_SIZE` | connections per worker process |
- * | `REDIS_HOST`, `REDIS_PORT`, `REDIS_PASSWORD`, `REDIS_TLS` | Redis (absent when the service has no cache); `REDIS_TLS` is `true` or `false` |
- * | `WEB_CONCURRENCY` | worker processes |
- * | `AUTH_MODE` | `api-keys`, `jwt`, `jwt-and-api-keys` or `none`; unset means `api-keys` (fail closed) |
- * | `AUTH_JWT_ISSUER`, `AUTH_JWT_AUDIENCE`, `AUTH_READ_SCOPE`, `AUTH_WRITE_SCOPE` | the JWT modes: OIDC issuer, audience, scopes or groups of read and write access |
- * | `API_KEYS`, `API_KEY_MAX_AGE_DAYS` | the API key modes: the secret's JSON document of key digests, the longest life of a key |
+ * and the tests set these variables; nothing else is read) is `RUNTIME_VARIABLES` in
+ * `core/runtime-contract.ts`: names, order and meaning.
  */
 export interface Blueprint {
   /** Identifier used by the `blueprint` option, e.g. `python-api`. */

@@ -1,10 +1,11 @@
-import type { HardenedServiceProjectOptions } from './hardened-service-project';
-import { DEFAULT_NODE_VERSION } from './workflow-steps';
+import type { HardenedServiceProjectOptions } from './project-options';
+import { validateWorkflowOptions } from './workflows/workflow-validation';
 import { Blueprint } from '../blueprints/blueprint';
 import { blueprintIds, findBlueprint } from '../blueprints/index';
+import { CostEstimate, estimateMonthlyCost } from '../core/cost-model';
 import { SERVICE_DEFAULTS } from '../core/defaults';
 import { DeploymentEnvironment } from '../core/deployment-environment';
-import { imageRuntimes, RuntimeUse } from '../core/runtime-currency';
+import { defaultLine, imageRuntimes, RuntimeUse } from '../core/runtime-currency';
 import { HardenedServiceOptions } from '../core/service-options';
 import { ResolvedSettings, resolveSettings } from '../core/settings';
 import { assertValid, validateServiceOptions } from '../core/validation';
@@ -14,6 +15,12 @@ export const ENVIRONMENTS: readonly DeploymentEnvironment[] = [
   DeploymentEnvironment.STAGING,
   DeploymentEnvironment.PRODUCTION,
 ];
+
+/**
+ * Node.js line of the generated repos' CDK app and of the kit's deploy tool, used when the
+ * project sets no `workflowNodeVersion`/`minNodeVersion`: the LTS line of the currency table.
+ */
+export const DEFAULT_NODE_VERSION = defaultLine('node').line;
 
 /** Region used when `awsRegion` is not given. */
 export const DEFAULT_REGION = 'us-east-1';
@@ -28,8 +35,13 @@ export interface EnvironmentModel {
   readonly account?: string;
   /** The stack props (minus `environment` and `env`) that the generated CDK app passes. */
   readonly stackOptions: HardenedServiceOptions;
-  /** Every setting, with defaults and presets applied, as the stack resolves them. */
+  /**
+   * Every setting, with defaults and presets applied, as the stack resolves them: resolved
+   * once per environment here, and read by every component.
+   */
   readonly settings: ResolvedSettings;
+  /** The environment's monthly cost estimate, from `settings` (computed once). */
+  readonly costEstimate: CostEstimate;
 }
 
 /** Everything the project's components render, resolved once from the options. */
@@ -191,16 +203,21 @@ export function resolveServiceModel(input: HardenedServiceProjectOptions): Servi
       }
     }
   }
+  // The workflow options join the same error; projen makes the GitHub component for a root
+  // project unless `github` is false.
+  problems.push(...validateWorkflowOptions(input, input.github ?? !input.parent));
   assertValid(problems, 'HardenedServiceProject options');
 
   const bp = blueprint!;
   const environmentModel = (environment: DeploymentEnvironment): EnvironmentModel => {
     const options = stackOptions(environment);
+    const settings = resolveSettings(options, environment);
     return {
       environment,
       account: environment === DeploymentEnvironment.STAGING ? input.stagingAccount : input.productionAccount,
       stackOptions: options,
-      settings: resolveSettings(options, environment),
+      settings,
+      costEstimate: estimateMonthlyCost(settings),
     };
   };
   const staging = environmentModel(DeploymentEnvironment.STAGING);

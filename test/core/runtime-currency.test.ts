@@ -10,7 +10,7 @@ import {
   findLine,
   imageRuntimes,
 } from '../../src/core/runtime-currency';
-import { DEFAULT_NODE_VERSION } from '../../src/project/workflow-steps';
+import { DEFAULT_NODE_VERSION } from '../../src/project/workflows/workflow-steps';
 
 describe('the currency table', () => {
   test('every line has a real date (or none announced) and an https source', () => {

@@ -6,7 +6,7 @@ import { parseArgs } from '../../src/cli/args';
 import { cdkExecutionPolicy } from '../../src/core/cdk-execution-policy';
 import { DATABASE_CA_BUNDLE } from '../../src/core/container-environment';
 import { TASK_PLATFORM } from '../../src/core/defaults';
-import { CDK_EXECUTION_POLICY_PATH } from '../../src/project/cdk-execution-policy-file';
+import { CDK_EXECUTION_POLICY_PATH } from '../../src/project/infrastructure/cdk-execution-policy-file';
 
 /**
  * Defects of the generated repo that only a real first deploy would have shown (cfn-lint,

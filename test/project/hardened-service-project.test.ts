@@ -109,7 +109,8 @@ describe('HardenedServiceProject', () => {
     expect(pkg.dependencies['hardened-service-kit']).toEqual('file:/tmp/hardened-service-kit-1.2.3.tgz');
     expect(pkg.devDependencies['hardened-service-kit']).toBeUndefined();
     expect(pkg.dependencies['aws-cdk-lib']).toEqual('^2.276.0');
-    expect(pkg.dependencies.constructs).toBeDefined();
+    // AWS CDK 2 needs constructs 10.
+    expect(pkg.dependencies.constructs).toMatch(/^\^10\./);
     expect(pkg.dependencies['cdk-nag']).toMatch(/^\^3\./);
     expect(pkg.devDependencies.typescript).toMatch(/^~6\.0\./);
     expect(pkg.devDependencies.tsx).toMatch(/^\^4\./);
@@ -139,26 +140,34 @@ describe('HardenedServiceProject', () => {
   });
 
   test('user files are written once and never rewritten', () => {
+    // projen's post-synth steps (npm install) are not what this test is about; the variable is
+    // restored afterwards so that no other test runs without them unknowingly.
+    const before = process.env.PROJEN_DISABLE_POST;
     process.env.PROJEN_DISABLE_POST = 'true';
     // GIVEN a project synthesized once, whose user files are then edited
     const outdir = projectOptions().outdir!;
-    new HardenedServiceProject(projectOptions({ outdir })).synth();
-    const edited = '// mine\n';
-    for (const file of ['infrastructure/hooks.ts', 'infrastructure/main.test.ts', 'app/main.py', 'README.md']) {
-      fs.writeFileSync(path.join(outdir, file), edited);
-    }
-    fs.chmodSync(path.join(outdir, 'Dockerfile'), 0o644);
-    fs.writeFileSync(path.join(outdir, 'Dockerfile'), 'FROM scratch\n');
+    try {
+      new HardenedServiceProject(projectOptions({ outdir })).synth();
+      const edited = '// mine\n';
+      for (const file of ['infrastructure/hooks.ts', 'infrastructure/main.test.ts', 'app/main.py', 'README.md']) {
+        fs.writeFileSync(path.join(outdir, file), edited);
+      }
+      fs.chmodSync(path.join(outdir, 'Dockerfile'), 0o644);
+      fs.writeFileSync(path.join(outdir, 'Dockerfile'), 'FROM scratch\n');
 
-    // WHEN it is synthesized again with a changed option
-    new HardenedServiceProject(projectOptions({ outdir, containerPort: 9100 })).synth();
+      // WHEN it is synthesized again with a changed option
+      new HardenedServiceProject(projectOptions({ outdir, containerPort: 9100 })).synth();
 
-    // THEN the user files are untouched and the managed ones follow the options
-    for (const file of ['infrastructure/hooks.ts', 'infrastructure/main.test.ts', 'app/main.py', 'README.md']) {
-      expect(fs.readFileSync(path.join(outdir, file), 'utf-8')).toEqual(edited);
+      // THEN the user files are untouched and the managed ones follow the options
+      for (const file of ['infrastructure/hooks.ts', 'infrastructure/main.test.ts', 'app/main.py', 'README.md']) {
+        expect(fs.readFileSync(path.join(outdir, file), 'utf-8')).toEqual(edited);
+      }
+      expect(fs.readFileSync(path.join(outdir, 'Dockerfile'), 'utf-8')).toContain('EXPOSE 9100');
+    } finally {
+      if (before === undefined) delete process.env.PROJEN_DISABLE_POST;
+      else process.env.PROJEN_DISABLE_POST = before;
+      fs.rmSync(outdir, { recursive: true, force: true });
     }
-    expect(fs.readFileSync(path.join(outdir, 'Dockerfile'), 'utf-8')).toContain('EXPOSE 9100');
-    fs.rmSync(outdir, { recursive: true, force: true });
   });
 
   test('renders .hbs sample files with the service values and copies the others', () => {

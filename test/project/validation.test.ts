@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import { projectOptions, synth } from './helpers';
 import { blueprintIds } from '../../src/blueprints/index';
 import { HardenedServiceProject } from '../../src/project/hardened-service-project';
@@ -56,7 +55,7 @@ describe('HardenedServiceProject option validation', () => {
     ]);
   });
 
-  test('reuses the stack validation, once per problem, with the option names of .projenrc.ts', () => {
+  test('fails when the stack checks find problems: once per problem, with the option names of .projenrc.ts', () => {
     expect(
       problems({ serviceName: 'HEDIS_Optimizer', cpu: 512, memoryLimitMiB: 512, stagingMinCapacity: 3, stagingMaxCapacity: 2, minCapacity: 1 }),
     ).toEqual([
@@ -75,17 +74,16 @@ describe('HardenedServiceProject option validation', () => {
     expect(problems({ baseImage: 'registry.example.com:5000/python' })).toHaveLength(1);
   });
 
-  test('collects every problem into one error', () => {
+  test('fails when many options are wrong, with every problem in one error', () => {
     expect(problems({ blueprint: 'nope', awsRegion: 'mars', containerPort: 80, latencyP95Ms: 0 })).toHaveLength(4);
   });
 
-  test('fails before any file is written', () => {
-    // GIVEN an empty output folder
-    const outdir = projectOptions().outdir!;
-    // WHEN the options are invalid
-    expect(() => new HardenedServiceProject(projectOptions({ outdir, blueprint: 'nope' }))).toThrow(/blueprint "nope"/);
-    // THEN nothing was written
-    expect(fs.readdirSync(outdir)).toEqual([]);
+  test('fails when workflow options are wrong too, in the same single error as the others', () => {
+    expect(problems({ awsRegion: 'mars', buildWorkflow: true, workflowExtraTestSteps: [{ uses: 'actions/cache@v4' }] })).toEqual([
+      'awsRegion "mars" must be an AWS region code such as "us-east-1" (lowercase, no availability-zone letter)',
+      "buildWorkflow is true but the kit's build.yml replaces projen's build workflow: remove buildWorkflow, or set workflows to false",
+      'workflowExtraTestSteps[0].uses "actions/cache@v4" must be pinned to a full commit SHA (owner/repo@<40 hex digits>, the release in a comment) or be a local action (./path)',
+    ]);
   });
 
   test('accepts a pinned digest and renders it into the Dockerfile default', () => {

@@ -1,0 +1,97 @@
+import { bootstrapDocs, ciDocs } from './context/ci-context';
+import { complianceDocs, firewallDocs } from './context/compliance-context';
+import { costDocs } from './context/cost-context';
+import { EnvironmentDocs, environmentsDocs } from './context/environment-context';
+import { authenticationContext, runtimesDocs, scaling, serviceDocs } from './context/service-context';
+import { inspectServiceStacks, StackFacts } from '../infrastructure/stack-facts';
+import { ServiceModel } from '../service-model';
+
+/**
+ * The values the docs templates (`src/templates/docs/*.hbs`) render, by section: each document
+ * gets the sections it prints (`DOCUMENT_SECTIONS`), each section is computed once per
+ * project, and the stacks are built in memory only when a section needs what only they know.
+ * Templates only print and loop.
+ */
+
+/** The generated documents, in the order a reader meets them. */
+export const SERVICE_DOCS = [
+  'ARCHITECTURE.md',
+  'AWS_SETUP_GUIDE.md',
+  'CI_CD_GUIDE.md',
+  'DEPLOYMENT_GUIDE.md',
+  'MONITORING_GUIDE.md',
+  'SECURITY_GUIDE.md',
+  'HIPAA_COMPLIANCE_CHECKLIST.md',
+  'OPERATIONS_RUNBOOK.md',
+  'DISASTER_RECOVERY.md',
+] as const;
+
+/** One of the generated documents. */
+export type ServiceDocName = (typeof SERVICE_DOCS)[number];
+
+/** A part of the documents' values, computed on its own. */
+export type DocsSection =
+  | 'service' | 'environments' | 'runtimes' | 'firewall' | 'compliance' | 'auth' | 'cost' | 'scaling' | 'ci' | 'bootstrap';
+
+/** The sections each document renders ("service", the service's identity, goes to every one). */
+export const DOCUMENT_SECTIONS: Record<ServiceDocName, DocsSection[]> = {
+  'ARCHITECTURE.md': ['service', 'environments', 'firewall', 'auth', 'cost'],
+  'AWS_SETUP_GUIDE.md': ['service', 'environments', 'bootstrap', 'cost'],
+  'CI_CD_GUIDE.md': ['service', 'environments', 'ci'],
+  'DEPLOYMENT_GUIDE.md': ['service', 'environments', 'ci'],
+  'MONITORING_GUIDE.md': ['service', 'environments', 'cost', 'scaling', 'ci'],
+  'SECURITY_GUIDE.md': ['service', 'environments', 'runtimes', 'firewall', 'auth'],
+  'HIPAA_COMPLIANCE_CHECKLIST.md': ['service', 'environments', 'compliance'],
+  'OPERATIONS_RUNBOOK.md': ['service', 'environments', 'auth', 'scaling'],
+  'DISASTER_RECOVERY.md': ['service', 'environments'],
+};
+
+/** What the docs need from the project besides the model. */
+export interface DocsProjectFacts {
+  /** Secrets projen's own workflows read (`upgrade.yml`'s pull request token). */
+  readonly projenSecrets?: string[];
+}
+
+/** The documents' values of one project, each section built at its first use. */
+export class DocsContext {
+  private stackFacts?: StackFacts[];
+  private readonly sections = new Map<DocsSection, object>();
+
+  constructor(private readonly model: ServiceModel, private readonly project: DocsProjectFacts = {}) {}
+
+  /** The values `docs/<doc>.hbs` renders. */
+  public forDocument(doc: ServiceDocName): object {
+    return Object.assign({}, ...DOCUMENT_SECTIONS[doc].map((section) => this.section(section)));
+  }
+
+  /** One section's values. */
+  public section(name: DocsSection): object {
+    let values = this.sections.get(name);
+    if (!values) {
+      values = this.build(name);
+      this.sections.set(name, values);
+    }
+    return values;
+  }
+
+  /** What the stacks built in memory say (staging first); built once, on first use. */
+  private get facts(): StackFacts[] {
+    return (this.stackFacts ??= inspectServiceStacks(this.model));
+  }
+
+  private build(name: DocsSection): object {
+    const model = this.model;
+    switch (name) {
+      case 'service': return serviceDocs(model);
+      case 'environments': return environmentsDocs(model, this.facts);
+      case 'runtimes': return runtimesDocs(model);
+      case 'firewall': return firewallDocs();
+      case 'compliance': return complianceDocs(model, this.facts);
+      case 'auth': return { auth: authenticationContext(model) };
+      case 'cost': return costDocs(model, (this.section('environments') as { environments: EnvironmentDocs[] }).environments);
+      case 'scaling': return { scaling: scaling(model) };
+      case 'ci': return ciDocs(model, this.facts, this.project.projenSecrets ?? []);
+      case 'bootstrap': return bootstrapDocs(model);
+    }
+  }
+}

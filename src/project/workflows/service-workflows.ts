@@ -1,0 +1,79 @@
+import { Component, github, javascript } from 'projen';
+import { buildWorkflow } from './build-workflow';
+import { deployWorkflow } from './deploy-workflow';
+import { hardenWorkflow } from './projen-workflows';
+import { testWorkflow } from './test-workflow';
+import { pinProjectActions } from './workflow-actions';
+import { WorkflowContext } from './workflow-context';
+import { polishWorkflowFile } from './workflow-file';
+import { ServiceWorkflowsProps } from './workflow-validation';
+import { ServiceModel } from '../service-model';
+
+/**
+ * The service's GitHub Actions workflows, rendered through projen's `GithubWorkflow` from the
+ * same model as the stack and the scripts:
+ *
+ * - `test.yml` on pull requests and pushes to other branches (and called by `build.yml`):
+ *   generated files up to date, type-check, lint, unit tests with coverage, `cdk synth` with the
+ *   compliance gate; the app's lint and tests against PostgreSQL and Redis service containers.
+ * - `build.yml` on pushes to `main`: the tests, then the image, built once with a layer cache,
+ *   tagged with the commit SHA, pushed to staging's ECR repository only, scanned (fails on
+ *   CRITICAL findings), its digest recorded as a job output and an artifact.
+ * - `deploy-staging.yml` after a successful build of `main`, in the GitHub environment
+ *   `staging`; then, once staging verified the image, its `promote` job copies that image by
+ *   digest to production's repository. `deploy-production.yml` by hand with a promoted image, in
+ *   the GitHub environment `production` (required reviewers). Both deploy the stack only when
+ *   its template differs from the deployed one, then call `scripts/aws-deploy.sh` (tag the image
+ *   as deployed, migrate, roll out, verify health through the load balancer, roll back on
+ *   failure).
+ *
+ * AWS access is OIDC only: each job that needs it assumes a role whose ARN is a GitHub variable.
+ * Every third-party action is pinned to a commit (`workflow-actions.ts`), in these workflows
+ * and in projen's own.
+ */
+export class ServiceWorkflows extends Component {
+  /** `test.yml`, when generated. */
+  public readonly test?: github.GithubWorkflow;
+  /** `build.yml`, when generated. */
+  public readonly build?: github.GithubWorkflow;
+  /** `deploy-<environment>.yml` of each environment (staging first), when generated. */
+  public readonly deploys: github.GithubWorkflow[] = [];
+
+  /** projen's own workflows (made before this component), hardened at synth time. */
+  private readonly projenWorkflows: github.GithubWorkflow[];
+
+  constructor(project: javascript.NodeProject, model: ServiceModel, options: ServiceWorkflowsProps = {}) {
+    super(project);
+    const gh = github.GitHub.of(project);
+    // The options were checked with every other option, in `resolveServiceModel`.
+    this.projenWorkflows = gh ? [...gh.workflows] : [];
+    if (gh) pinProjectActions(gh);
+    if (options.workflows === false || !gh) return;
+
+    const context: WorkflowContext = {
+      model,
+      runsOn: options.workflowRunsOn ?? ['ubuntu-latest'],
+      nodeVersion: model.nodeVersion,
+      installCommand: project.package.installCommand,
+      extraTestSteps: options.workflowExtraTestSteps ?? [],
+      extraDeploySteps: options.workflowExtraDeploySteps ?? [],
+    };
+    this.test = testWorkflow(gh, context);
+    this.build = buildWorkflow(gh, context, this.test);
+    for (const environment of model.environments) {
+      this.deploys.push(deployWorkflow(gh, context, environment, this.build));
+    }
+  }
+
+  /**
+   * Version comments beside the pins in every workflow of the project (any added later in
+   * `.projenrc.ts` included); projen's own workflows also get top-level read-only permissions
+   * and a time limit on each job that has none.
+   */
+  public preSynthesize(): void {
+    const gh = github.GitHub.of(this.project);
+    if (!gh) return;
+    for (const workflow of gh.workflows) polishWorkflowFile(workflow);
+    for (const workflow of this.projenWorkflows) hardenWorkflow(workflow);
+  }
+}
