@@ -79,6 +79,11 @@ new JsonFile(project, 'tsconfig.dev.json', {
   },
 });
 
+// jsii-docgen reads every .jsii under the checkout and the last one named hardened-service-kit
+// wins: the demo's installed copy of the kit (./demo/node_modules, replaced on every demo run)
+// would write an older API into API.md.
+project.tasks.tryFind('docgen')?.prependExec('rm -rf demo/node_modules');
+
 // jsii compiles only .ts: ship the Handlebars templates next to the compiled code.
 project.compileTask.exec('rm -rf lib/templates && cp -R src/templates lib/templates');
 
