@@ -234,7 +234,7 @@ export class ApiService extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [{ expiration: Duration.days(preset.logRetentionDays), noncurrentVersionExpiration: Duration.days(30) }],
     });
-    acknowledge(this.accessLogsBucket, ...ACK.logBucketIsTerminal, ACK.logBucketSseS3, ACK.bucketReplication);
+    acknowledge(this.accessLogsBucket, ACK.logBucketIsTerminal, ACK.logBucketSseS3, ACK.bucketReplication);
 
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,

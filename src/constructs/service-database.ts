@@ -183,8 +183,8 @@ export class ServiceDatabase extends Construct {
     }
     this.secret = this.instance.secret!;
     acknowledge(this.instance, ACK.defaultDatabasePort, ACK.cdkValidatorInstanceClass);
-    if (!preset.multiAz) acknowledge(this.instance, ...ACK.stagingSingleAzDatabase);
-    if (!preset.deletionProtection) acknowledge(this.instance, ...ACK.stagingDatabaseDeletable);
+    if (!preset.multiAz) acknowledge(this.instance, ACK.stagingSingleAzDatabase);
+    if (!preset.deletionProtection) acknowledge(this.instance, ACK.stagingDatabaseDeletable);
     const monitoringRole = this.instance.node.tryFindChild('MonitoringRole');
     if (monitoringRole) acknowledge(monitoringRole, ACK.rdsMonitoringRole);
 

@@ -1,6 +1,7 @@
 import { escalation, firstCommands } from './alarm-runbook';
 import { CDK_EXECUTION_POLICY_PATH, cdkExecutionPolicyFor } from './cdk-execution-policy-file';
 import { namedTargets } from './cloudwatch-config';
+import { complianceDocsContext, frameworkList, packOfRuleId } from './compliance-docs';
 import { ORGANISATION_TASKS, SAFEGUARDS, SafeguardInput } from './hipaa-safeguards';
 import { kitName, kitVersion } from './kit-package';
 import { LOCAL_ISSUER_PORT } from './local-auth';
@@ -100,6 +101,7 @@ export function docsContext(model: ServiceModel, project: DocsProjectFacts = {})
     staging,
     production,
     acknowledgements: acknowledgementRows(facts),
+    ...complianceDocsContext(model, facts),
     acknowledgementCounts: facts.map((f) => ({ environment: f.environment, stackName: f.stackName, count: f.acknowledgements.length })),
     safeguards: (['Administrative', 'Physical', 'Technical'] as const).map((kind) => ({
       kind,
@@ -484,7 +486,7 @@ function acknowledgementRows(facts: StackFacts[]) {
     .sort((a, b) => a.id.localeCompare(b.id))
     .map((row) => ({
       id: row.id,
-      pack: packOf(row.id),
+      pack: packOfRuleId(row.id),
       where: [...row.paths.entries()]
         .map(([path, envs]) => `\`${path === '' ? '(whole stack)' : path}\`${envs.length === all.length ? '' : ` (${envs.join(', ')} only)`}`)
         .join(', '),
@@ -493,12 +495,6 @@ function acknowledgementRows(facts: StackFacts[]) {
     }));
 }
 
-function packOf(id: string): string {
-  if (id.startsWith('AwsSolutions-')) return 'AwsSolutions';
-  if (id.startsWith('HIPAA.Security-')) return 'HIPAA.Security';
-  if (id.startsWith('CloudFormation-Validate::')) return 'CDK template validation';
-  return 'other';
-}
 
 /** The rules that apply to what this service has (no RDS rules without a database, ...). */
 function applicableRules(rules: string[], model: ServiceModel): string[] {
@@ -579,7 +575,7 @@ function risks(model: ServiceModel, envs: ReturnType<typeof environmentContext>[
     {
       level: 'High',
       risk: 'Security misconfiguration',
-      mitigation: 'cdk-nag AwsSolutions and HIPAA.Security fail the build on any unacknowledged finding; HIPAA_COMPLIANCE_CHECKLIST.md lists every acknowledgement',
+      mitigation: `cdk-nag ${frameworkList(model.complianceFrameworks)} fail the build on any unacknowledged finding; HIPAA_COMPLIANCE_CHECKLIST.md lists every acknowledgement`,
     },
     {
       level: 'High',

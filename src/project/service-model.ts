@@ -2,6 +2,8 @@ import type { HardenedServiceProjectOptions } from './hardened-service-project';
 import { DEFAULT_NODE_VERSION } from './workflow-steps';
 import { Blueprint } from '../blueprints/blueprint';
 import { blueprintIds, findBlueprint } from '../blueprints/index';
+import { accountLayout } from '../core/account-singletons';
+import { resolveComplianceFrameworks } from '../core/compliance-frameworks';
 import { SERVICE_DEFAULTS } from '../core/defaults';
 import { DeploymentEnvironment } from '../core/deployment-environment';
 import { imageRuntimes, RuntimeUse } from '../core/runtime-currency';
@@ -58,6 +60,10 @@ export interface ServiceModel {
    * what `runtimes.json`, the generated docs and `hardened-service doctor` report on.
    */
   readonly runtimes: RuntimeUse[];
+  /** The compliance frameworks whose cdk-nag packs gate both stacks (`complianceFrameworks`). */
+  readonly complianceFrameworks: string[];
+  /** Whether staging and production deploy to one account (staging then owns its OIDC provider and trail). */
+  readonly sharedAccount: boolean;
   readonly staging: EnvironmentModel;
   readonly production: EnvironmentModel;
   /** Both environments, staging first. */
@@ -136,6 +142,9 @@ export function resolveServiceModel(input: HardenedServiceProjectOptions): Servi
       problems.push(`${option} "${arn}" belongs to account ${parts[2]} but ${accountOption} is "${account}"; use a certificate of that account`);
     }
   }
+  // One GitHub OIDC provider and one trail per account: which stack creates them.
+  const layout = accountLayout(input.stagingAccount, input.productionAccount, input.githubOidcProviderArn);
+  problems.push(...layout.problems);
   if (input.baseImage !== undefined) {
     const tag = imageTag(input.baseImage);
     if (!tag || tag === 'latest') {
@@ -177,6 +186,8 @@ export function resolveServiceModel(input: HardenedServiceProjectOptions): Servi
       jwtReadScope: input.jwtReadScope,
       jwtWriteScope: input.jwtWriteScope,
       apiKeyMaxAgeDays: input.apiKeyMaxAgeDays,
+      complianceFrameworks: input.complianceFrameworks,
+      ...layout.props[environment],
     });
   };
 
@@ -225,6 +236,8 @@ export function resolveServiceModel(input: HardenedServiceProjectOptions): Servi
     baseImage: input.baseImageDigest ? `${baseImage}@${input.baseImageDigest}` : baseImage,
     nodeVersion,
     runtimes: serviceRuntimes(baseImage, nodeVersion, shared),
+    complianceFrameworks: resolveComplianceFrameworks(input.complianceFrameworks),
+    sharedAccount: layout.sharedAccount,
     staging,
     production,
     environments: [staging, production],
