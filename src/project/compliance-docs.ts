@@ -1,11 +1,26 @@
-import type { ServiceModel } from './service-model';
-import type { StackFacts } from './stack-facts';
 import { ComplianceFramework } from '../core/compliance-frameworks';
 
 /**
  * What the generated docs say about the compliance frameworks and the account's singletons
  * (the GitHub OIDC provider and the trail), from the model and the stacks' facts. Internal module.
  */
+
+/** What this module reads of a stack's facts (`StackFacts`), named here so it imports no other project module. */
+interface StackFacts {
+  readonly stackName: string;
+  readonly trailName?: string;
+  readonly trailArchiveDays?: number;
+  readonly createsGithubOidcProvider: boolean;
+  readonly acknowledgements: { readonly id: string }[];
+}
+
+/** What this module reads of the model (`ServiceModel`). */
+interface ServiceModel {
+  readonly complianceFrameworks: string[];
+  readonly sharedAccount: boolean;
+  readonly staging: { readonly stackOptions: { readonly githubOidcProviderArn?: string } };
+  readonly production: { readonly stackOptions: { readonly githubOidcProviderArn?: string } };
+}
 
 /** `A`, `A and B`, `A, B and C`: the frameworks as prose, optionally as code. */
 export function frameworkList(frameworks: string[], asCode = false): string {
@@ -22,7 +37,7 @@ export function packOfRuleId(id: string): string {
 }
 
 /** The facts of the stack whose trail records the account of `environment`'s facts: its own, or staging's in a shared account. */
-export function accountTrailFacts(facts: { staging: { facts: StackFacts }; production: { facts: StackFacts } }, which: 'staging' | 'production' = 'production'): StackFacts {
+export function accountTrailFacts<F extends StackFacts>(facts: { staging: { facts: F }; production: { facts: F } }, which: 'staging' | 'production' = 'production'): F {
   const own = facts[which].facts;
   return own.trailName !== undefined ? own : facts.staging.facts;
 }

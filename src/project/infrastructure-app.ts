@@ -2,6 +2,7 @@ import { Component, Project, SampleFile } from 'projen';
 import { ServiceModel } from './service-model';
 import { renderTemplate, TemplateFile } from './template-file';
 import { tsProperties } from './ts-literal';
+import { ComplianceFramework } from '../core/compliance-frameworks';
 
 /**
  * The CDK app under `infrastructure/`: the managed entry point `main.ts` and
@@ -37,6 +38,10 @@ function appContext(model: ServiceModel) {
     serviceName: model.serviceName,
     region: model.region,
     environmentList: `[${model.environments.map((e) => `'${e.environment}'`).sort().join(', ')}]`,
+    // The packs the compliance test expects to have run: the stacks' complianceFrameworks.
+    packNames: model.complianceFrameworks.join() === ComplianceFramework.DEFAULTS.join()
+      ? 'ComplianceChecks.PACK_NAMES'
+      : 'ComplianceChecks.packNames(stacks.staging.complianceFrameworks)',
     environments: model.environments.map((e) => ({
       name: e.environment,
       enumMember: e.environment.toUpperCase(),

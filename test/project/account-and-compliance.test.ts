@@ -87,6 +87,11 @@ describe('complianceFrameworks flows from the project to the stacks and the chec
     expect(checklist).not.toMatch(/\| other \|/);
   });
 
+  test('the compliance test of a new repo expects the selected packs to have run', () => {
+    expect(files['infrastructure/main.test.ts']).toContain('ComplianceChecks.packNames(stacks.staging.complianceFrameworks).filter((pack) => acknowledgedBy.has(pack))');
+    expect(synth()['infrastructure/main.test.ts']).toContain('ComplianceChecks.PACK_NAMES.filter((pack) => acknowledgedBy.has(pack))');
+  });
+
   test('the default checklist lists no NIST or PCI rule', () => {
     const standard = synth()['docs/HIPAA_COMPLIANCE_CHECKLIST.md'] as string;
     expect(standard).toContain("cdk-nag's `AwsSolutions` and `HIPAA.Security` packs");
