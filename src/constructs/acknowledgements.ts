@@ -1,5 +1,6 @@
 import { Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { ComplianceChecks } from './compliance-checks';
 import { ComplianceFramework, resolveComplianceFrameworks } from '../core/compliance-frameworks';
 
 /**
@@ -25,9 +26,14 @@ export interface KitAcknowledgement {
 /** Context key holding the frameworks a stack checks; `HardenedServiceStack` sets it. */
 export const COMPLIANCE_FRAMEWORKS_CONTEXT = 'hardened-service-kit:complianceFrameworks';
 
-/** The frameworks selected for a construct: its stack's (context), or the defaults. */
+/**
+ * The frameworks selected for a construct: its stack's (context), else those registered on its
+ * app by `ComplianceChecks.enable` before the construct was made, else the defaults.
+ */
 export function selectedFrameworks(scope: IConstruct): string[] {
-  return resolveComplianceFrameworks(scope.node.tryGetContext(COMPLIANCE_FRAMEWORKS_CONTEXT) as string[] | undefined);
+  const chosen = scope.node.tryGetContext(COMPLIANCE_FRAMEWORKS_CONTEXT) as string[] | undefined;
+  const registered = ComplianceChecks.frameworksOf(scope);
+  return resolveComplianceFrameworks(chosen ?? (registered.length > 0 ? registered : undefined));
 }
 
 /** The `{ id, reason }` pairs an acknowledgement records for a selection of frameworks, in the order written. */

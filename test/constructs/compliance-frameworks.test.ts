@@ -1,9 +1,9 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import { NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { acknowledgedRules, newApp, snippetProps, synthFindings } from './helpers';
-import { ComplianceChecks, ComplianceFramework, DeploymentEnvironment, HardenedServiceStack } from '../../src';
+import { AuditTrail, ComplianceChecks, ComplianceFramework, DeploymentEnvironment, HardenedServiceStack } from '../../src';
 import { ACK, acknowledgedIds, KitAcknowledgement } from '../../src/constructs/acknowledgements';
 
 const { STAGING, PRODUCTION } = DeploymentEnvironment;
@@ -92,6 +92,26 @@ describe('compliance frameworks: selection', () => {
       'complianceFrameworks ["AwsSolutions","HIPAA.Security","NIST.800-53.R5","PCI.DSS.321"] of b differ from ["AwsSolutions","HIPAA.Security"], which another stack registered on this app: cdk-nag packs check every stack of an app, so give every stack of one app the same complianceFrameworks',
     );
   });
+});
+
+test('a construct used alone acknowledges the packs ComplianceChecks.enable registered on its app', () => {
+  // GIVEN a stack of the app's own with all four packs registered first
+  const app = newApp();
+  const stack = new Stack(app, 'alone', { env: { account: '123456789012', region: 'us-east-1' } });
+  ComplianceChecks.enable(stack, { frameworks: ComplianceFramework.ALL });
+  // WHEN a kit construct is added
+  new AuditTrail(stack, 'Audit', { trailName: 'alone-trail' });
+  // THEN no pack finds anything open on it
+  expect(synthFindings(app).findings).toEqual([]);
+});
+
+test('fails when the packs are registered after the construct was made (it acknowledged the defaults only)', () => {
+  const app = newApp();
+  const stack = new Stack(app, 'late', { env: { account: '123456789012', region: 'us-east-1' } });
+  new AuditTrail(stack, 'Audit', { trailName: 'late-trail' });
+  ComplianceChecks.enable(stack, { frameworks: ComplianceFramework.ALL });
+  const packs = new Set(synthFindings(app).findings.map((f) => f.pack));
+  expect([...packs].sort()).toEqual(['NIST.800.53.R5', 'PCI.DSS.321']);
 });
 
 describe('the acknowledgements table', () => {
