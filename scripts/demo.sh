@@ -46,7 +46,7 @@ cd "$root/demo"
 env -u CI npx -y "projen@$projen_version" new --from "hardened-service-kit@file:$tarball" hardened-service \
   --service-name hedis-optimizer --blueprint "$blueprint" --no-git >/dev/null
 
-echo "==> Type-checking and synthesizing staging and production (cdk-nag AwsSolutions + HIPAA.Security)"
+echo "==> Type-checking and synthesizing staging and production (the cdk-nag packs of complianceFrameworks)"
 env -u CI npx projen compile >/dev/null
 status=0
 env -u CI npx cdk synth --quiet >/dev/null 2>"$root/.cache/demo/synth.log" || status=$?
@@ -75,7 +75,6 @@ echo "==> Compliance"
 node - "$status" <<'NODE'
 const fs = require('fs');
 const status = Number(process.argv[2]);
-const packs = ['AwsSolutions', 'HIPAA.Security'];
 const file = 'cdk.out/validation-report.json';
 if (!fs.existsSync(file)) {
   console.log(`  no validation report: cdk synth exited ${status} (see .cache/demo/synth.log)`);
@@ -85,6 +84,13 @@ if (!fs.existsSync(file)) {
 // templates' cdk_nag metadata.
 const report = JSON.parse(fs.readFileSync(file, 'utf-8'));
 const stacks = fs.readdirSync('cdk.out').filter((f) => f.endsWith('.template.json')).sort();
+// The packs of the stacks' complianceFrameworks: those that report findings or acknowledge rules
+// (AwsSolutions and HIPAA.Security by default; NIST.800.53.R5 and PCI.DSS.321 when selected).
+const metadataIds = stacks.flatMap((stack) => Object.values(JSON.parse(fs.readFileSync(`cdk.out/${stack}`, 'utf-8')).Resources || {})
+  .flatMap((resource) => ((resource.Metadata && resource.Metadata.cdk_nag && resource.Metadata.cdk_nag.rules_to_suppress) || []).map((rule) => rule.id)));
+const packs = ['AwsSolutions', 'HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321'].filter(
+  (pack) => metadataIds.some((id) => id.startsWith(`${pack}-`)) || report.pluginReports.some((p) => p.pluginName.includes(pack)),
+);
 let totalOpen = 0;
 for (const pack of packs) {
   const open = report.pluginReports

@@ -2,6 +2,7 @@ export * from './core/deployment-environment';
 export * from './core/shared-service-options';
 export * from './core/service-options';
 export * from './core/authentication';
+export { ComplianceFramework } from './core/compliance-frameworks';
 export * from './constructs/compliance-checks';
 export * from './constructs/service-network';
 export * from './constructs/service-image-repository';

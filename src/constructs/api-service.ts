@@ -259,7 +259,7 @@ export class ApiService extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [{ expiration: Duration.days(logRetentionDays), noncurrentVersionExpiration: Duration.days(30) }],
     });
-    acknowledge(this.accessLogsBucket, ...ACK.logBucketIsTerminal, ACK.logBucketSseS3, ACK.bucketReplication);
+    acknowledge(this.accessLogsBucket, ACK.logBucketIsTerminal, ACK.logBucketSseS3, ACK.bucketReplication);
 
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,

@@ -76,7 +76,7 @@ export class AuditTrail extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
     });
-    acknowledge(this.accessLogsBucket, ...ACK.logBucketIsTerminal, ACK.logBucketSseS3, ACK.bucketReplication);
+    acknowledge(this.accessLogsBucket, ACK.logBucketIsTerminal, ACK.logBucketSseS3, ACK.bucketReplication);
 
     const archiveDays = props.archiveRetentionDays ?? 2190;
     this.bucket = new s3.Bucket(this, 'Bucket', {

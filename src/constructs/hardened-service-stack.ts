@@ -12,7 +12,8 @@ import { AuditTrail } from './audit-trail';
 import { ComplianceChecks } from './compliance-checks';
 import { CostBudget } from './cost-budget';
 import { GithubDeployRole } from './github-deploy-role';
-import { acknowledgeCustomResourceProviders } from './private/acknowledgements';
+import { githubOidcProviderToImport } from './private/account-singletons';
+import { acknowledgeCustomResourceProviders, COMPLIANCE_FRAMEWORKS_CONTEXT } from './private/acknowledgements';
 import { newDataKey, newLogsKey } from './private/encryption-keys';
 import { ServiceApiKeys } from './service-api-keys';
 import { ServiceCache } from './service-cache';
@@ -22,6 +23,7 @@ import { ServiceImageRepository } from './service-image-repository';
 import { ServiceMonitoring } from './service-monitoring';
 import { ServiceNetwork } from './service-network';
 import { AuthenticationMode } from '../core/authentication';
+import { resolveComplianceFrameworks } from '../core/compliance-frameworks';
 import { API_KEYS_SECRET_VARIABLE, CACHE_SECRET_VARIABLE, containerEnvironment, DATABASE_SECRET_FIELDS } from '../core/container-environment';
 import { COST_ALLOCATION_TAG_KEY } from '../core/defaults';
 import { DeploymentEnvironment } from '../core/deployment-environment';
@@ -72,8 +74,8 @@ export interface HardenedServiceStackProps extends StackProps, HardenedServiceOp
   readonly image?: ecs.ContainerImage;
 
   /**
-   * Register the AwsSolutions and HIPAA.Security cdk-nag packs on the app, so that synthesis
-   * fails on any finding that is not acknowledged.
+   * Register the cdk-nag packs of `complianceFrameworks` (by default AwsSolutions and
+   * HIPAA.Security) on the app, so that synthesis fails on any finding that is not acknowledged.
    * @default true
    */
   readonly complianceChecks?: boolean;
@@ -115,14 +117,16 @@ export class HardenedServiceStack extends Stack {
   public readonly firewall: ServiceFirewall;
   /** Alarms, queries, dashboards, alarm topic. */
   public readonly monitoring: ServiceMonitoring;
-  /** CloudTrail. */
-  public readonly auditTrail: AuditTrail;
+  /** CloudTrail, unless `createAuditTrail` is false (another stack of the account has it). */
+  public readonly auditTrail?: AuditTrail;
   /** GitHub OIDC provider and roles. */
   public readonly deployRole: GithubDeployRole;
   /** Monthly budget. */
   public readonly budget: CostBudget;
   /** The HTTPS listener's certificate. */
   public readonly certificate: acm.ICertificate;
+  /** The compliance frameworks whose packs check the stack and whose rule ids it acknowledges. */
+  public readonly complianceFrameworks: string[];
 
   constructor(scope: Construct, id: string, props: HardenedServiceStackProps) {
     // Validate before anything is created, and report every problem at once.
@@ -133,7 +137,10 @@ export class HardenedServiceStack extends Stack {
       description: props.description ?? `${s.serviceName} (${s.environment}): hardened ECS Fargate service (hardened-service-kit)`,
       terminationProtection: props.terminationProtection ?? s.isProduction,
     });
-    if (props.complianceChecks ?? true) ComplianceChecks.enable(this);
+    // Before any construct: acknowledgements read the selection from the stack's context.
+    this.complianceFrameworks = resolveComplianceFrameworks(props.complianceFrameworks);
+    this.node.setContext(COMPLIANCE_FRAMEWORKS_CONTEXT, this.complianceFrameworks);
+    if (props.complianceChecks ?? true) ComplianceChecks.enable(this, { frameworks: this.complianceFrameworks });
     // Every resource (and, through the service, every task) carries the stack's cost scope;
     // not the types that cost nothing and whose Tags property CloudFormation schemas disagree
     // on (cfn-lint's rejects it; the tests run cfn-lint on every template).
@@ -243,7 +250,9 @@ export class HardenedServiceStack extends Stack {
       database: this.database,
       cache: this.cache,
     });
-    this.auditTrail = new AuditTrail(this, 'Audit', { trailName: s.names.trailName });
+    // An account needs one trail (a second bills management events again): with
+    // createAuditTrail false, another stack of the account has it.
+    if (props.createAuditTrail ?? true) this.auditTrail = new AuditTrail(this, 'Audit', { trailName: s.names.trailName });
     this.deployRole = new GithubDeployRole(this, 'GithubDeploy', {
       githubRepository: s.githubRepository,
       environment: s.environment,
@@ -253,7 +262,7 @@ export class HardenedServiceStack extends Stack {
       taskDefinition: this.api.taskDefinition,
       imageTagParameterName: s.names.imageTagParameter,
       logGroup: this.api.logGroup,
-      oidcProviderArn: s.githubOidcProviderArn,
+      oidcProviderArn: githubOidcProviderToImport(this, props),
       costAllocationTag: { key: COST_ALLOCATION_TAG_KEY, value: s.names.prefix },
     });
     this.budget = new CostBudget(this, 'Budget', {

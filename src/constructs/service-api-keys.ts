@@ -38,6 +38,6 @@ export class ServiceApiKeys extends Construct {
       // Not secret: an empty list of digests. The runbook puts the first digest in.
       secretStringValue: SecretValue.unsafePlainText(JSON.stringify({ keys: [] })),
     });
-    acknowledge(this.secret, ...ACK.apiKeysRotatedByRunbook);
+    acknowledge(this.secret, ACK.apiKeysRotatedByRunbook);
   }
 }

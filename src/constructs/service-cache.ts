@@ -105,7 +105,7 @@ export class ServiceCache extends Construct {
       // ElastiCache accepts 16-128 printable characters without @, " or /.
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
     });
-    acknowledge(this.authToken, ...ACK.nonRotatingSecret);
+    acknowledge(this.authToken, ACK.nonRotatingSecret);
 
     this.slowLogGroup = new logs.LogGroup(this, 'SlowLog', {
       encryptionKey: logsKey,

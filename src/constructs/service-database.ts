@@ -227,8 +227,8 @@ export class ServiceDatabase extends Construct {
     }
     this.secret = this.instance.secret!;
     acknowledge(this.instance, ACK.defaultDatabasePort, ACK.cdkValidatorInstanceClass);
-    if (!multiAz) acknowledge(this.instance, ...ACK.stagingSingleAzDatabase);
-    if (!deletionProtection) acknowledge(this.instance, ...ACK.stagingDatabaseDeletable);
+    if (!multiAz) acknowledge(this.instance, ACK.stagingSingleAzDatabase);
+    if (!deletionProtection) acknowledge(this.instance, ACK.stagingDatabaseDeletable);
     const monitoringRole = this.instance.node.tryFindChild('MonitoringRole');
     if (monitoringRole) acknowledge(monitoringRole, ACK.rdsMonitoringRole);
 

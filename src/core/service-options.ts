@@ -30,6 +30,25 @@ export interface HardenedServiceOptions extends SharedServiceOptions {
   readonly githubOidcProviderArn?: string;
 
   /**
+   * Whether the stack creates the account's GitHub OIDC provider. An account holds one provider
+   * per issuer URL, so when two stacks share an account only one may create it; with false, the
+   * stack imports the provider of its own account by its fixed ARN
+   * (`arn:<partition>:iam::<account>:oidc-provider/token.actions.githubusercontent.com`).
+   * The project type sets it from `stagingAccount` and `productionAccount`.
+   * @default - true, unless `githubOidcProviderArn` is set
+   */
+  readonly createGithubOidcProvider?: boolean;
+
+  /**
+   * Whether the stack creates the multi-region CloudTrail trail (with its key, buckets and log
+   * group). A trail records every region of its account, and a second trail bills management
+   * events again: when two stacks share an account, one creates it. The project type sets it
+   * from `stagingAccount` and `productionAccount`.
+   * @default true
+   */
+  readonly createAuditTrail?: boolean;
+
+  /**
    * Monthly budget in US dollars; alerts at 80% of actual and 100% of forecast spend.
    * @default - the environment's monthly cost estimate (from these options and a us-east-1 price table) plus 25%, rounded up to the next 50 USD: staging 300, production 650 with the default options
    */

@@ -147,4 +147,13 @@ export interface SharedServiceOptions {
    * @default 90
    */
   readonly apiKeyMaxAgeDays?: number;
+
+  /**
+   * The compliance frameworks whose cdk-nag packs gate synthesis, some of `ComplianceFramework.ALL`:
+   * "AwsSolutions", "HIPAA.Security", "NIST.800-53.R5", "PCI.DSS.321". Every acknowledgement of
+   * the kit carries the rule's id in each selected pack, and the generated HIPAA checklist lists
+   * every acknowledged rule per framework.
+   * @default ["AwsSolutions", "HIPAA.Security"]
+   */
+  readonly complianceFrameworks?: string[];
 }

@@ -1,5 +1,7 @@
 import { Token } from 'aws-cdk-lib';
+import { validateAccountSingletonProps } from './account-singletons';
 import { AuthenticationMode } from './authentication';
+import { validateComplianceFrameworks } from './compliance-frameworks';
 import { SERVICE_DEFAULTS } from './defaults';
 import { DeploymentEnvironment } from './deployment-environment';
 import { HardenedServiceOptions } from './service-options';
@@ -196,6 +198,7 @@ export function validateServiceOptions(
     problems.push('scaleToZeroOutsideWorkingHours is for staging only; set it to false for production');
   }
   problems.push(...validateAuthentication(options));
+  problems.push(...validateAccountSingletonProps(options), ...validateComplianceFrameworks(options.complianceFrameworks));
   return problems;
 }
 

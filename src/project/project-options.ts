@@ -56,7 +56,9 @@ export interface HardenedServiceProjectOptions extends awscdk.AwsCdkTypeScriptAp
   readonly awsRegion?: string;
 
   /**
-   * AWS account id (12 digits, as a string) of staging.
+   * AWS account id (12 digits, as a string) of staging. Set both account options or neither:
+   * the stacks must know whether they share an account (one GitHub OIDC provider and one trail
+   * per account, both in staging's stack when they do).
    * @default - the account of the credentials that run `cdk deploy`
    */
   readonly stagingAccount?: string;
@@ -66,6 +68,17 @@ export interface HardenedServiceProjectOptions extends awscdk.AwsCdkTypeScriptAp
    * @default - the account of the credentials that run `cdk deploy`
    */
   readonly productionAccount?: string;
+
+  /**
+   * ARN of the account's existing GitHub OIDC provider
+   * ("arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com"), for an account
+   * that already has one (IAM holds one per account): no stack then creates a provider. With
+   * staging and production in separate accounts, the other account's provider is imported at
+   * the same path in that account.
+   * @default - the stacks create the provider: one per account (staging's when both
+   * environments share an account)
+   */
+  readonly githubOidcProviderArn?: string;
 
   /**
    * ARN of the ACM certificate of staging's HTTPS listener, in `awsRegion`. Needed unless

@@ -2,6 +2,8 @@ import type { HardenedServiceProjectOptions } from './project-options';
 import { validateWorkflowOptions } from './workflows/workflow-validation';
 import { Blueprint } from '../blueprints/blueprint';
 import { blueprintIds, findBlueprint } from '../blueprints/index';
+import { accountLayout } from '../core/account-singletons';
+import { resolveComplianceFrameworks } from '../core/compliance-frameworks';
 import { CostEstimate, estimateMonthlyCost } from '../core/cost-model';
 import { SERVICE_DEFAULTS } from '../core/defaults';
 import { DeploymentEnvironment } from '../core/deployment-environment';
@@ -70,6 +72,10 @@ export interface ServiceModel {
    * what `runtimes.json`, the generated docs and `hardened-service doctor` report on.
    */
   readonly runtimes: RuntimeUse[];
+  /** The compliance frameworks whose cdk-nag packs gate both stacks (`complianceFrameworks`). */
+  readonly complianceFrameworks: string[];
+  /** Whether staging and production deploy to one account (staging then owns its OIDC provider and trail). */
+  readonly sharedAccount: boolean;
   readonly staging: EnvironmentModel;
   readonly production: EnvironmentModel;
   /** Both environments, staging first. */
@@ -148,6 +154,9 @@ export function resolveServiceModel(input: HardenedServiceProjectOptions): Servi
       problems.push(`${option} "${arn}" belongs to account ${parts[2]} but ${accountOption} is "${account}"; use a certificate of that account`);
     }
   }
+  // One GitHub OIDC provider and one trail per account: which stack creates them.
+  const layout = accountLayout(input.stagingAccount, input.productionAccount, input.githubOidcProviderArn);
+  problems.push(...layout.problems);
   if (input.baseImage !== undefined) {
     const tag = imageTag(input.baseImage);
     if (!tag || tag === 'latest') {
@@ -189,6 +198,8 @@ export function resolveServiceModel(input: HardenedServiceProjectOptions): Servi
       jwtReadScope: input.jwtReadScope,
       jwtWriteScope: input.jwtWriteScope,
       apiKeyMaxAgeDays: input.apiKeyMaxAgeDays,
+      complianceFrameworks: input.complianceFrameworks,
+      ...layout.props[environment],
     });
   };
 
@@ -242,6 +253,8 @@ export function resolveServiceModel(input: HardenedServiceProjectOptions): Servi
     baseImage: input.baseImageDigest ? `${baseImage}@${input.baseImageDigest}` : baseImage,
     nodeVersion,
     runtimes: serviceRuntimes(baseImage, nodeVersion, shared),
+    complianceFrameworks: resolveComplianceFrameworks(input.complianceFrameworks),
+    sharedAccount: layout.sharedAccount,
     staging,
     production,
     environments: [staging, production],

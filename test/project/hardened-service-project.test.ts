@@ -72,6 +72,7 @@ describe('HardenedServiceProject', () => {
       stagingMaxCapacity: 3,
       monthlyBudgetUsd: 1200,
       latencyP95Ms: 250,
+      stagingAccount: '111111111111',
       productionAccount: '222222222222',
       allowedOrigins: ['https://app.example.com'],
     });
@@ -81,7 +82,7 @@ describe('HardenedServiceProject', () => {
     const staging = app.slice(app.indexOf('  staging: {'), app.indexOf('  production: {'));
     const production = app.slice(app.indexOf('  production: {'), app.indexOf('};'));
     expect(staging).toContain('environment: DeploymentEnvironment.STAGING,');
-    expect(staging).toContain('env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: \'us-east-1\' },');
+    expect(staging).toContain("env: { account: '111111111111', region: 'us-east-1' },");
     expect(staging).toContain('maxCapacity: 3,');
     expect(staging).not.toContain('minCapacity');
     expect(staging).not.toContain('monthlyBudgetUsd');

@@ -41,6 +41,7 @@ describe('HardenedServiceProject option validation', () => {
         awsRegion: 'eu-west-1',
         stagingCertificateArn: 'arn:aws:acm:eu-west-1:333333333333:certificate/00000000-0000-0000-0000-000000000000',
         stagingAccount: '111111111111',
+        productionAccount: '222222222222',
       }),
     ).toEqual([
       'stagingCertificateArn "arn:aws:acm:eu-west-1:333333333333:certificate/00000000-0000-0000-0000-000000000000" belongs to account 333333333333 but stagingAccount is "111111111111"; use a certificate of that account',

@@ -1,133 +1,128 @@
 import { Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { ComplianceFramework, resolveComplianceFrameworks } from '../../core/compliance-frameworks';
+import { ComplianceChecks } from '../compliance-checks';
 
 /**
  * The one place where the kit's cdk-nag acknowledgements and their reasons are written.
  * Constructs call `acknowledge(construct, ACK.xxx)` on the narrowest construct that owns the
- * finding. The generated HIPAA checklist lists what the synthesized stack actually carries
- * (read from its metadata), so this registry and the docs cannot drift.
+ * finding. A justification is written once and lists the rule's id in every pack that has the
+ * rule; `acknowledge` records the ids of the packs selected for the stack (its
+ * `complianceFrameworks`), so the cdk_nag metadata carries each selected pack's id. The
+ * generated HIPAA checklist lists what the synthesized stack actually carries (read from its
+ * metadata), so this registry and the docs cannot drift.
  */
 export interface KitAcknowledgement {
-  /** Rule id, or `RuleId[FindingId]` for rules that report several findings. */
-  readonly id: string;
+  /**
+   * The rule's id per framework (`ComplianceFramework` value -> `RuleId`, or `RuleId[FindingId]`
+   * for rules that report several findings). A key that is not a framework (CDK's own
+   * `CloudFormation-Validate`) is acknowledged whatever the selection.
+   */
+  readonly ids: { readonly [framework: string]: string };
   /** Why the finding is accepted, pointing at the control that covers it. */
   readonly reason: string;
 }
 
-/** Records acknowledgements on a construct (and so its children). */
-export function acknowledge(scope: IConstruct, ...acks: KitAcknowledgement[]): void {
-  Validations.of(scope).acknowledge(...acks);
+/** Context key holding the frameworks a stack checks; `HardenedServiceStack` sets it. */
+export const COMPLIANCE_FRAMEWORKS_CONTEXT = 'hardened-service-kit:complianceFrameworks';
+
+/**
+ * The frameworks selected for a construct: its stack's (context), else those registered on its
+ * app by `ComplianceChecks.enable` before the construct was made, else the defaults.
+ */
+export function selectedFrameworks(scope: IConstruct): string[] {
+  const chosen = scope.node.tryGetContext(COMPLIANCE_FRAMEWORKS_CONTEXT) as string[] | undefined;
+  const registered = ComplianceChecks.frameworksOf(scope);
+  return resolveComplianceFrameworks(chosen ?? (registered.length > 0 ? registered : undefined));
 }
 
-const managedPolicy = (policy: string, reason: string): KitAcknowledgement => ({
-  id: `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${policy}]`,
-  reason,
-});
+/** The `{ id, reason }` pairs an acknowledgement records for a selection of frameworks, in the order written. */
+export function acknowledgedIds(ack: KitAcknowledgement, frameworks: string[]): { id: string; reason: string }[] {
+  return Object.entries(ack.ids)
+    .filter(([framework]) => frameworks.includes(framework) || !ComplianceFramework.ALL.includes(framework))
+    .map(([, id]) => ({ id, reason: ack.reason }));
+}
 
-const wildcard = (finding: string, reason: string): KitAcknowledgement => ({
-  id: `AwsSolutions-IAM5[${finding}]`,
-  reason,
-});
+/** Records acknowledgements on a construct (and so its children), in every selected pack. */
+export function acknowledge(scope: IConstruct, ...acks: KitAcknowledgement[]): void {
+  const frameworks = selectedFrameworks(scope);
+  Validations.of(scope).acknowledge(...acks.flatMap((ack) => acknowledgedIds(ack, frameworks)));
+}
+
+const AWS = ComplianceFramework.AWS_SOLUTIONS;
+const HIPAA = ComplianceFramework.HIPAA_SECURITY;
+const NIST = ComplianceFramework.NIST_800_53_R5;
+const PCI = ComplianceFramework.PCI_DSS_321;
+
+/** The ids of one rule in the packs that have it under the same name (`HIPAA.Security-X`, `NIST.800.53.R5-X`, ...). */
+const rule = (name: string, ...frameworks: string[]): Record<string, string> =>
+  Object.fromEntries(frameworks.map((f) => [f, `${ComplianceFramework.ruleIdPrefix(f)}-${name}`]));
+
+const ack = (ids: Record<string, string>, reason: string): KitAcknowledgement => ({ ids, reason });
+
+const managedPolicy = (policy: string, reason: string): KitAcknowledgement =>
+  ack(rule(`IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${policy}]`, AWS), reason);
+
+const wildcard = (finding: string, reason: string): KitAcknowledgement => ack(rule(`IAM5[${finding}]`, AWS), reason);
 
 /** Every acknowledgement the kit makes, by purpose. */
 export const ACK = {
-  albPublicIngress: {
-    id: 'AwsSolutions-EC23',
-    reason:
-      'The internet-facing load balancer must accept 443 (and 80, redirected to 443) from anywhere; WAFv2 with AWS managed rules and a per-IP rate limit filters that traffic.',
-  },
-  publicSubnetRouteToIgw: {
-    id: 'HIPAA.Security-VPCNoUnrestrictedRouteToIGW',
-    reason:
-      'Only the public subnets, which hold the load balancer and NAT gateways, route 0.0.0.0/0 to the internet gateway; tasks, database and cache sit in private and isolated subnets.',
-  },
-  httpRedirectListener: {
-    id: 'HIPAA.Security-ELBv2ACMCertificateRequired',
-    reason:
-      'The port 80 listener only answers a permanent redirect to HTTPS and serves no content, so it cannot carry a certificate.',
-  },
-  logBucketIsTerminal: [
-    {
-      id: 'AwsSolutions-S1',
-      reason: 'This bucket is the terminal destination of access logs; logging it to itself would recurse.',
-    },
-    {
-      id: 'HIPAA.Security-S3BucketLoggingEnabled',
-      reason: 'This bucket is the terminal destination of access logs; logging it to itself would recurse.',
-    },
-  ],
-  logBucketSseS3: {
-    id: 'HIPAA.Security-S3DefaultEncryptionKMS',
-    reason:
-      'Elastic Load Balancing and S3 server access logging deliver only to buckets encrypted with SSE-S3 (AES-256); SSE-KMS is not supported for these log destinations.',
-  },
-  bucketReplication: {
-    id: 'HIPAA.Security-S3BucketReplicationEnabled',
-    reason:
-      'Log buckets are versioned and retained in-region; cross-region replication of audit logs is an organisation-level control (see DISASTER_RECOVERY.md), not per service.',
-  },
-  nonRotatingSecret: [
-    {
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'The ElastiCache AUTH token cannot be rotated by a Secrets Manager rotation function without a coordinated ROTATE strategy on the replication group; the documented manual rotation (OPERATIONS_RUNBOOK.md) applies.',
-    },
-    {
-      id: 'HIPAA.Security-SecretsManagerRotationEnabled',
-      reason:
-        'The ElastiCache AUTH token cannot be rotated by a Secrets Manager rotation function without a coordinated ROTATE strategy on the replication group; the documented manual rotation (OPERATIONS_RUNBOOK.md) applies.',
-    },
-  ],
-  apiKeysRotatedByRunbook: [
-    {
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'The secret holds only SHA-256 digests of API keys that machine clients hold; a rotation function cannot hand a new key to a client, so keys are rotated by the API key rotation runbook (OPERATIONS_RUNBOOK.md) with two keys valid per client during the overlap, and the service refuses any key older than apiKeyMaxAgeDays.',
-    },
-    {
-      id: 'HIPAA.Security-SecretsManagerRotationEnabled',
-      reason:
-        'The secret holds only SHA-256 digests of API keys that machine clients hold; a rotation function cannot hand a new key to a client, so keys are rotated by the API key rotation runbook (OPERATIONS_RUNBOOK.md) with two keys valid per client during the overlap, and the service refuses any key older than apiKeyMaxAgeDays.',
-    },
-  ],
-  defaultDatabasePort: {
-    id: 'AwsSolutions-RDS11',
-    reason:
-      'A non-default port is obscurity, not a control: the database sits in isolated subnets and its security group admits only the service and the rotation function.',
-  },
-  defaultRedisPort: {
-    id: 'AwsSolutions-AEC5',
-    reason:
-      'A non-default port is obscurity, not a control: the cache sits in isolated subnets, requires TLS and an AUTH token, and its security group admits only the service.',
-  },
-  stagingSingleAzDatabase: [
-    {
-      id: 'AwsSolutions-RDS3',
-      reason: 'Staging runs a single-AZ database to halve its cost; production is Multi-AZ (DeploymentEnvironment.PRODUCTION).',
-    },
-    {
-      id: 'HIPAA.Security-RDSMultiAZSupport',
-      reason: 'Staging runs a single-AZ database to halve its cost; production is Multi-AZ (DeploymentEnvironment.PRODUCTION).',
-    },
-  ],
-  stagingDatabaseDeletable: [
-    {
-      id: 'AwsSolutions-RDS10',
-      reason: 'Staging holds no production data and is torn down and recreated; production has deletion protection.',
-    },
-    {
-      id: 'HIPAA.Security-RDSInstanceDeletionProtectionEnabled',
-      reason: 'Staging holds no production data and is torn down and recreated; production has deletion protection.',
-    },
-  ],
-  stagingSingleNodeCache: {
-    id: 'AwsSolutions-AEC4',
-    reason: 'Staging runs one cache node to save cost; production runs a replica in a second AZ with automatic failover.',
-  },
-  stagingLoadBalancerDeletable: {
-    id: 'HIPAA.Security-ELBDeletionProtectionEnabled',
-    reason: 'Staging is torn down and recreated freely; production load balancers have deletion protection.',
-  },
+  albPublicIngress: ack(
+    rule('EC23', AWS),
+    'The internet-facing load balancer must accept 443 (and 80, redirected to 443) from anywhere; WAFv2 with AWS managed rules and a per-IP rate limit filters that traffic.',
+  ),
+  publicSubnetRouteToIgw: ack(
+    rule('VPCNoUnrestrictedRouteToIGW', HIPAA, NIST, PCI),
+    'Only the public subnets, which hold the load balancer and NAT gateways, route 0.0.0.0/0 to the internet gateway; tasks, database and cache sit in private and isolated subnets.',
+  ),
+  httpRedirectListener: ack(
+    rule('ELBv2ACMCertificateRequired', HIPAA, NIST, PCI),
+    'The port 80 listener only answers a permanent redirect to HTTPS and serves no content, so it cannot carry a certificate.',
+  ),
+  logBucketIsTerminal: ack(
+    { ...rule('S1', AWS), ...rule('S3BucketLoggingEnabled', HIPAA, NIST, PCI) },
+    'This bucket is the terminal destination of access logs; logging it to itself would recurse.',
+  ),
+  logBucketSseS3: ack(
+    rule('S3DefaultEncryptionKMS', HIPAA, NIST, PCI),
+    'Elastic Load Balancing and S3 server access logging deliver only to buckets encrypted with SSE-S3 (AES-256); SSE-KMS is not supported for these log destinations.',
+  ),
+  bucketReplication: ack(
+    rule('S3BucketReplicationEnabled', HIPAA, NIST, PCI),
+    'Log buckets are versioned and retained in-region; cross-region replication of audit logs is an organisation-level control (see DISASTER_RECOVERY.md), not per service.',
+  ),
+  nonRotatingSecret: ack(
+    { ...rule('SMG4', AWS), ...rule('SecretsManagerRotationEnabled', HIPAA, NIST) },
+    'The ElastiCache AUTH token cannot be rotated by a Secrets Manager rotation function without a coordinated ROTATE strategy on the replication group; the documented manual rotation (OPERATIONS_RUNBOOK.md) applies.',
+  ),
+  apiKeysRotatedByRunbook: ack(
+    { ...rule('SMG4', AWS), ...rule('SecretsManagerRotationEnabled', HIPAA, NIST) },
+    'The secret holds only SHA-256 digests of API keys that machine clients hold; a rotation function cannot hand a new key to a client, so keys are rotated by the API key rotation runbook (OPERATIONS_RUNBOOK.md) with two keys valid per client during the overlap, and the service refuses any key older than apiKeyMaxAgeDays.',
+  ),
+  defaultDatabasePort: ack(
+    rule('RDS11', AWS),
+    'A non-default port is obscurity, not a control: the database sits in isolated subnets and its security group admits only the service and the rotation function.',
+  ),
+  defaultRedisPort: ack(
+    rule('AEC5', AWS),
+    'A non-default port is obscurity, not a control: the cache sits in isolated subnets, requires TLS and an AUTH token, and its security group admits only the service.',
+  ),
+  stagingSingleAzDatabase: ack(
+    { ...rule('RDS3', AWS), ...rule('RDSMultiAZSupport', HIPAA, NIST) },
+    'Staging runs a single-AZ database to halve its cost; production is Multi-AZ (DeploymentEnvironment.PRODUCTION).',
+  ),
+  stagingDatabaseDeletable: ack(
+    { ...rule('RDS10', AWS), ...rule('RDSInstanceDeletionProtectionEnabled', HIPAA, NIST) },
+    'Staging holds no production data and is torn down and recreated; production has deletion protection.',
+  ),
+  stagingSingleNodeCache: ack(
+    rule('AEC4', AWS),
+    'Staging runs one cache node to save cost; production runs a replica in a second AZ with automatic failover.',
+  ),
+  stagingLoadBalancerDeletable: ack(
+    rule('ELBDeletionProtectionEnabled', HIPAA, NIST),
+    'Staging is torn down and recreated freely; production load balancers have deletion protection.',
+  ),
   rdsMonitoringRole: managedPolicy(
     'service-role/AmazonRDSEnhancedMonitoringRole',
     'RDS enhanced monitoring requires this AWS managed service-role policy; it only lets RDS write OS metrics to CloudWatch Logs.',
@@ -142,11 +137,10 @@ export const ACK = {
       'AWS Backup requires its AWS managed service-role policy to restore the database.',
     ),
   ],
-  inlineGrantPolicy: {
-    id: 'HIPAA.Security-IAMNoInlinePolicy',
-    reason:
-      'CDK grants write inline policies scoped to the exact resources granted (this role only); they are generated from the grants, reviewed with the stack and attached to no other principal.',
-  },
+  inlineGrantPolicy: ack(
+    rule('IAMNoInlinePolicy', HIPAA, NIST, PCI),
+    'CDK grants write inline policies scoped to the exact resources granted (this role only); they are generated from the grants, reviewed with the stack and attached to no other principal.',
+  ),
   taskDefinitionRevisions: (familyArn: string) =>
     wildcard(
       `Resource::${familyArn}:*`,
@@ -170,16 +164,15 @@ export const ACK = {
     'Resource::<LogGroup.Arn>:*',
     'Log streams are created at run time with generated names; the grant is limited to streams of this one log group.',
   ),
-  cdkValidatorInstanceClass: {
-    id: 'CloudFormation-Validate::E3062',
-    reason:
-      'CDK\'s bundled instance-class data lags RDS: db.t3 classes run PostgreSQL 16, and cfn-lint, run on every synthesized template in CI, accepts the pair.',
-  },
-  nonSecretEnvironment: {
-    id: 'AwsSolutions-ECS2',
-    reason:
-      'Only non-secret configuration is passed as environment (port, environment name, log level, CORS origins, cache endpoint, authentication mode, JWT issuer, audience and scopes, API key lifetime); credentials come from Secrets Manager through the task definition\'s secrets.',
-  },
+  cdkValidatorInstanceClass: ack(
+    // CDK's own template validation runs whatever packs are selected.
+    { 'CloudFormation-Validate': 'CloudFormation-Validate::E3062' },
+    'CDK\'s bundled instance-class data lags RDS: db.t3 classes run PostgreSQL 16, and cfn-lint, run on every synthesized template in CI, accepts the pair.',
+  ),
+  nonSecretEnvironment: ack(
+    rule('ECS2', AWS),
+    'Only non-secret configuration is passed as environment (port, environment name, log level, CORS origins, cache endpoint, authentication mode, JWT issuer, audience and scopes, API key lifetime); credentials come from Secrets Manager through the task definition\'s secrets.',
+  ),
 } as const;
 
 /**
@@ -200,8 +193,8 @@ const PROVIDER_REASON =
 /** What `acknowledgeCustomResourceProviders` records on each provider. */
 export const CUSTOM_RESOURCE_PROVIDER: KitAcknowledgement[] = [
   managedPolicy('service-role/AWSLambdaBasicExecutionRole', PROVIDER_REASON),
-  { id: 'HIPAA.Security-LambdaConcurrency', reason: PROVIDER_REASON },
-  { id: 'HIPAA.Security-LambdaDLQ', reason: PROVIDER_REASON },
-  { id: 'HIPAA.Security-LambdaInsideVPC', reason: PROVIDER_REASON },
-  { id: 'HIPAA.Security-IAMNoInlinePolicy', reason: PROVIDER_REASON },
+  ack(rule('LambdaConcurrency', HIPAA, NIST), PROVIDER_REASON),
+  ack(rule('LambdaDLQ', HIPAA, NIST), PROVIDER_REASON),
+  ack(rule('LambdaInsideVPC', HIPAA, NIST, PCI), PROVIDER_REASON),
+  ack(rule('IAMNoInlinePolicy', HIPAA, NIST, PCI), PROVIDER_REASON),
 ];

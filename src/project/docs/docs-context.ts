@@ -1,3 +1,4 @@
+import { complianceDocsContext } from './compliance-docs';
 import { bootstrapDocs, ciDocs } from './context/ci-context';
 import { complianceDocs, firewallDocs } from './context/compliance-context';
 import { costDocs } from './context/cost-context';
@@ -31,19 +32,19 @@ export type ServiceDocName = (typeof SERVICE_DOCS)[number];
 
 /** A part of the documents' values, computed on its own. */
 export type DocsSection =
-  | 'service' | 'environments' | 'runtimes' | 'firewall' | 'compliance' | 'auth' | 'cost' | 'scaling' | 'ci' | 'bootstrap';
+  | 'service' | 'environments' | 'runtimes' | 'firewall' | 'compliance' | 'accounts' | 'auth' | 'cost' | 'scaling' | 'ci' | 'bootstrap';
 
 /** The sections each document renders ("service", the service's identity, goes to every one). */
 export const DOCUMENT_SECTIONS: Record<ServiceDocName, DocsSection[]> = {
-  'ARCHITECTURE.md': ['service', 'environments', 'firewall', 'auth', 'cost'],
-  'AWS_SETUP_GUIDE.md': ['service', 'environments', 'bootstrap', 'cost'],
-  'CI_CD_GUIDE.md': ['service', 'environments', 'ci'],
+  'ARCHITECTURE.md': ['service', 'environments', 'accounts', 'firewall', 'auth', 'cost'],
+  'AWS_SETUP_GUIDE.md': ['service', 'environments', 'accounts', 'bootstrap', 'cost'],
+  'CI_CD_GUIDE.md': ['service', 'environments', 'accounts', 'ci'],
   'DEPLOYMENT_GUIDE.md': ['service', 'environments', 'ci'],
   'MONITORING_GUIDE.md': ['service', 'environments', 'cost', 'scaling', 'ci'],
-  'SECURITY_GUIDE.md': ['service', 'environments', 'runtimes', 'firewall', 'auth'],
-  'HIPAA_COMPLIANCE_CHECKLIST.md': ['service', 'environments', 'compliance'],
+  'SECURITY_GUIDE.md': ['service', 'environments', 'accounts', 'runtimes', 'firewall', 'auth'],
+  'HIPAA_COMPLIANCE_CHECKLIST.md': ['service', 'environments', 'accounts', 'compliance'],
   'OPERATIONS_RUNBOOK.md': ['service', 'environments', 'auth', 'scaling'],
-  'DISASTER_RECOVERY.md': ['service', 'environments'],
+  'DISASTER_RECOVERY.md': ['service', 'environments', 'accounts'],
 };
 
 /** What the docs need from the project besides the model. */
@@ -87,6 +88,7 @@ export class DocsContext {
       case 'runtimes': return runtimesDocs(model);
       case 'firewall': return firewallDocs();
       case 'compliance': return complianceDocs(model, this.facts);
+      case 'accounts': return complianceDocsContext(model, this.facts);
       case 'auth': return { auth: authenticationContext(model) };
       case 'cost': return costDocs(model, (this.section('environments') as { environments: EnvironmentDocs[] }).environments);
       case 'scaling': return { scaling: scaling(model) };

@@ -1,3 +1,4 @@
+import { accountTrailFacts, frameworkList } from './compliance-docs';
 import { AuthenticationMode } from '../../core/authentication';
 import { SERVICE_DEFAULTS } from '../../core/defaults';
 import { ResolvedSettings } from '../../core/settings';
@@ -57,7 +58,7 @@ export const SAFEGUARDS: Safeguard[] = [
     kind: 'Administrative',
     specification: 'required',
     implementedBy: (i) => [
-      `cdk-nag's AwsSolutions and HIPAA.Security packs evaluate every resource of ${code(i.staging.facts.stackName)} (${i.staging.facts.resourceCount} resources) and ${code(i.production.facts.stackName)} (${i.production.facts.resourceCount} resources) on every synth`,
+      `cdk-nag's ${frameworkList(i.model.complianceFrameworks)} packs evaluate every resource of ${code(i.staging.facts.stackName)} (${i.staging.facts.resourceCount} resources) and ${code(i.production.facts.stackName)} (${i.production.facts.resourceCount} resources) on every synth`,
       'every accepted risk is an acknowledgement with its reason, listed below',
     ],
     rules: [],
@@ -81,7 +82,7 @@ export const SAFEGUARDS: Safeguard[] = [
     kind: 'Administrative',
     specification: 'required',
     implementedBy: (i) => [
-      `CloudTrail ${code(i.production.settings.names.trailName)}, VPC flow logs, load balancer access logs, WAF logs and application logs (see 164.312(b))`,
+      `CloudTrail ${code(accountTrailFacts(i).trailName!)}, VPC flow logs, load balancer access logs, WAF logs and application logs (see 164.312(b))`,
       `saved Logs Insights queries and the ${code(`${i.production.settings.names.dashboardPrefix}-errors`)} dashboard for review (MONITORING_GUIDE.md)`,
     ],
     rules: [],
@@ -314,7 +315,7 @@ export const SAFEGUARDS: Safeguard[] = [
     specification: 'standard',
     implementedBy: (i) => [
       'data is encrypted with customer-managed KMS keys (retained on stack deletion, 30-day deletion window), so deleting a key crypto-shreds its data',
-      `log buckets expire objects after ${both(i, (e) => e.settings.logRetentionDays)} days; trail files after ${i.production.facts.trailArchiveDays} days`,
+      `log buckets expire objects after ${both(i, (e) => e.settings.logRetentionDays)} days; trail files after ${accountTrailFacts(i).trailArchiveDays} days`,
     ],
     rules: [],
     organisation: 'Media disposal in AWS is AWS\'s (inherited); track and wipe any exported copies.',
@@ -382,7 +383,7 @@ export const SAFEGUARDS: Safeguard[] = [
     kind: 'Technical',
     specification: 'standard',
     implementedBy: (i) => [
-      `CloudTrail ${code(i.production.settings.names.trailName)}: multi-region, management events, to CloudWatch Logs and to S3 for ${i.production.facts.trailArchiveDays} days`,
+      `CloudTrail ${code(accountTrailFacts(i).trailName!)}: multi-region, management events, to CloudWatch Logs and to S3 for ${accountTrailFacts(i).trailArchiveDays} days`,
       `log groups kept ${both(i, (e) => e.settings.logRetentionDays)} days; VPC flow logs of all traffic; ALB access logs; WAF logs`,
       `${i.production.settings.names.alarmPrefix}-* alarms act on the SNS topic; RDS enhanced monitoring and Container Insights`,
       callerAudit(i.production.settings),

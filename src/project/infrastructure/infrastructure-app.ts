@@ -1,4 +1,5 @@
 import { Component, Project, SampleFile } from 'projen';
+import { ComplianceFramework } from '../../core/compliance-frameworks';
 import { renderTemplate, TemplateFile } from '../files/template-file';
 import { tsProperties } from '../files/ts-literal';
 import { ServiceModel } from '../service-model';
@@ -37,6 +38,10 @@ function appContext(model: ServiceModel) {
     serviceName: model.serviceName,
     region: model.region,
     environmentList: `[${model.environments.map((e) => `'${e.environment}'`).sort().join(', ')}]`,
+    // The packs the compliance test expects to have run: the stacks' complianceFrameworks.
+    packNames: model.complianceFrameworks.join() === ComplianceFramework.DEFAULTS.join()
+      ? 'ComplianceChecks.PACK_NAMES'
+      : 'ComplianceChecks.packNames(stacks.staging.complianceFrameworks)',
     environments: model.environments.map((e) => ({
       name: e.environment,
       enumMember: e.environment.toUpperCase(),

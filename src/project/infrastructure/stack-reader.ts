@@ -122,8 +122,14 @@ export interface StackOnlyFacts {
   readonly cacheAuthSecretDescription?: string;
   /** Budget alerts, e.g. `80% of actual` and `100% of forecasted` spend. */
   readonly budgetAlerts: string[];
-  /** Days CloudTrail files stay in S3. */
+  /** Days CloudTrail files stay in S3, when the stack has the trail (`createAuditTrail`). */
   readonly trailArchiveDays?: number;
+  /** Name of the stack's CloudTrail trail; undefined when another stack of the account has it. */
+  readonly trailName?: string;
+  /** Whether the stack creates the account's GitHub OIDC provider (false: it imports one). */
+  readonly createsGithubOidcProvider: boolean;
+  /** The compliance frameworks whose packs check the stack. */
+  readonly complianceFrameworks: string[];
   readonly acknowledgements: AcknowledgedFinding[];
 }
 
@@ -270,8 +276,8 @@ export function inspectStack(stack: HardenedServiceStack, environment: Deploymen
   type PlanRule = { scheduleExpression?: string; lifecycle?: { deleteAfterDays?: number } };
   const planRule = plan ? (stack.resolve(plan.backupPlan) as { backupPlanRule: PlanRule[] }).backupPlanRule[0] : undefined;
   const redis = stack.cache?.replicationGroup as elasticache.CfnReplicationGroup | undefined;
-  const trailBucket = stack.auditTrail.bucket.node.defaultChild as s3.CfnBucket;
-  const trailLifecycle = stack.resolve(trailBucket.lifecycleConfiguration) as { rules: { expirationInDays?: number }[] } | undefined;
+  const trailBucket = stack.auditTrail?.bucket.node.defaultChild as s3.CfnBucket | undefined;
+  const trailLifecycle = stack.resolve(trailBucket?.lifecycleConfiguration) as { rules: { expirationInDays?: number }[] } | undefined;
 
   return {
     environment,
@@ -307,6 +313,9 @@ export function inspectStack(stack: HardenedServiceStack, environment: Deploymen
     cacheAuthSecretDescription: stack.cache ? (stack.cache.authToken.node.defaultChild as secretsmanager.CfnSecret).description : undefined,
     budgetAlerts: budgetAlerts(stack, stack.budget.budget),
     trailArchiveDays: trailLifecycle?.rules.map((r) => r.expirationInDays).find((d) => d !== undefined),
+    trailName: stack.auditTrail ? (stack.auditTrail.trail.node.defaultChild as CfnResource & { trailName?: string }).trailName : undefined,
+    createsGithubOidcProvider: stack.deployRole.provider instanceof iam.OidcProviderNative,
+    complianceFrameworks: stack.complianceFrameworks,
     acknowledgements: acknowledgementsOf(stack),
   };
 }

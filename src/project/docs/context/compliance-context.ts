@@ -3,6 +3,7 @@ import { DeploymentEnvironment } from '../../../core/deployment-environment';
 import { MANAGED_RULE_GROUPS } from '../../../core/firewall-rules';
 import { StackFacts } from '../../infrastructure/stack-facts';
 import { ServiceModel } from '../../service-model';
+import { packOfRuleId } from '../compliance-docs';
 import { ORGANISATION_TASKS, SAFEGUARDS, SafeguardInput } from '../hipaa-safeguards';
 import { cellText } from './format';
 
@@ -61,20 +62,13 @@ function acknowledgementRows(facts: StackFacts[]) {
     .sort((a, b) => a.id.localeCompare(b.id))
     .map((row) => ({
       id: row.id,
-      pack: packOf(row.id),
+      pack: packOfRuleId(row.id),
       where: [...row.paths.entries()]
         .map(([path, envs]) => `\`${path === '' ? '(whole stack)' : path}\`${envs.length === all.length ? '' : ` (${envs.join(', ')} only)`}`)
         .join(', '),
       environments: all.filter((e) => [...row.paths.values()].some((envs) => envs.includes(e))).join(', '),
       reason: cellText(row.reason),
     }));
-}
-
-function packOf(id: string): string {
-  if (id.startsWith('AwsSolutions-')) return 'AwsSolutions';
-  if (id.startsWith('HIPAA.Security-')) return 'HIPAA.Security';
-  if (id.startsWith('CloudFormation-Validate::')) return 'CDK template validation';
-  return 'other';
 }
 
 /** The rules that apply to what this service has (no RDS rules without a database, ...). */

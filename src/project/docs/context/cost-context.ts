@@ -1,3 +1,4 @@
+import { frameworkList } from '../compliance-docs';
 import { EnvironmentDocs } from './environment-context';
 import { cellText, usd } from './format';
 import { BUDGET_MARGIN, BUDGET_ROUNDING_USD, CostEstimate, CostInputs, estimateMonthlyCost, PRICES, SEED_ESTIMATE_USD } from '../../../core/cost-model';
@@ -105,7 +106,7 @@ function risks(model: ServiceModel, envs: EnvironmentDocs[]) {
     {
       level: 'High',
       risk: 'Security misconfiguration',
-      mitigation: 'cdk-nag AwsSolutions and HIPAA.Security fail the build on any unacknowledged finding; HIPAA_COMPLIANCE_CHECKLIST.md lists every acknowledgement',
+      mitigation: `cdk-nag ${frameworkList(model.complianceFrameworks)} fail the build on any unacknowledged finding; HIPAA_COMPLIANCE_CHECKLIST.md lists every acknowledgement`,
     },
     {
       level: 'High',
