@@ -142,6 +142,10 @@ export const ACK = {
       'AWS Backup requires its AWS managed service-role policy to restore the database.',
     ),
   ],
+  configRole: managedPolicy(
+    'service-role/AWS_ConfigRole',
+    'AWS Config\'s recorder needs read access to the configuration of every supported resource type, which AWS maintains as this managed policy as it adds types; the role is assumable only by config.amazonaws.com and writes only through its own delivery policy.',
+  ),
   inlineGrantPolicy: {
     id: 'HIPAA.Security-IAMNoInlinePolicy',
     reason:
@@ -161,6 +165,11 @@ export const ACK = {
     wildcard(
       `Resource::${clusterTaskArn}/*`,
       'Migration tasks get generated ids at run time; tagging is limited to tasks of the service\'s own cluster and only while RunTask creates them.',
+    ),
+  configDeliveryObjects: (objectsArn: string) =>
+    wildcard(
+      `Resource::${objectsArn}`,
+      'AWS Config writes snapshot and history objects with generated names; the recorder may only put objects under its own AWSLogs/<account>/Config/ prefix of the platform\'s configuration bucket, with the bucket-owner-full-control ACL.',
     ),
   ecrAuthToken: wildcard(
     'Resource::*',

@@ -21,6 +21,7 @@ import { ServiceFirewall } from './service-firewall';
 import { ServiceImageRepository } from './service-image-repository';
 import { ServiceMonitoring } from './service-monitoring';
 import { ServiceNetwork } from './service-network';
+import { ServicePlatform, ServicePlatformConfig } from './service-platform';
 import { AuthenticationMode } from '../core/authentication';
 import { API_KEYS_SECRET_VARIABLE, CACHE_SECRET_VARIABLE, containerEnvironment, DATABASE_SECRET_FIELDS } from '../core/container-environment';
 import { COST_ALLOCATION_TAG_KEY } from '../core/defaults';
@@ -39,6 +40,23 @@ function validateStackProps(props: HardenedServiceStackProps): string[] {
   if (region === undefined || Token.isUnresolved(region)) {
     problems.push(
       'env.region is required: load balancer access logs and the VPC\'s Availability Zones need a concrete region (for example env: { account: "123456789012", region: "us-east-1" })',
+    );
+  }
+  if (props.platform) problems.push(...validatePlatformJoin(props, props.platform));
+  return problems;
+}
+
+/** Problems with joining a platform: its environment must be the stack's, and it brings the OIDC provider. */
+function validatePlatformJoin(props: HardenedServiceStackProps, platform: ServicePlatform): string[] {
+  const problems: string[] = [];
+  if (platform.environment !== props.environment) {
+    problems.push(
+      `platform is the "${platform.environment}" environment of platform "${platform.platformName}", but environment is "${props.environment}"; join the platform of the same environment (ServicePlatform.fromParameters({ environment: "${props.environment}", platformName: "${platform.platformName}" }))`,
+    );
+  }
+  if (props.githubOidcProviderArn !== undefined) {
+    problems.push(
+      `githubOidcProviderArn "${props.githubOidcProviderArn}" is set, but the platform publishes the account's GitHub OIDC provider; remove githubOidcProviderArn when platform is set`,
     );
   }
   return problems;
@@ -77,6 +95,15 @@ export interface HardenedServiceStackProps extends StackProps, HardenedServiceOp
    * @default true
    */
   readonly complianceChecks?: boolean;
+
+  /**
+   * The platform to join (`ServicePlatform.fromParameters` or `ServicePlatform.fromStack`):
+   * the stack then creates no VPC, NAT gateway, endpoints, cluster, OIDC provider or trail;
+   * its tasks, database and cache go in the platform's subnets with their own security
+   * groups, and its database backups in the platform's vault.
+   * @default - standalone: the stack creates its own network, cluster, OIDC provider and trail
+   */
+  readonly platform?: ServicePlatform;
 }
 
 /**
@@ -99,8 +126,12 @@ export class HardenedServiceStack extends Stack {
   public readonly dataKey: kms.Key;
   /** Key for CloudWatch log groups. */
   public readonly logsKey: kms.Key;
-  /** VPC, flow logs and endpoints. */
-  public readonly network: ServiceNetwork;
+  /** VPC, flow logs and endpoints, unless the stack joins a platform. */
+  public readonly network?: ServiceNetwork;
+  /** The VPC the service runs in (its own, or the platform's). */
+  public readonly vpc: ec2.IVpc;
+  /** What the stack imported from the platform it joins. */
+  public readonly platform?: ServicePlatformConfig;
   /** ECR repository of the service's images. */
   public readonly imageRepository: ServiceImageRepository;
   /** The PostgreSQL database, unless `database` is false. */
@@ -115,8 +146,8 @@ export class HardenedServiceStack extends Stack {
   public readonly firewall: ServiceFirewall;
   /** Alarms, queries, dashboards, alarm topic. */
   public readonly monitoring: ServiceMonitoring;
-  /** CloudTrail. */
-  public readonly auditTrail: AuditTrail;
+  /** CloudTrail, unless the stack joins a platform (whose account baseline holds the trail). */
+  public readonly auditTrail?: AuditTrail;
   /** GitHub OIDC provider and roles. */
   public readonly deployRole: GithubDeployRole;
   /** Monthly budget. */
@@ -142,8 +173,12 @@ export class HardenedServiceStack extends Stack {
     this.dataKey = newDataKey(this, 'DataKey', `Data at rest of ${s.names.prefix}`);
     this.logsKey = newLogsKey(this, 'LogsKey', `Logs of ${s.names.prefix}`);
 
-    this.network = new ServiceNetwork(this, 'Network', { environment: s.environment, logsKey: this.logsKey });
-    const vpc = this.network.vpc;
+    this.platform = props.platform?.bind(this);
+    if (!this.platform) {
+      this.network = new ServiceNetwork(this, 'Network', { environment: s.environment, logsKey: this.logsKey });
+    }
+    const vpc = this.platform?.vpc ?? this.network!.vpc;
+    this.vpc = vpc;
     this.imageRepository = new ServiceImageRepository(this, 'Images', {
       repositoryName: s.names.repositoryName,
       encryptionKey: this.dataKey,
@@ -156,7 +191,8 @@ export class HardenedServiceStack extends Stack {
         instanceIdentifier: s.names.prefix,
         encryptionKey: this.dataKey,
         logsKey: this.logsKey,
-        secretsManagerEndpoint: this.network.secretsManagerEndpoint,
+        secretsManagerEndpoint: this.network?.secretsManagerEndpoint,
+        backupVault: this.platform?.backupVault,
       });
     }
     if (s.cache) {
@@ -180,6 +216,7 @@ export class HardenedServiceStack extends Stack {
       image: props.image ?? this.imageFromRepository(s, props.imageTag),
       certificate: this.certificate,
       clusterName: s.names.clusterName,
+      cluster: this.platform?.cluster,
       serviceName: s.names.serviceName,
       containerName: s.names.containerName,
       taskFamily: s.names.taskFamily,
@@ -220,7 +257,7 @@ export class HardenedServiceStack extends Stack {
       database: this.database,
       cache: this.cache,
     });
-    this.auditTrail = new AuditTrail(this, 'Audit', { trailName: s.names.trailName });
+    if (!this.platform) this.auditTrail = new AuditTrail(this, 'Audit', { trailName: s.names.trailName });
     this.deployRole = new GithubDeployRole(this, 'GithubDeploy', {
       githubRepository: s.githubRepository,
       environment: s.environment,
@@ -230,7 +267,7 @@ export class HardenedServiceStack extends Stack {
       taskDefinition: this.api.taskDefinition,
       imageTagParameterName: s.names.imageTagParameter,
       logGroup: this.api.logGroup,
-      oidcProviderArn: s.githubOidcProviderArn,
+      oidcProviderArn: this.platform?.githubOidcProviderArn ?? s.githubOidcProviderArn,
       costAllocationTag: { key: COST_ALLOCATION_TAG_KEY, value: s.names.prefix },
     });
     this.budget = new CostBudget(this, 'Budget', {
