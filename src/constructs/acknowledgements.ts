@@ -171,6 +171,11 @@ export const ACK = {
       `Resource::${objectsArn}`,
       'AWS Config writes snapshot and history objects with generated names; the recorder may only put objects under its own AWSLogs/<account>/Config/ prefix of the platform\'s configuration bucket, with the bucket-owner-full-control ACL.',
     ),
+  guardDutyAgent: (repositoryArn: string) =>
+    wildcard(
+      `Resource::${repositoryArn}`,
+      'The platform\'s GuardDuty runtime monitoring adds its security agent as a sidecar to every Fargate task; the agent\'s image is in an AWS-owned repository whose account differs per region, so the pull is limited to that one repository name in this region.',
+    ),
   ecrAuthToken: wildcard(
     'Resource::*',
     'ecr:GetAuthorizationToken and ecs:RegisterTaskDefinition, DeregisterTaskDefinition, DescribeTaskDefinition and ListTaskDefinitions do not support resource-level permissions; AWS requires Resource "*".',

@@ -22,6 +22,7 @@ import { ServiceImageRepository } from './service-image-repository';
 import { ServiceMonitoring } from './service-monitoring';
 import { ServiceNetwork } from './service-network';
 import { ServicePlatform, ServicePlatformConfig } from './service-platform';
+import { allowGuardDutyAgent } from './private/guardduty-agent';
 import { AuthenticationMode } from '../core/authentication';
 import { API_KEYS_SECRET_VARIABLE, CACHE_SECRET_VARIABLE, containerEnvironment, DATABASE_SECRET_FIELDS } from '../core/container-environment';
 import { COST_ALLOCATION_TAG_KEY } from '../core/defaults';
@@ -235,6 +236,8 @@ export class HardenedServiceStack extends Stack {
       environmentVariables: containerEnvironment(s, this.cache?.primaryEndpoint ?? ''),
       secrets: this.containerSecrets(),
     });
+    // The platform's GuardDuty adds its runtime agent to every task; the tasks must pull it.
+    if (this.platform) allowGuardDutyAgent(this.api.taskDefinition.obtainExecutionRole());
     const tasks = this.api.serviceSecurityGroup;
     if (this.database) {
       this.database.securityGroup.addIngressRule(tasks, ec2.Port.tcp(this.database.port), 'PostgreSQL from the service');

@@ -61,6 +61,16 @@ describe('a service joined through fromParameters', () => {
     expect(JSON.stringify(plan.Properties.BackupPlan.BackupPlanRule[0].TargetBackupVault)).toContain(param(names.backupVaultArn));
   });
 
+  test('its task execution role may pull the GuardDuty agent that the platform\'s runtime monitoring adds to each task', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Sid: 'PullGuardDutyAgent', Resource: 'arn:aws:ecr:us-east-1:*:repository/aws-guardduty-agent-fargate' }),
+        ]),
+      },
+    });
+  });
+
   test('its deploy roles trust the platform\'s OIDC provider', () => {
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Federated: { Ref: param(names.githubOidcProviderArn) } } })] },
