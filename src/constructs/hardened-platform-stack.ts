@@ -27,6 +27,7 @@ import {
 import {
   DEFAULT_PLATFORM_NAME,
   PLATFORM_LIST_SEPARATOR,
+  PLATFORM_NO_BACKUP_COPY,
   PlatformParameterNames,
   platformParameterNames,
   platformParameterPrefix,
@@ -118,6 +119,13 @@ export interface HardenedPlatformStackProps extends StackProps {
   readonly complianceChecks?: boolean;
 
   /**
+   * ARN of a backup vault in a second region (for example the vault of this platform's stack
+   * there) that services' backup plans copy every recovery point to.
+   * @default - no copy
+   */
+  readonly backupCopyVaultArn?: string;
+
+  /**
    * CIDR block of the VPC.
    * @default "10.0.0.0/16"
    */
@@ -148,6 +156,15 @@ function validatePlatformProps(props: HardenedPlatformStackProps): string[] {
     );
   }
   problems.push(...validateFrameworks(props.complianceFrameworks ?? DEFAULT_PLATFORM_FRAMEWORKS));
+  const copy = props.backupCopyVaultArn;
+  if (copy !== undefined && !Token.isUnresolved(copy)) {
+    const match = /^arn:aws[a-z-]*:backup:([a-z0-9-]+):\d{12}:backup-vault:[A-Za-z0-9_.-]{2,50}$/.exec(copy);
+    if (!match) {
+      problems.push(`backupCopyVaultArn "${copy}" must be a backup vault ARN such as "arn:aws:backup:us-west-2:123456789012:backup-vault:platform-production"`);
+    } else if (match[1] === region) {
+      problems.push(`backupCopyVaultArn "${copy}" is in the platform's own region ${region}; a copy protects against a regional outage only in a second region`);
+    }
+  }
   return problems;
 }
 
@@ -190,6 +207,8 @@ export class HardenedPlatformStack extends Stack {
   public readonly githubOidcProvider?: iam.OidcProviderNative;
   /** The vault services' backup plans write to. */
   public readonly backupVault: backup.BackupVault;
+  /** The second-region vault services copy backups to, or `none`. */
+  public readonly backupCopyVaultArn: string;
   /** Topic of the platform's alarms and findings. */
   public readonly alarmTopic: sns.Topic;
   /** The account baseline, when this stack holds it. */
@@ -226,6 +245,7 @@ export class HardenedPlatformStack extends Stack {
     });
     this.alarmTopic = this.createAlarmTopic(names, props.alarmEmail);
     this.backupVault = this.createBackupVault(names);
+    this.backupCopyVaultArn = props.backupCopyVaultArn ?? PLATFORM_NO_BACKUP_COPY;
 
     const provider = this.githubProvider(props.githubOidcProviderArn);
     this.githubOidcProvider = provider.created;
@@ -337,6 +357,7 @@ export class HardenedPlatformStack extends Stack {
       githubOrganization,
       backupVaultName: this.backupVault.backupVaultName,
       backupVaultArn: this.backupVault.backupVaultArn,
+      backupCopyVaultArn: this.backupCopyVaultArn,
       alarmTopicArn: this.alarmTopic.topicArn,
       dataKeyArn: this.dataKey.keyArn,
     };

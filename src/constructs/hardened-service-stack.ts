@@ -14,6 +14,8 @@ import { ComplianceChecks } from './compliance-checks';
 import { CostBudget } from './cost-budget';
 import { newDataKey, newLogsKey } from './encryption-keys';
 import { GithubDeployRole } from './github-deploy-role';
+import { addPlatformBackupCopy } from './private/backup-copy';
+import { allowGuardDutyAgent } from './private/guardduty-agent';
 import { ServiceApiKeys } from './service-api-keys';
 import { ServiceCache } from './service-cache';
 import { ServiceDatabase } from './service-database';
@@ -22,11 +24,11 @@ import { ServiceImageRepository } from './service-image-repository';
 import { ServiceMonitoring } from './service-monitoring';
 import { ServiceNetwork } from './service-network';
 import { ServicePlatform, ServicePlatformConfig } from './service-platform';
-import { allowGuardDutyAgent } from './private/guardduty-agent';
 import { AuthenticationMode } from '../core/authentication';
 import { API_KEYS_SECRET_VARIABLE, CACHE_SECRET_VARIABLE, containerEnvironment, DATABASE_SECRET_FIELDS } from '../core/container-environment';
 import { COST_ALLOCATION_TAG_KEY } from '../core/defaults';
 import { DeploymentEnvironment } from '../core/deployment-environment';
+import { ENVIRONMENT_PRESETS } from '../core/presets';
 import { HardenedServiceOptions } from '../core/service-options';
 import { ResolvedSettings, resolveSettings } from '../core/settings';
 import { assertValid, validateServiceOptions } from '../core/validation';
@@ -238,6 +240,9 @@ export class HardenedServiceStack extends Stack {
     });
     // The platform's GuardDuty adds its runtime agent to every task; the tasks must pull it.
     if (this.platform) allowGuardDutyAgent(this.api.taskDefinition.obtainExecutionRole());
+    if (this.platform && this.database) {
+      addPlatformBackupCopy(this.database.backupPlan, this.platform.backupCopyVaultArn, ENVIRONMENT_PRESETS[s.environment].awsBackupRetentionDays);
+    }
     const tasks = this.api.serviceSecurityGroup;
     if (this.database) {
       this.database.securityGroup.addIngressRule(tasks, ec2.Port.tcp(this.database.port), 'PostgreSQL from the service');

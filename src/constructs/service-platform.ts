@@ -38,6 +38,8 @@ export interface ServicePlatformConfig {
   readonly backupVault: backup.IBackupVault;
   /** ARN of the platform's alarm topic. */
   readonly alarmTopicArn: string;
+  /** ARN of the second-region vault to copy backups to, or `none` (known at deploy time). */
+  readonly backupCopyVaultArn: string;
 }
 
 /**
@@ -110,6 +112,7 @@ export class ServicePlatform {
       githubOidcProviderArn: read(names.githubOidcProviderArn),
       backupVault: backup.BackupVault.fromBackupVaultArn(scope, 'PlatformBackupVault', read(names.backupVaultArn)),
       alarmTopicArn: read(names.alarmTopicArn),
+      backupCopyVaultArn: read(names.backupCopyVaultArn),
     };
     this.bound.set(scope, config);
     return config;

@@ -16,6 +16,9 @@ export const DEFAULT_PLATFORM_NAME = 'platform';
 /** Separator of the list values (subnet ids, Availability Zones) in one String parameter. */
 export const PLATFORM_LIST_SEPARATOR = ',';
 
+/** Value of the copy-vault parameter of a platform without a second-region copy (SSM values cannot be empty). */
+export const PLATFORM_NO_BACKUP_COPY = 'none';
+
 /** What AWS allows for SSM parameters (standard tier), checked by the tests. */
 export const SSM_PARAMETER_LIMITS = {
   /** Characters of a fully qualified name, including the leading `/`. */
@@ -60,6 +63,8 @@ export interface PlatformParameterNames {
   readonly backupVaultName: string;
   /** ARN of that backup vault. */
   readonly backupVaultArn: string;
+  /** ARN of the second-region vault that services copy their backups to, or `none`. */
+  readonly backupCopyVaultArn: string;
   /** ARN of the platform's alarm topic (account-level findings and alarms). */
   readonly alarmTopicArn: string;
   /** ARN of the platform's KMS key for data at rest (backup vault, alarm topic). */
@@ -90,6 +95,7 @@ export function platformParameterNames(platformName: string, environment: Deploy
     githubOrganization: `${p}/github/organization`,
     backupVaultName: `${p}/backup/vault-name`,
     backupVaultArn: `${p}/backup/vault-arn`,
+    backupCopyVaultArn: `${p}/backup/copy-vault-arn`,
     alarmTopicArn: `${p}/alarms/topic-arn`,
     dataKeyArn: `${p}/keys/data-key-arn`,
   };

@@ -236,6 +236,14 @@ describe('delegated administrators turn parts off', () => {
     template.hasResourceProperties('AWS::SSM::Parameter', { Name: '/hardened-platform/platform/staging/github/oidc-provider-arn', Value: arn });
   });
 
+  test('backupCopyVaultArn is published for the services\' plans; without it the parameter says "none"', () => {
+    const arn = 'arn:aws:backup:us-west-2:123456789012:backup-vault:platform-production';
+    const copy = Template.fromStack(new HardenedPlatformStack(newApp(), 'p', platformProps(PRODUCTION, { complianceChecks: false, backupCopyVaultArn: arn })));
+    copy.hasResourceProperties('AWS::SSM::Parameter', { Name: '/hardened-platform/platform/production/backup/copy-vault-arn', Value: arn });
+    const none = Template.fromStack(new HardenedPlatformStack(newApp(), 'p', platformProps(PRODUCTION, { complianceChecks: false })));
+    none.hasResourceProperties('AWS::SSM::Parameter', { Name: '/hardened-platform/platform/production/backup/copy-vault-arn', Value: 'none' });
+  });
+
   test('a platform in a second region gets its own regional baseline, but not a second trail or OIDC provider', () => {
     const app = newApp();
     const first = new HardenedPlatformStack(app, 'east', platformProps(STAGING, { complianceChecks: false }));
@@ -275,6 +283,13 @@ describe('HardenedPlatformStack validation', () => {
         '  - alarmEmail "nobody" must be an email address (for example "oncall@example.com")',
         '  - complianceFrameworks contains "SOC2"; choose from "AwsSolutions", "HIPAA.Security", "NIST.800-53.R5", "PCI.DSS.321"',
       ].join('\n'),
+    );
+  });
+
+  test('fails when backupCopyVaultArn is in the platform\'s own region', () => {
+    const arn = 'arn:aws:backup:us-east-1:123456789012:backup-vault:platform-production';
+    expect(() => new HardenedPlatformStack(newApp(), 'p', platformProps(PRODUCTION, { backupCopyVaultArn: arn }))).toThrow(
+      `backupCopyVaultArn "${arn}" is in the platform's own region us-east-1; a copy protects against a regional outage only in a second region`,
     );
   });
 

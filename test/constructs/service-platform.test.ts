@@ -61,6 +61,15 @@ describe('a service joined through fromParameters', () => {
     expect(JSON.stringify(plan.Properties.BackupPlan.BackupPlanRule[0].TargetBackupVault)).toContain(param(names.backupVaultArn));
   });
 
+  test('its backups are copied to the platform\'s second-region vault when, at deploy time, the platform has one', () => {
+    const copyParam = param(names.backupCopyVaultArn);
+    expect(template.toJSON().Conditions.PlatformBackupCopy).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: copyParam }, 'none'] }] });
+    const plan = Object.values<any>(template.findResources('AWS::Backup::BackupPlan'))[0];
+    expect(plan.Properties.BackupPlan.BackupPlanRule[0].CopyActions).toEqual({
+      'Fn::If': ['PlatformBackupCopy', [{ DestinationBackupVaultArn: { Ref: copyParam }, Lifecycle: { DeleteAfterDays: 365 } }], { Ref: 'AWS::NoValue' }],
+    });
+  });
+
   test('its task execution role may pull the GuardDuty agent that the platform\'s runtime monitoring adds to each task', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
