@@ -11,11 +11,11 @@ export interface AuditBuckets {
 }
 
 /**
- * A KMS-encrypted, versioned, TLS-only, retained bucket for audit records (Config snapshots
- * and history), logging to an SSE-S3 access-log bucket (S3 server access logging cannot write
+ * A KMS-encrypted, versioned, TLS-only, retained bucket for audit records (trail files, Config
+ * snapshots and history), logging to an SSE-S3 access-log bucket (S3 server access logging cannot write
  * to SSE-KMS), with the same acknowledgements as the service's trail buckets.
  */
-export function newAuditBuckets(scope: Construct, key: kms.IKey, archiveDays: number): AuditBuckets {
+export function newAuditBuckets(scope: Construct, key: kms.IKey, archiveDays: number, accessLogsPrefix: string): AuditBuckets {
   const accessLogsBucket = new s3.Bucket(scope, 'AccessLogs', {
     encryption: s3.BucketEncryption.S3_MANAGED,
     enforceSSL: true,
@@ -35,7 +35,7 @@ export function newAuditBuckets(scope: Construct, key: kms.IKey, archiveDays: nu
     blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
     objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
     serverAccessLogsBucket: accessLogsBucket,
-    serverAccessLogsPrefix: 'audit-bucket/',
+    serverAccessLogsPrefix: accessLogsPrefix,
     removalPolicy: RemovalPolicy.RETAIN,
     lifecycleRules: [
       {

@@ -39,7 +39,7 @@ export class ConfigRecording extends Construct {
     const sourceAccount = { StringEquals: { 'AWS:SourceAccount': stack.account } };
     const configService = new iam.ServicePrincipal('config.amazonaws.com');
 
-    this.bucket = newAuditBuckets(this, props.encryptionKey, props.archiveRetentionDays).bucket;
+    this.bucket = newAuditBuckets(this, props.encryptionKey, props.archiveRetentionDays, 'config-bucket/').bucket;
     // The statements AWS documents for a delivery bucket, limited to this account's Config.
     this.bucket.addToResourcePolicy(
       new iam.PolicyStatement({
