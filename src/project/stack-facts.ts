@@ -213,7 +213,8 @@ export function inspectStack(stack: HardenedServiceStack, environment: Deploymen
     return id ? logicalIdOf.get(id) : undefined;
   };
 
-  const vpc = stack.network.vpc;
+  // The project type synthesizes standalone stacks, which always have their own network.
+  const vpc = stack.network!.vpc;
   const natZone = new Map<IConstruct, string>();
   const tiers: [SubnetFact['tier'], ec2.ISubnet[]][] = [
     ['public', vpc.publicSubnets],
@@ -327,8 +328,8 @@ export function inspectStack(stack: HardenedServiceStack, environment: Deploymen
   type PlanRule = { scheduleExpression?: string; lifecycle?: { deleteAfterDays?: number } };
   const planRule = plan ? (stack.resolve(plan.backupPlan) as { backupPlanRule: PlanRule[] }).backupPlanRule[0] : undefined;
   const redis = stack.cache?.replicationGroup as elasticache.CfnReplicationGroup | undefined;
-  const trailBucket = stack.auditTrail.bucket.node.defaultChild as s3.CfnBucket;
-  const trailLifecycle = stack.resolve(trailBucket.lifecycleConfiguration) as { rules: { expirationInDays?: number }[] } | undefined;
+  const trailBucket = stack.auditTrail?.bucket.node.defaultChild as s3.CfnBucket | undefined;
+  const trailLifecycle = stack.resolve(trailBucket?.lifecycleConfiguration) as { rules: { expirationInDays?: number }[] } | undefined;
 
   return {
     environment,
