@@ -144,7 +144,7 @@ export class AccountBaseline extends Construct {
         const cfn = new securityhub.CfnStandard(this, `Standard-${standard.replace(/[^A-Za-z0-9]+/g, '-')}`, {
           standardsArn: `arn:${stack.partition}:securityhub:${stack.region}::${standard}`,
         });
-        cfn.addDependency(this.securityHub);
+        cfn.addResourceDependency(this.securityHub);
         this.securityHubStandards.push(cfn);
       }
     }

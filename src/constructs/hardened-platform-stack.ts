@@ -301,7 +301,7 @@ export class HardenedPlatformStack extends Stack {
     const owner = singletonOwner(this, key);
     if (owner) {
       // IAM names the provider after its URL, so its ARN is known; deploy the owner first.
-      this.addDependency(owner);
+      this.addStackDependency(owner, "the account's GitHub OIDC provider and trail");
       return { arn: `arn:${this.partition}:iam::${this.account}:oidc-provider/${GITHUB_OIDC_ISSUER}` };
     }
     claimSingleton(this, key);

@@ -130,6 +130,6 @@ export class ServicePlatform {
       );
     }
     assertValid(problems, `ServicePlatform.fromStack("${platform.node.id}") for stack "${service.node.id}"`);
-    service.addDependency(platform);
+    service.addStackDependency(platform, 'the platform publishes the parameters the service reads');
   }
 }

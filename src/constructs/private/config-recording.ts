@@ -102,7 +102,7 @@ export class ConfigRecording extends Construct {
       configSnapshotDeliveryProperties: { deliveryFrequency: 'TwentyFour_Hours' },
     });
     // AWS needs the recorder before the channel, and both before a rule evaluates anything.
-    this.deliveryChannel.addDependency(this.recorder);
+    this.deliveryChannel.addResourceDependency(this.recorder);
     this.rules = props.rules
       .filter((rule) => props.recordGlobalResources || !rule.global)
       .map((rule) => {
@@ -111,7 +111,7 @@ export class ConfigRecording extends Construct {
           inputParameters: rule.inputParameters,
           description: `HIPAA Security conformance pack: ${rule.covers}`,
         });
-        cfn.addDependency(this.deliveryChannel);
+        cfn.addResourceDependency(this.deliveryChannel);
         return cfn;
       });
   }
