@@ -18,3 +18,7 @@ export * from './constructs/cost-budget';
 export * from './constructs/hardened-service-stack';
 export * from './project/hardened-service-project';
 export * from './project/workflows/workflow-options';
+export type { PlatformParameterNames } from './core/platform-parameters';
+export * from './constructs/account-baseline';
+export * from './constructs/hardened-platform-stack';
+export * from './constructs/service-platform';

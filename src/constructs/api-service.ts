@@ -31,6 +31,11 @@ export interface ApiServiceProps {
   readonly certificate: acm.ICertificate;
   /** Name of the ECS cluster. */
   readonly clusterName: string;
+  /**
+   * An existing cluster to run in (a platform's); `clusterName` is then not used.
+   * @default - a new cluster named `clusterName`, with Container Insights and Fargate capacity providers
+   */
+  readonly cluster?: ecs.ICluster;
   /** Name of the ECS service. */
   readonly serviceName: string;
   /** Name of the load balancer (at most 32 characters). */
@@ -137,8 +142,8 @@ export interface ApiServiceProps {
  * Manager; Fargate Spot in staging.
  */
 export class ApiService extends Construct {
-  /** The ECS cluster. */
-  public readonly cluster: ecs.Cluster;
+  /** The ECS cluster (created, or the one passed in). */
+  public readonly cluster: ecs.ICluster;
   /** The task definition. */
   public readonly taskDefinition: ecs.FargateTaskDefinition;
   /** The application container. */
@@ -179,7 +184,7 @@ export class ApiService extends Construct {
     const logRetentionDays = props.logRetentionDays ?? preset.logRetentionDays;
     const containerName = props.containerName ?? CONTAINER_NAME;
 
-    this.cluster = new ecs.Cluster(this, 'Cluster', {
+    this.cluster = props.cluster ?? new ecs.Cluster(this, 'Cluster', {
       vpc: props.vpc,
       clusterName: props.clusterName,
       containerInsightsV2: ecs.ContainerInsights.ENABLED,

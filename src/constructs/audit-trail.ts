@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ACK, acknowledge } from './private/acknowledgements';
+import { newAuditBuckets } from './private/audit-buckets';
 import { allowLogsService, newDataKey } from './private/encryption-keys';
 import { retentionDays } from './private/log-retention';
 
@@ -67,38 +68,9 @@ export class AuditTrail extends Construct {
       );
     }
 
-    this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      versioned: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      removalPolicy: RemovalPolicy.RETAIN,
-      lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
-    });
-    acknowledge(this.accessLogsBucket, ACK.logBucketIsTerminal, ACK.logBucketSseS3, ACK.bucketReplication);
-
-    const archiveDays = props.archiveRetentionDays ?? 2190;
-    this.bucket = new s3.Bucket(this, 'Bucket', {
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: this.encryptionKey,
-      bucketKeyEnabled: true,
-      enforceSSL: true,
-      versioned: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      serverAccessLogsBucket: this.accessLogsBucket,
-      serverAccessLogsPrefix: 'trail-bucket/',
-      removalPolicy: RemovalPolicy.RETAIN,
-      lifecycleRules: [
-        {
-          transitions: [{ storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(90) }],
-          expiration: Duration.days(archiveDays),
-          noncurrentVersionExpiration: Duration.days(90),
-        },
-      ],
-    });
-    acknowledge(this.bucket, ACK.bucketReplication);
+    const buckets = newAuditBuckets(this, this.encryptionKey, props.archiveRetentionDays ?? 2190, 'trail-bucket/');
+    this.accessLogsBucket = buckets.accessLogsBucket;
+    this.bucket = buckets.bucket;
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       encryptionKey: this.encryptionKey,

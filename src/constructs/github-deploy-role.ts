@@ -234,6 +234,8 @@ export class GithubDeployRole extends Construct {
     // cdk-nag names a wildcard finding after the resource as synthesized, with pseudo
     // parameters written `<AWS::Name>`; literal values appear as they are.
     const shown = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value);
+    // A referenced name (a platform's cluster, read from a parameter) is written `<LogicalId>`.
+    const shownName = (value: string) => (Token.isUnresolved(value) ? `<${(stack.resolve(value) as { Ref?: string }).Ref}>` : value);
     const arnPrefix = (service: string, region: string) =>
       `arn:${shown(stack.partition, 'Partition')}:${service}:${region}:${shown(stack.account, 'AccountId')}`;
     acknowledge(this.publishPolicy, ACK.ecrAuthToken);
@@ -242,7 +244,7 @@ export class GithubDeployRole extends Construct {
       ACK.ecrAuthToken,
       ACK.taskDefinitionRevisions(`${arnPrefix('ecs', shown(stack.region, 'Region'))}:task-definition/${props.taskDefinition.family}`),
       ...CDK_ROLES.map((role) => ACK.cdkBootstrapRoles(`${arnPrefix('iam', '')}:role/cdk-${qualifier}-${role}`)),
-      ACK.clusterTasks(`${arnPrefix('ecs', shown(stack.region, 'Region'))}:task/${clusterName}`),
+      ACK.clusterTasks(`${arnPrefix('ecs', shown(stack.region, 'Region'))}:task/${shownName(clusterName)}`),
     );
     this.role = new iam.Role(this, 'Role', {
       roleName: props.roleName,

@@ -14,7 +14,9 @@ import { CostBudget } from './cost-budget';
 import { GithubDeployRole } from './github-deploy-role';
 import { githubOidcProviderToImport } from './private/account-singletons';
 import { acknowledgeCustomResourceProviders, COMPLIANCE_FRAMEWORKS_CONTEXT } from './private/acknowledgements';
+import { addPlatformBackupCopy } from './private/backup-copy';
 import { newDataKey, newLogsKey } from './private/encryption-keys';
+import { allowGuardDutyAgent } from './private/guardduty-agent';
 import { ServiceApiKeys } from './service-api-keys';
 import { ServiceCache } from './service-cache';
 import { ServiceDatabase } from './service-database';
@@ -22,11 +24,13 @@ import { ServiceFirewall } from './service-firewall';
 import { ServiceImageRepository } from './service-image-repository';
 import { ServiceMonitoring } from './service-monitoring';
 import { ServiceNetwork } from './service-network';
+import { ServicePlatform, ServicePlatformConfig } from './service-platform';
 import { AuthenticationMode } from '../core/authentication';
 import { resolveComplianceFrameworks } from '../core/compliance-frameworks';
 import { API_KEYS_SECRET_VARIABLE, CACHE_SECRET_VARIABLE, containerEnvironment, DATABASE_SECRET_FIELDS } from '../core/container-environment';
 import { COST_ALLOCATION_TAG_KEY } from '../core/defaults';
 import { DeploymentEnvironment } from '../core/deployment-environment';
+import { ENVIRONMENT_PRESETS } from '../core/presets';
 import { HardenedServiceOptions } from '../core/service-options';
 import { ResolvedSettings, resolveSettings } from '../core/settings';
 import { assertValid, validateServiceOptions } from '../core/validation';
@@ -41,6 +45,23 @@ function validateStackProps(props: HardenedServiceStackProps): string[] {
   if (region === undefined || Token.isUnresolved(region)) {
     problems.push(
       'env.region is required: load balancer access logs and the VPC\'s Availability Zones need a concrete region (for example env: { account: "123456789012", region: "us-east-1" })',
+    );
+  }
+  if (props.platform) problems.push(...validatePlatformJoin(props, props.platform));
+  return problems;
+}
+
+/** Problems with joining a platform: its environment must be the stack's, and it brings the OIDC provider. */
+function validatePlatformJoin(props: HardenedServiceStackProps, platform: ServicePlatform): string[] {
+  const problems: string[] = [];
+  if (platform.environment !== props.environment) {
+    problems.push(
+      `platform is the "${platform.environment}" environment of platform "${platform.platformName}", but environment is "${props.environment}"; join the platform of the same environment (ServicePlatform.fromParameters({ environment: "${props.environment}", platformName: "${platform.platformName}" }))`,
+    );
+  }
+  if (props.githubOidcProviderArn !== undefined) {
+    problems.push(
+      `githubOidcProviderArn "${props.githubOidcProviderArn}" is set, but the platform publishes the account's GitHub OIDC provider; remove githubOidcProviderArn when platform is set`,
     );
   }
   return problems;
@@ -79,6 +100,15 @@ export interface HardenedServiceStackProps extends StackProps, HardenedServiceOp
    * @default true
    */
   readonly complianceChecks?: boolean;
+
+  /**
+   * The platform to join (`ServicePlatform.fromParameters` or `ServicePlatform.fromStack`):
+   * the stack then creates no VPC, NAT gateway, endpoints, cluster, OIDC provider or trail;
+   * its tasks, database and cache go in the platform's subnets with their own security
+   * groups, and its database backups in the platform's vault.
+   * @default - standalone: the stack creates its own network, cluster, OIDC provider and trail
+   */
+  readonly platform?: ServicePlatform;
 }
 
 /**
@@ -101,8 +131,12 @@ export class HardenedServiceStack extends Stack {
   public readonly dataKey: kms.Key;
   /** Key for CloudWatch log groups. */
   public readonly logsKey: kms.Key;
-  /** VPC, flow logs and endpoints. */
-  public readonly network: ServiceNetwork;
+  /** VPC, flow logs and endpoints, unless the stack joins a platform. */
+  public readonly network?: ServiceNetwork;
+  /** The VPC the service runs in (its own, or the platform's). */
+  public readonly vpc: ec2.IVpc;
+  /** What the stack imported from the platform it joins. */
+  public readonly platform?: ServicePlatformConfig;
   /** ECR repository of the service's images. */
   public readonly imageRepository: ServiceImageRepository;
   /** The PostgreSQL database, unless `database` is false. */
@@ -117,7 +151,10 @@ export class HardenedServiceStack extends Stack {
   public readonly firewall: ServiceFirewall;
   /** Alarms, queries, dashboards, alarm topic. */
   public readonly monitoring: ServiceMonitoring;
-  /** CloudTrail, unless `createAuditTrail` is false (another stack of the account has it). */
+  /**
+   * CloudTrail, unless the stack joins a platform (whose account baseline holds the trail) or
+   * `createAuditTrail` is false (another stack of the account has it).
+   */
   public readonly auditTrail?: AuditTrail;
   /** GitHub OIDC provider and roles. */
   public readonly deployRole: GithubDeployRole;
@@ -151,14 +188,18 @@ export class HardenedServiceStack extends Stack {
 
     // Settings resolve once, here; every construct gets the resolved values, so what the stack
     // builds is what the settings (and the docs and the cost model that read them) say.
-    this.network = new ServiceNetwork(this, 'Network', {
-      environment: s.environment,
-      maxAzs: s.maxAzs,
-      natGatewayPerAz: s.natGateways === 'per-az',
-      flowLogRetentionDays: s.logRetentionDays,
-      logsKey: this.logsKey,
-    });
-    const vpc = this.network.vpc;
+    this.platform = props.platform?.bind(this);
+    if (!this.platform) {
+      this.network = new ServiceNetwork(this, 'Network', {
+        environment: s.environment,
+        maxAzs: s.maxAzs,
+        natGatewayPerAz: s.natGateways === 'per-az',
+        flowLogRetentionDays: s.logRetentionDays,
+        logsKey: this.logsKey,
+      });
+    }
+    const vpc = this.platform?.vpc ?? this.network!.vpc;
+    this.vpc = vpc;
     this.imageRepository = new ServiceImageRepository(this, 'Images', {
       repositoryName: s.names.repositoryName,
       encryptionKey: this.dataKey,
@@ -179,7 +220,8 @@ export class HardenedServiceStack extends Stack {
         logRetentionDays: s.logRetentionDays,
         encryptionKey: this.dataKey,
         logsKey: this.logsKey,
-        secretsManagerEndpoint: this.network.secretsManagerEndpoint,
+        secretsManagerEndpoint: this.network?.secretsManagerEndpoint,
+        backupVault: this.platform?.backupVault,
       });
     }
     if (s.cache) {
@@ -207,6 +249,7 @@ export class HardenedServiceStack extends Stack {
       image: props.image ?? this.imageFromRepository(s, props.imageTag),
       certificate: this.certificate,
       clusterName: s.names.clusterName,
+      cluster: this.platform?.cluster,
       serviceName: s.names.serviceName,
       containerName: s.names.containerName,
       taskFamily: s.names.taskFamily,
@@ -228,6 +271,11 @@ export class HardenedServiceStack extends Stack {
       environmentVariables: containerEnvironment(s, this.cache?.primaryEndpoint ?? ''),
       secrets: this.containerSecrets(),
     });
+    // The platform's GuardDuty adds its runtime agent to every task; the tasks must pull it.
+    if (this.platform) allowGuardDutyAgent(this.api.taskDefinition.obtainExecutionRole());
+    if (this.platform && this.database) {
+      addPlatformBackupCopy(this.database.backupPlan, this.platform.backupCopyVaultArn, ENVIRONMENT_PRESETS[s.environment].awsBackupRetentionDays);
+    }
     const tasks = this.api.serviceSecurityGroup;
     if (this.database) {
       this.database.securityGroup.addIngressRule(tasks, ec2.Port.tcp(this.database.port), 'PostgreSQL from the service');
@@ -250,9 +298,9 @@ export class HardenedServiceStack extends Stack {
       database: this.database,
       cache: this.cache,
     });
-    // An account needs one trail (a second bills management events again): with
-    // createAuditTrail false, another stack of the account has it.
-    if (props.createAuditTrail ?? true) this.auditTrail = new AuditTrail(this, 'Audit', { trailName: s.names.trailName });
+    // An account needs one trail (a second bills management events again): a platform's account
+    // baseline has it, or, with createAuditTrail false, another stack of the account.
+    if (!this.platform && (props.createAuditTrail ?? true)) this.auditTrail = new AuditTrail(this, 'Audit', { trailName: s.names.trailName });
     this.deployRole = new GithubDeployRole(this, 'GithubDeploy', {
       githubRepository: s.githubRepository,
       environment: s.environment,
@@ -262,7 +310,7 @@ export class HardenedServiceStack extends Stack {
       taskDefinition: this.api.taskDefinition,
       imageTagParameterName: s.names.imageTagParameter,
       logGroup: this.api.logGroup,
-      oidcProviderArn: githubOidcProviderToImport(this, props),
+      oidcProviderArn: this.platform?.githubOidcProviderArn ?? githubOidcProviderToImport(this, props),
       costAllocationTag: { key: COST_ALLOCATION_TAG_KEY, value: s.names.prefix },
     });
     this.budget = new CostBudget(this, 'Budget', {

@@ -101,6 +101,12 @@ export interface ServiceDatabaseProps {
   readonly secretsManagerEndpoint?: ec2.IInterfaceVpcEndpoint;
 
   /**
+   * An existing backup vault for the backup plan (a platform's).
+   * @default - a new vault encrypted with `encryptionKey`
+   */
+  readonly backupVault?: backup.IBackupVault;
+
+  /**
    * Days between automatic credential rotations.
    * @default 30
    */
@@ -125,8 +131,8 @@ export class ServiceDatabase extends Construct {
   public readonly parameterGroup: rds.ParameterGroup;
   /** The AWS Backup plan that covers the instance. */
   public readonly backupPlan: backup.BackupPlan;
-  /** The KMS-encrypted vault holding the backups. */
-  public readonly backupVault: backup.BackupVault;
+  /** The KMS-encrypted vault holding the backups (created, or the one passed in). */
+  public readonly backupVault: backup.IBackupVault;
   /** Log groups that receive the exported PostgreSQL and upgrade logs. */
   public readonly logGroups: logs.LogGroup[];
   /** The credential rotation. */
@@ -244,7 +250,7 @@ export class ServiceDatabase extends Construct {
       automaticallyAfter: Duration.days(props.rotationDays ?? 30),
     });
 
-    this.backupVault = new backup.BackupVault(this, 'BackupVault', {
+    this.backupVault = props.backupVault ?? new backup.BackupVault(this, 'BackupVault', {
       encryptionKey: key,
       removalPolicy: RemovalPolicy.RETAIN,
     });

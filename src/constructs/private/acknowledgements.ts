@@ -137,6 +137,10 @@ export const ACK = {
       'AWS Backup requires its AWS managed service-role policy to restore the database.',
     ),
   ],
+  configRole: managedPolicy(
+    'service-role/AWS_ConfigRole',
+    'AWS Config\'s recorder needs read access to the configuration of every supported resource type, which AWS maintains as this managed policy as it adds types; the role is assumable only by config.amazonaws.com and writes only through its own delivery policy.',
+  ),
   inlineGrantPolicy: ack(
     rule('IAMNoInlinePolicy', HIPAA, NIST, PCI),
     'CDK grants write inline policies scoped to the exact resources granted (this role only); they are generated from the grants, reviewed with the stack and attached to no other principal.',
@@ -155,6 +159,16 @@ export const ACK = {
     wildcard(
       `Resource::${clusterTaskArn}/*`,
       'Migration tasks get generated ids at run time; tagging is limited to tasks of the service\'s own cluster and only while RunTask creates them.',
+    ),
+  configDeliveryObjects: (objectsArn: string) =>
+    wildcard(
+      `Resource::${objectsArn}`,
+      'AWS Config writes snapshot and history objects with generated names; the recorder may only put objects under its own AWSLogs/<account>/Config/ prefix of the platform\'s configuration bucket, with the bucket-owner-full-control ACL.',
+    ),
+  guardDutyAgent: (repositoryArn: string) =>
+    wildcard(
+      `Resource::${repositoryArn}`,
+      'The platform\'s GuardDuty runtime monitoring adds its security agent as a sidecar to every Fargate task; the agent\'s image is in an AWS-owned repository whose account differs per region, so the pull is limited to that one repository name in this region.',
     ),
   ecrAuthToken: wildcard(
     'Resource::*',

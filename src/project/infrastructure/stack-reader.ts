@@ -165,7 +165,8 @@ export function inspectStack(stack: HardenedServiceStack, environment: Deploymen
     return id ? logicalIdOf.get(id) : undefined;
   };
 
-  const vpc = stack.network.vpc;
+  // The project type synthesizes standalone stacks, which always have their own network.
+  const vpc = stack.network!.vpc;
   const natZone = new Map<IConstruct, string>();
   const tiers: [SubnetFact['tier'], ec2.ISubnet[]][] = [
     ['public', vpc.publicSubnets],

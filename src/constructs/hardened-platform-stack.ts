@@ -1,0 +1,378 @@
+import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, StackProps, Tags, Token } from 'aws-cdk-lib';
+import * as backup from 'aws-cdk-lib/aws-backup';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import { AccountBaseline } from './account-baseline';
+import { ComplianceChecks } from './compliance-checks';
+import { GITHUB_OIDC_ISSUER } from './github-deploy-role';
+import { accountGithubOidcProviderArn, claimSingleton, singletonKey, singletonOwner } from './private/account-singletons';
+import { acknowledgeCustomResourceProviders, COMPLIANCE_FRAMEWORKS_CONTEXT } from './private/acknowledgements';
+import { newDataKey, newLogsKey } from './private/encryption-keys';
+import { ServiceNetwork } from './service-network';
+import { resolveComplianceFrameworks, validateComplianceFrameworks } from '../core/compliance-frameworks';
+import { COST_ALLOCATION_TAG_KEY } from '../core/defaults';
+import { DeploymentEnvironment } from '../core/deployment-environment';
+import {
+  PlatformNames,
+  platformNames,
+  securityHubStandards,
+  VAULT_LOCK_PRESETS,
+} from '../core/platform-baseline';
+import {
+  DEFAULT_PLATFORM_NAME,
+  PLATFORM_LIST_SEPARATOR,
+  PLATFORM_NO_BACKUP_COPY,
+  PlatformParameterNames,
+  platformParameterNames,
+  platformParameterPrefix,
+  validateGithubOrganization,
+  validatePlatformName,
+} from '../core/platform-parameters';
+import { assertValid } from '../core/validation';
+
+/** Properties of `HardenedPlatformStack`. */
+export interface HardenedPlatformStackProps extends StackProps {
+  /** The environment, which selects the network's presets and the backup vault's lock mode. */
+  readonly environment: DeploymentEnvironment;
+
+  /** Address that receives the platform's alarms and high-severity GuardDuty findings. */
+  readonly alarmEmail: string;
+
+  /**
+   * GitHub user or organization whose repositories' workflows deploy to this platform. The
+   * OIDC provider is the account's; each service's deploy role trusts only its own repository.
+   */
+  readonly githubOrganization: string;
+
+  /**
+   * ARN of the account's existing GitHub OIDC provider, to import instead of creating one.
+   * @default - the first platform stack of the account in this app creates it
+   */
+  readonly githubOidcProviderArn?: string;
+
+  /**
+   * Name of the platform: the parameter prefix `/hardened-platform/<platformName>/<environment>`
+   * and the physical names.
+   * @default "platform"
+   */
+  readonly platformName?: string;
+
+  /**
+   * Hold the account baseline (trail, GuardDuty, Security Hub, Config, Access Analyzer). A
+   * second platform stack of the same account and region in the app never duplicates it.
+   * @default - true for the first HardenedPlatformStack of its account and region in the app,
+   * false for the others
+   */
+  readonly accountBaseline?: boolean;
+
+  /**
+   * Create the account's multi-region trail. Set false where an organisation trail records
+   * the account.
+   * @default true
+   */
+  readonly cloudTrail?: boolean;
+
+  /**
+   * Enable the region's GuardDuty detector. Set false where a delegated administrator
+   * enables GuardDuty for the organisation.
+   * @default true
+   */
+  readonly guardDuty?: boolean;
+
+  /**
+   * Enable Security Hub and the standards of `complianceFrameworks`. Set false where a
+   * delegated administrator runs Security Hub.
+   * @default true
+   */
+  readonly securityHub?: boolean;
+
+  /**
+   * Record configuration with AWS Config and evaluate the HIPAA conformance pack's rules.
+   * Set false where the organisation deploys Config centrally.
+   * @default true
+   */
+  readonly awsConfig?: boolean;
+
+  /**
+   * Create the region's IAM Access Analyzer. Set false where an organisation analyzer runs.
+   * @default true
+   */
+  readonly accessAnalyzer?: boolean;
+
+  /**
+   * cdk-nag pack names whose Security Hub standards to enable: `AwsSolutions`,
+   * `HIPAA.Security`, `NIST.800-53.R5`, `PCI.DSS.321`.
+   * @default ["AwsSolutions", "HIPAA.Security"]
+   */
+  readonly complianceFrameworks?: string[];
+
+  /**
+   * Register the AwsSolutions and HIPAA.Security cdk-nag packs on the app.
+   * @default true
+   */
+  readonly complianceChecks?: boolean;
+
+  /**
+   * ARN of a backup vault in a second region (for example the vault of this platform's stack
+   * there) that services' backup plans copy every recovery point to.
+   * @default - no copy
+   */
+  readonly backupCopyVaultArn?: string;
+
+  /**
+   * CIDR block of the VPC.
+   * @default "10.0.0.0/16"
+   */
+  readonly vpcCidr?: string;
+}
+
+/** Problems with the props, each naming the option, the bad value and the fix. */
+function validatePlatformProps(props: HardenedPlatformStackProps): string[] {
+  const problems: string[] = [];
+  if (!Object.values(DeploymentEnvironment).includes(props.environment)) {
+    problems.push(`environment "${props.environment}" must be DeploymentEnvironment.STAGING or DeploymentEnvironment.PRODUCTION`);
+  }
+  const region = props.env?.region;
+  if (region === undefined || Token.isUnresolved(region)) {
+    problems.push(
+      'env.region is required: the platform\'s Availability Zones, its regional account baseline and the Security Hub standards\' ARNs need a concrete region (for example env: { account: "123456789012", region: "us-east-1" })',
+    );
+  }
+  problems.push(...validatePlatformName(props.platformName ?? DEFAULT_PLATFORM_NAME));
+  problems.push(...validateGithubOrganization(props.githubOrganization ?? ''));
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(props.alarmEmail ?? '')) {
+    problems.push(`alarmEmail "${props.alarmEmail}" must be an email address (for example "oncall@example.com")`);
+  }
+  const arn = props.githubOidcProviderArn;
+  if (arn !== undefined && !Token.isUnresolved(arn) && !/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/.test(arn)) {
+    problems.push(
+      `githubOidcProviderArn "${arn}" must be an IAM OIDC provider ARN such as "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"`,
+    );
+  }
+  problems.push(...validateComplianceFrameworks(props.complianceFrameworks));
+  const copy = props.backupCopyVaultArn;
+  if (copy !== undefined && !Token.isUnresolved(copy)) {
+    const match = /^arn:aws[a-z-]*:backup:([a-z0-9-]+):\d{12}:backup-vault:[A-Za-z0-9_.-]{2,50}$/.exec(copy);
+    if (!match) {
+      problems.push(`backupCopyVaultArn "${copy}" must be a backup vault ARN such as "arn:aws:backup:us-west-2:123456789012:backup-vault:platform-production"`);
+    } else if (match[1] === region) {
+      problems.push(`backupCopyVaultArn "${copy}" is in the platform's own region ${region}; a copy protects against a regional outage only in a second region`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * The shared layer of one account, region and environment that hardened services join: the
+ * VPC (public, private and isolated subnets, NAT, flow logs, endpoints), the ECS cluster
+ * (Container Insights, Fargate capacity providers), the account's GitHub OIDC provider, a
+ * backup vault with Vault Lock, an alarm topic, and the account baseline (CloudTrail,
+ * GuardDuty, Security Hub, AWS Config, IAM Access Analyzer), published as SSM parameters
+ * under `/hardened-platform/<platformName>/<environment>/` for `ServicePlatform`.
+ *
+ * @example
+ * new HardenedPlatformStack(app, 'platform-production', {
+ *   environment: DeploymentEnvironment.PRODUCTION,
+ *   alarmEmail: 'platform@example.com',
+ *   githubOrganization: 'example-org',
+ *   env: { account, region },
+ * });
+ */
+export class HardenedPlatformStack extends Stack {
+  /** The platform's environment (`Stack.environment` is CDK's `aws://account/region`). */
+  public readonly deploymentEnvironment: DeploymentEnvironment;
+  /** The platform's name. */
+  public readonly platformName: string;
+  /** The compliance frameworks whose cdk-nag packs gate the stack and whose Security Hub standards it enables. */
+  public readonly complianceFrameworks: string[];
+  /** Prefix of the platform's SSM parameters. */
+  public readonly parameterPrefix: string;
+  /** Names of the platform's SSM parameters. */
+  public readonly parameterNames: PlatformParameterNames;
+  /** Key for data at rest: backup vault, alarm topic, Config delivery. */
+  public readonly dataKey: kms.Key;
+  /** Key for CloudWatch log groups (flow logs). */
+  public readonly logsKey: kms.Key;
+  /** VPC, flow logs and endpoints. */
+  public readonly network: ServiceNetwork;
+  /** The ECS cluster services run in. */
+  public readonly cluster: ecs.Cluster;
+  /** The account's GitHub OIDC provider (created here, or imported). */
+  public readonly githubOidcProviderArn: string;
+  /** The OIDC provider, when this stack creates it. */
+  public readonly githubOidcProvider?: iam.OidcProviderNative;
+  /** The vault services' backup plans write to. */
+  public readonly backupVault: backup.BackupVault;
+  /** The second-region vault services copy backups to, or `none`. */
+  public readonly backupCopyVaultArn: string;
+  /** Topic of the platform's alarms and findings. */
+  public readonly alarmTopic: sns.Topic;
+  /** The account baseline, when this stack holds it. */
+  public readonly baseline?: AccountBaseline;
+  /** The published parameters, by name. */
+  public readonly parameters: ssm.StringParameter[];
+
+  constructor(scope: Construct, id: string, props: HardenedPlatformStackProps) {
+    assertValid(validatePlatformProps(props), `HardenedPlatformStack "${id}" props`);
+    const platformName = props.platformName ?? DEFAULT_PLATFORM_NAME;
+    const environment = props.environment;
+    const names = platformNames(platformName, environment);
+    const isProduction = environment === DeploymentEnvironment.PRODUCTION;
+    super(scope, id, {
+      ...props,
+      description: props.description ?? `${platformName} (${environment}): shared hardened platform (hardened-service-kit)`,
+      terminationProtection: props.terminationProtection ?? isProduction,
+    });
+    this.deploymentEnvironment = environment;
+    this.platformName = platformName;
+    this.parameterPrefix = platformParameterPrefix(platformName, environment);
+    this.parameterNames = platformParameterNames(platformName, environment);
+    // The packs gate the platform like its services: the acknowledgements record each selected pack's id.
+    this.complianceFrameworks = resolveComplianceFrameworks(props.complianceFrameworks);
+    this.node.setContext(COMPLIANCE_FRAMEWORKS_CONTEXT, this.complianceFrameworks);
+    if (props.complianceChecks ?? true) ComplianceChecks.enable(this, { frameworks: this.complianceFrameworks });
+    Tags.of(this).add(COST_ALLOCATION_TAG_KEY, names.prefix);
+
+    this.dataKey = newDataKey(this, 'DataKey', `Data at rest of platform ${names.prefix}`);
+    this.logsKey = newLogsKey(this, 'LogsKey', `Logs of platform ${names.prefix}`);
+    this.network = new ServiceNetwork(this, 'Network', { environment, logsKey: this.logsKey, cidr: props.vpcCidr });
+    this.cluster = new ecs.Cluster(this, 'Cluster', {
+      vpc: this.network.vpc,
+      clusterName: names.clusterName,
+      containerInsightsV2: ecs.ContainerInsights.ENABLED,
+      enableFargateCapacityProviders: true,
+    });
+    this.alarmTopic = this.createAlarmTopic(names, props.alarmEmail);
+    this.backupVault = this.createBackupVault(names);
+    this.backupCopyVaultArn = props.backupCopyVaultArn ?? PLATFORM_NO_BACKUP_COPY;
+
+    const provider = this.githubProvider(props.githubOidcProviderArn);
+    this.githubOidcProvider = provider.created;
+    this.githubOidcProviderArn = provider.arn;
+    this.baseline = this.createBaseline(props, names);
+
+    this.parameters = this.publishParameters(props.githubOrganization);
+    acknowledgeCustomResourceProviders(this);
+    new CfnOutput(this, 'ParameterPrefix', { value: this.parameterPrefix, description: 'Prefix of the SSM parameters services join with' });
+    new CfnOutput(this, 'ClusterName', { value: this.cluster.clusterName, description: 'ECS cluster of the platform' });
+    new CfnOutput(this, 'VpcId', { value: this.network.vpc.vpcId, description: 'VPC of the platform' });
+  }
+
+  private createAlarmTopic(names: PlatformNames, email: string): sns.Topic {
+    const topic = new sns.Topic(this, 'AlarmTopic', {
+      topicName: names.alarmTopicName,
+      masterKey: this.dataKey,
+      enforceSSL: true,
+    });
+    topic.addSubscription(new subscriptions.EmailSubscription(email));
+    // EventBridge (GuardDuty findings) and CloudWatch alarms publish to the encrypted topic.
+    this.dataKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowAlarmPublishers',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com'), new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+    return topic;
+  }
+
+  private createBackupVault(names: PlatformNames): backup.BackupVault {
+    const lock = VAULT_LOCK_PRESETS[this.deploymentEnvironment];
+    return new backup.BackupVault(this, 'BackupVault', {
+      backupVaultName: names.backupVaultName,
+      encryptionKey: this.dataKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lockConfiguration: {
+        minRetention: Duration.days(lock.minRetentionDays),
+        maxRetention: Duration.days(lock.maxRetentionDays),
+        // Set: compliance mode (immutable after the grace time); unset: governance mode.
+        changeableFor: lock.changeableForDays === undefined ? undefined : Duration.days(lock.changeableForDays),
+      },
+    });
+  }
+
+  /** The account's provider: imported, created here (first in the app), or the owner's. */
+  private githubProvider(importArn?: string): { arn: string; created?: iam.OidcProviderNative } {
+    if (importArn) return { arn: importArn };
+    const key = singletonKey(this, 'github-oidc-provider', false);
+    const owner = singletonOwner(this, key);
+    if (owner) {
+      // IAM names the provider after its URL, so its ARN is known; deploy the owner first.
+      this.addStackDependency(owner, "the account's GitHub OIDC provider and trail");
+      return { arn: accountGithubOidcProviderArn(this) };
+    }
+    claimSingleton(this, key);
+    const created = new iam.OidcProviderNative(this, 'GithubOidcProvider', {
+      url: `https://${GITHUB_OIDC_ISSUER}`,
+      clientIds: ['sts.amazonaws.com'],
+    });
+    return { arn: created.oidcProviderArn, created };
+  }
+
+  private createBaseline(props: HardenedPlatformStackProps, names: PlatformNames): AccountBaseline | undefined {
+    const regionalKey = singletonKey(this, 'account-baseline', true);
+    const accountKey = singletonKey(this, 'account-trail', false);
+    const regionalOwner = singletonOwner(this, regionalKey);
+    if (props.accountBaseline === true && regionalOwner) {
+      throw new Error(
+        `HardenedPlatformStack "${this.node.id}" props: accountBaseline is true, but stack "${regionalOwner.node.id}" already holds the account baseline of this account and region (GuardDuty, Security Hub, Config and Access Analyzer exist once per region); remove accountBaseline or set it to false`,
+      );
+    }
+    if (!(props.accountBaseline ?? !regionalOwner)) return undefined;
+    claimSingleton(this, regionalKey);
+    // The trail is multi-region: one per account, held by the account's first baseline.
+    const ownsTrail = !singletonOwner(this, accountKey);
+    if (ownsTrail) claimSingleton(this, accountKey);
+    return new AccountBaseline(this, 'AccountBaseline', {
+      trailName: ownsTrail && (props.cloudTrail ?? true) ? names.trailName : undefined,
+      guardDuty: props.guardDuty ?? true,
+      securityHubStandards: props.securityHub ?? true ? securityHubStandards(this.complianceFrameworks) : undefined,
+      awsConfig: props.awsConfig ?? true,
+      recordGlobalResources: ownsTrail,
+      accessAnalyzerName: props.accessAnalyzer ?? true ? names.accessAnalyzerName : undefined,
+      findingsTopic: this.alarmTopic,
+      encryptionKey: this.dataKey,
+    });
+  }
+
+  private publishParameters(githubOrganization: string): ssm.StringParameter[] {
+    const vpc = this.network.vpc;
+    const list = (ids: string[]) => Fn.join(PLATFORM_LIST_SEPARATOR, ids);
+    const values: Record<keyof PlatformParameterNames, string> = {
+      vpcId: vpc.vpcId,
+      vpcCidr: vpc.vpcCidrBlock,
+      availabilityZones: vpc.availabilityZones.join(PLATFORM_LIST_SEPARATOR),
+      publicSubnetIds: list(vpc.publicSubnets.map((s) => s.subnetId)),
+      privateSubnetIds: list(vpc.privateSubnets.map((s) => s.subnetId)),
+      isolatedSubnetIds: list(vpc.isolatedSubnets.map((s) => s.subnetId)),
+      publicRouteTableIds: list(vpc.publicSubnets.map((s) => s.routeTable.routeTableId)),
+      privateRouteTableIds: list(vpc.privateSubnets.map((s) => s.routeTable.routeTableId)),
+      isolatedRouteTableIds: list(vpc.isolatedSubnets.map((s) => s.routeTable.routeTableId)),
+      clusterName: this.cluster.clusterName,
+      clusterArn: this.cluster.clusterArn,
+      githubOidcProviderArn: this.githubOidcProviderArn,
+      githubOrganization,
+      backupVaultName: this.backupVault.backupVaultName,
+      backupVaultArn: this.backupVault.backupVaultArn,
+      backupCopyVaultArn: this.backupCopyVaultArn,
+      alarmTopicArn: this.alarmTopic.topicArn,
+      dataKeyArn: this.dataKey.keyArn,
+    };
+    return (Object.keys(values) as (keyof PlatformParameterNames)[]).map(
+      (key) =>
+        new ssm.StringParameter(this, `Parameter-${key}`, {
+          parameterName: this.parameterNames[key],
+          stringValue: values[key],
+          description: `hardened-platform ${this.platformName} (${this.deploymentEnvironment}): ${key}`,
+          tier: ssm.ParameterTier.STANDARD,
+        }),
+    );
+  }
+}
