@@ -59,7 +59,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testPathIgnorePatterns: ['/node_modules/', '/test/e2e/', '/test/container/'],
     },
   },
-  gitignore: ['/demo/', '/.bench/', '/.cache/', '/test-output/'],
+  // '/node_modules' without the slash: also a node_modules symlink (a worktree sharing another's install).
+  gitignore: ['/demo/', '/.bench/', '/.cache/', '/test-output/', '/node_modules'],
 });
 
 // The package holds lib/, the bundled dependencies, .jsii, README, API.md and LICENSE only: in

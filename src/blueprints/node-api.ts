@@ -1,4 +1,5 @@
 import { Blueprint } from './blueprint';
+import { SERVICE_DEFAULTS } from '../core/defaults';
 import { defaultDebianCodename, defaultLine, defaultRelease } from '../core/runtime-currency';
 
 /** The Node.js LTS line of the currency table (`24`). */
@@ -17,8 +18,8 @@ export const NODE_API: Blueprint = {
   description: `TypeScript API on Node ${NODE_LINE} (fastify, pg, ioredis, SQL migrations)`,
   runtime: `Node.js ${NODE_LINE}`,
   baseImage: `node:${defaultRelease('node')}-${defaultDebianCodename()}-slim`,
-  containerPort: 8000,
-  healthCheckPath: '/health',
+  containerPort: SERVICE_DEFAULTS.containerPort,
+  healthCheckPath: SERVICE_DEFAULTS.healthCheckPath,
   sampleDir: 'node-api',
   dependencyFiles: ['package.json', 'package-lock.json'],
   // npm reads npm_config_registry from the build arguments; the cache stays in the builder.

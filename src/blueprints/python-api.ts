@@ -1,4 +1,5 @@
 import { Blueprint } from './blueprint';
+import { SERVICE_DEFAULTS } from '../core/defaults';
 import { defaultDebianCodename, defaultLine, defaultRelease } from '../core/runtime-currency';
 
 /**
@@ -16,8 +17,8 @@ export const PYTHON_API: Blueprint = {
   description: 'Python 3.11 API (FastAPI on gunicorn with uvicorn workers, alembic migrations)',
   runtime: `Python ${defaultLine('python').line}`,
   baseImage: `python:${defaultRelease('python')}-slim-${defaultDebianCodename()}`,
-  containerPort: 8000,
-  healthCheckPath: '/health',
+  containerPort: SERVICE_DEFAULTS.containerPort,
+  healthCheckPath: SERVICE_DEFAULTS.healthCheckPath,
   sampleDir: 'python-api',
   dependencyFiles: ['requirements.txt'],
   installCommands: [
