@@ -134,8 +134,9 @@ export function quotaChecks(templates: FleetTemplate[]): FleetCheck[] {
     return { check: `${what} <= ${limit}`, found: String(count), ok: count <= limit };
   });
   const perVpc = new Map<string, number>();
-  for (const { properties, name } of resourcesOfType(templates, 'AWS::EC2::SecurityGroup')) {
-    const vpc = name(properties.VpcId) ?? 'unresolved';
+  for (const { stackName, properties, name } of resourcesOfType(templates, 'AWS::EC2::SecurityGroup')) {
+    // A VPC of the stack itself (a reference to its resource) is that stack's own.
+    const vpc = name(properties.VpcId) ?? `${stackName} ${JSON.stringify(properties.VpcId)}`;
     perVpc.set(vpc, (perVpc.get(vpc) ?? 0) + 1);
   }
   const most = Math.max(0, ...perVpc.values());
@@ -190,4 +191,25 @@ export function canonicalName(value: unknown, parameters: NonNullable<FleetTempl
     }
   }
   return undefined;
+}
+
+/**
+ * Every SSM parameter a stack reads at deploy time under `prefix` is written by a stack of
+ * the fleet: a service that joins a platform no one deployed (or a misspelled platform name)
+ * fails its deploy on the missing parameter.
+ */
+export function parameterCheck(templates: FleetTemplate[], prefix = '/hardened-platform/'): FleetCheck {
+  const written = new Set(resourcesOfType(templates, 'AWS::SSM::Parameter').map((r) => r.name(r.properties.Name)));
+  const missing = new Map<string, Set<string>>();
+  for (const t of templates) {
+    for (const p of Object.values(t.template.Parameters ?? {})) {
+      if (!p.Type.startsWith('AWS::SSM::Parameter::Value') || typeof p.Default !== 'string' || !p.Default.startsWith(prefix)) continue;
+      if (!written.has(p.Default)) missing.set(p.Default, (missing.get(p.Default) ?? new Set()).add(t.stackName));
+    }
+  }
+  return {
+    check: `every platform parameter a stack reads is written (${prefix})`,
+    found: missing.size ? [...missing.entries()].map(([name, stacks]) => `${name} read by ${[...stacks].sort().join(', ')}`).join('; ') : 'all written',
+    ok: missing.size === 0,
+  };
 }

@@ -1,5 +1,5 @@
-import { cents, millions, num } from './format';
 import { INTERFACE_ENDPOINTS_PER_NETWORK, natGatewayCount } from './counts';
+import { cents, millions, num } from './format';
 import { PRICES as P } from './prices';
 import { CostInputs, CostLineItem } from './types';
 import { USAGE_ASSUMPTIONS } from './usage';
@@ -18,8 +18,8 @@ import { ENVIRONMENT_PRESETS } from '../presets';
 export interface PlatformUsageAssumptions {
   /** Management events the account writes (deploys, task starts, SDK calls): the trail and GuardDuty read them. */
   readonly managementEventsPerMonth: number;
-  /** S3 data events GuardDuty's S3 protection analyses. */
-  readonly s3DataEventsPerMillion: number;
+  /** S3 data events GuardDuty's S3 protection analyses, in millions. */
+  readonly s3DataEventsMillions: number;
   /** DNS query logs of one environment's VPC, GB (GuardDuty analyses them with the flow logs). */
   readonly dnsLogsGb: number;
   /** Configuration items AWS Config records for the platform's own resources, per environment. */
@@ -37,7 +37,7 @@ export interface PlatformUsageAssumptions {
 
 export const PLATFORM_USAGE: PlatformUsageAssumptions = {
   managementEventsPerMonth: 500_000,
-  s3DataEventsPerMillion: 1,
+  s3DataEventsMillions: 1,
   dnsLogsGb: 1,
   platformConfigItems: 1_000,
   serviceConfigItems: 300,
@@ -162,9 +162,10 @@ function baselineLines(logRetentionDays: number): CostLineItem[] {
       id: 'baseline-guardduty-events',
       category: 'Security',
       item: 'GuardDuty: management and S3 data event analysis',
-      quantity: `${millions(u.managementEventsPerMonth)} management events + ${u.s3DataEventsPerMillion} million S3 data events`,
+      quantity: `${millions(u.managementEventsPerMonth)} management events + ${u.s3DataEventsMillions} million S3 data events`,
       unitPrice: `$${P.guardDuty.managementEventsPerMillion}/million + $${P.guardDuty.s3DataEventsPerMillion}/million`,
-      monthlyUsd: (u.managementEventsPerMonth / 1e6) * P.guardDuty.managementEventsPerMillion + u.s3DataEventsPerMillion * P.guardDuty.s3DataEventsPerMillion,
+      monthlyUsd:
+        (u.managementEventsPerMonth / 1e6) * P.guardDuty.managementEventsPerMillion + u.s3DataEventsMillions * P.guardDuty.s3DataEventsPerMillion,
     },
     {
       id: 'baseline-config-rules',
