@@ -133,10 +133,17 @@ export function quotaChecks(templates: FleetTemplate[]): FleetCheck[] {
     const count = resourcesOfType(templates, type).filter((r) => !filter || filter(r.properties)).length;
     return { check: `${what} <= ${limit}`, found: String(count), ok: count <= limit };
   });
+  // A VPC of the stack itself (a reference to its resource) is that stack's own; when the stack
+  // publishes that reference as an SSM parameter, the stacks that read the parameter share it.
+  const published = new Map<string, string>();
+  for (const { stackName, properties, name } of resourcesOfType(templates, 'AWS::SSM::Parameter')) {
+    const parameter = name(properties.Name);
+    if (parameter !== undefined) published.set(`${stackName} ${JSON.stringify(properties.Value)}`, `{{ssm:${parameter}}}`);
+  }
   const perVpc = new Map<string, number>();
   for (const { stackName, properties, name } of resourcesOfType(templates, 'AWS::EC2::SecurityGroup')) {
-    // A VPC of the stack itself (a reference to its resource) is that stack's own.
-    const vpc = name(properties.VpcId) ?? `${stackName} ${JSON.stringify(properties.VpcId)}`;
+    const own = `${stackName} ${JSON.stringify(properties.VpcId)}`;
+    const vpc = name(properties.VpcId) ?? published.get(own) ?? own;
     perVpc.set(vpc, (perVpc.get(vpc) ?? 0) + 1);
   }
   const most = Math.max(0, ...perVpc.values());

@@ -7,7 +7,7 @@
  * also synthesized standalone, to show which rules a fleet without the platform breaks.
  */
 import { execFileSync } from 'child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { App, Stack } from 'aws-cdk-lib';
@@ -181,6 +181,8 @@ export function simulateFleet(options: SimulationOptions = {}): FleetResult {
   }
 
   const lint = cfnLint(files);
+  // The templates are read; the cloud assemblies are not kept.
+  for (const dir of outdirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   const singletons = singletonChecks(templates);
   const quotas = quotaChecks(templates);
   const duplicates = duplicateNames(templates);
@@ -238,6 +240,7 @@ function standaloneFleet(services: FleetService[]): FleetTemplate[] {
     );
     app.synth();
     templates.push(...stacks.map((stack) => template(app, service.serviceName, stack)));
+    rmSync(app.outdir, { recursive: true, force: true });
   }
   return templates;
 }
@@ -265,8 +268,13 @@ function fleetCost(services: FleetService[], standaloneTemplates: FleetTemplate[
   };
 }
 
+/** Cloud assembly folders of the joined fleet, removed once cfn-lint has read them. */
+const outdirs: string[] = [];
+
 function newApp(): App {
-  return new App({ outdir: mkdtempSync(join(tmpdir(), 'hsk-fleet-')), context: { ...cxapi.CURRENTLY_RECOMMENDED_FLAGS } });
+  const outdir = mkdtempSync(join(tmpdir(), 'hsk-fleet-'));
+  outdirs.push(outdir);
+  return new App({ outdir, context: { ...cxapi.CURRENTLY_RECOMMENDED_FLAGS } });
 }
 
 function template(app: App, appName: string, stack: Stack): FleetTemplate {

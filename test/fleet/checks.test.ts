@@ -62,6 +62,15 @@ test('security groups of two stacks\' own VPCs count apart', () => {
   expect(quotaChecks([stack('a', own), stack('b', own)]).find((c) => c.check.startsWith('security groups'))!.found).toBe('1 in the fullest of 2 VPC(s)');
 });
 
+test('the security groups of a platform and of the services that read its VPC id count in one VPC', () => {
+  const platform = stack('platform', {
+    Sg: ['AWS::EC2::SecurityGroup', { VpcId: { Ref: 'Vpc' } }],
+    VpcIdParameter: ['AWS::SSM::Parameter', { Name: '/hardened-platform/platform/staging/vpc-id', Value: { Ref: 'Vpc' } }],
+  });
+  const service = stack('s', { Sg: ['AWS::EC2::SecurityGroup', { VpcId: { Ref: 'P' } }] }, { P: { Type: 'AWS::SSM::Parameter::Value<String>', Default: '/hardened-platform/platform/staging/vpc-id' } });
+  expect(quotaChecks([platform, service]).find((c) => c.check.startsWith('security groups'))!.found).toBe('2 in the fullest of 1 VPC(s)');
+});
+
 describe('parameterCheck', () => {
   const read = (name: string) => ({ P: { Type: 'AWS::SSM::Parameter::Value<String>', Default: name } });
   const write = (name: string) => ({ W: ['AWS::SSM::Parameter', { Name: name }] as [string, Record<string, unknown>] });
