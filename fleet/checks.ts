@@ -61,8 +61,11 @@ export const REGION_QUOTAS: RegionQuota[] = [
   { type: 'AWS::ECS::Cluster', what: 'ECS clusters per region', limit: 10000 },
 ];
 
-/** Security groups per VPC (the default quota). */
-export const SECURITY_GROUPS_PER_VPC = 2500;
+/**
+ * VPC security groups (the default quota, "VPC security groups per Region": it counts every
+ * security group of the region, whichever VPC it is in).
+ */
+export const SECURITY_GROUPS_PER_REGION = 2500;
 
 /**
  * Properties that hold a physical name, by resource type, with the scope in which AWS requires
@@ -147,7 +150,12 @@ export function quotaChecks(templates: FleetTemplate[]): FleetCheck[] {
     perVpc.set(vpc, (perVpc.get(vpc) ?? 0) + 1);
   }
   const most = Math.max(0, ...perVpc.values());
-  checks.push({ check: `security groups per VPC <= ${SECURITY_GROUPS_PER_VPC}`, found: `${most} in the fullest of ${perVpc.size} VPC(s)`, ok: most <= SECURITY_GROUPS_PER_VPC });
+  const total = [...perVpc.values()].reduce((a, b) => a + b, 0);
+  checks.push({
+    check: `VPC security groups per region <= ${SECURITY_GROUPS_PER_REGION}`,
+    found: `${total} (${most} in the fullest of ${perVpc.size} VPC(s))`,
+    ok: total <= SECURITY_GROUPS_PER_REGION,
+  });
   return checks;
 }
 

@@ -52,14 +52,14 @@ describe('quotaChecks', () => {
   test('counts security groups per VPC across stacks that share one through SSM', () => {
     const parameter = { VpcIdParameter: { Type: 'AWS::SSM::Parameter::Value<String>', Default: '/hardened-platform/platform/staging/vpc-id' } };
     const sg = { Sg: ['AWS::EC2::SecurityGroup', { VpcId: { Ref: 'VpcIdParameter' } }] as [string, Record<string, unknown>] };
-    const check = quotaChecks([stack('a', sg, parameter), stack('b', sg, parameter)]).find((c) => c.check.startsWith('security groups'))!;
-    expect(check.found).toBe('2 in the fullest of 1 VPC(s)');
+    const check = quotaChecks([stack('a', sg, parameter), stack('b', sg, parameter)]).find((c) => c.check.startsWith('VPC security groups'))!;
+    expect(check.found).toBe('2 (2 in the fullest of 1 VPC(s))');
   });
 });
 
 test('security groups of two stacks\' own VPCs count apart', () => {
   const own = { Sg: ['AWS::EC2::SecurityGroup', { VpcId: { Ref: 'Vpc' } }] as [string, Record<string, unknown>] };
-  expect(quotaChecks([stack('a', own), stack('b', own)]).find((c) => c.check.startsWith('security groups'))!.found).toBe('1 in the fullest of 2 VPC(s)');
+  expect(quotaChecks([stack('a', own), stack('b', own)]).find((c) => c.check.startsWith('VPC security groups'))!.found).toBe('2 (1 in the fullest of 2 VPC(s))');
 });
 
 test('the security groups of a platform and of the services that read its VPC id count in one VPC', () => {
@@ -68,7 +68,7 @@ test('the security groups of a platform and of the services that read its VPC id
     VpcIdParameter: ['AWS::SSM::Parameter', { Name: '/hardened-platform/platform/staging/vpc-id', Value: { Ref: 'Vpc' } }],
   });
   const service = stack('s', { Sg: ['AWS::EC2::SecurityGroup', { VpcId: { Ref: 'P' } }] }, { P: { Type: 'AWS::SSM::Parameter::Value<String>', Default: '/hardened-platform/platform/staging/vpc-id' } });
-  expect(quotaChecks([platform, service]).find((c) => c.check.startsWith('security groups'))!.found).toBe('2 in the fullest of 1 VPC(s)');
+  expect(quotaChecks([platform, service]).find((c) => c.check.startsWith('VPC security groups'))!.found).toBe('2 (2 in the fullest of 1 VPC(s))');
 });
 
 describe('parameterCheck', () => {
