@@ -8,15 +8,17 @@ function servicesArgument(argv: string[]): number {
   const index = argv.findIndex((a) => a === '--services' || a.startsWith('--services='));
   if (index < 0) return 10;
   const raw = argv[index].includes('=') ? argv[index].split('=')[1] : argv[index + 1];
-  const count = Number(raw);
-  if (!Number.isInteger(count) || count < 1) {
-    throw new Error(`--services is "${raw ?? ''}"; give a whole number of services of at least 1 (for example --services 10)`);
-  }
-  return count;
+  // fleetServices rejects what is not a whole number of at least 1, naming the option.
+  return raw === undefined || raw.trim() === '' ? NaN : Number(raw);
 }
 
 const started = Date.now();
-const result = simulateFleet({ services: servicesArgument(process.argv.slice(2)) });
-console.log(formatReport(result));
-console.log(`(simulated in ${((Date.now() - started) / 1000).toFixed(0)} s)`);
-process.exitCode = result.checks.every((c) => c.ok) ? 0 : 1;
+try {
+  const result = simulateFleet({ services: servicesArgument(process.argv.slice(2)) });
+  console.log(formatReport(result));
+  console.log(`(simulated in ${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  process.exitCode = result.checks.every((c) => c.ok) ? 0 : 1;
+} catch (e) {
+  console.error(`npm run fleet: ${(e as Error).message}`);
+  process.exitCode = 2;
+}

@@ -66,7 +66,7 @@ export interface FleetService {
 /** N services: both blueprints (their port and health path), every database/cache combination, distinct names. */
 export function fleetServices(count: number): FleetService[] {
   if (!Number.isInteger(count) || count < 1) {
-    throw new Error(`--services is ${count}; give a whole number of services of at least 1 (for example --services 10)`);
+    throw new Error(`--services is ${Number.isNaN(count) ? 'missing or not a number' : count}; give a whole number of services of at least 1 (for example --services 10)`);
   }
   return [...Array(count).keys()].map((i) => {
     const base = SERVICE_NAMES[i % SERVICE_NAMES.length];
