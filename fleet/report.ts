@@ -64,6 +64,17 @@ function costSection(r: FleetResult): string[] {
   for (const p of c.platforms) {
     out.push(`  platform ${p.environment.padEnd(10)} ${usd(p.totalUsd).padStart(9)}${p.accountBaseline ? '  (holds the account baseline)' : ''}`);
   }
+  out.push('', '  one more joined service, by options       staging marginal (standalone)   production marginal (standalone)');
+  const seen = new Set<string>();
+  for (const service of r.services) {
+    const key = `database ${service.options.database ? 'yes' : 'no'}, cache ${service.options.cache ? 'yes' : 'no'}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const of = (environment: string) => c.services.find((s) => s.serviceName === service.options.serviceName && s.environment === environment)!;
+    const [staging, production] = ENVIRONMENTS.map(of);
+    const cell = (s: typeof staging) => `${usd(s.joined.totalUsd).padStart(9)} (${usd(s.standalone.totalUsd)})`;
+    out.push(`  ${key.padEnd(41)}${cell(staging).padEnd(32)}${cell(production)}`);
+  }
   out.push('', '  per service        environment  standalone  joined (marginal)  ratio');
   for (const s of c.services) {
     const ratio = s.joined.totalUsd / s.standalone.totalUsd;
