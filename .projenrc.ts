@@ -108,6 +108,11 @@ project.addTask('bench', {
   exec: 'tsx bench/run.ts',
   receiveArgs: true,
 });
+project.addTask('fleet', {
+  description: 'Simulate one platform per environment and N services (--services N, default 10) in one account and region',
+  exec: 'tsx fleet/run.ts',
+  receiveArgs: true,
+});
 // The benchmark and the fleet simulation are linted like the tests, each with a tsconfig that
 // ESLint's project service finds next to the files.
 for (const dir of ['bench', 'fleet']) {

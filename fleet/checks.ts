@@ -61,8 +61,11 @@ export const REGION_QUOTAS: RegionQuota[] = [
   { type: 'AWS::ECS::Cluster', what: 'ECS clusters per region', limit: 10000 },
 ];
 
-/** Security groups per VPC (the default quota). */
-export const SECURITY_GROUPS_PER_VPC = 2500;
+/**
+ * VPC security groups (the default quota, "VPC security groups per Region": it counts every
+ * security group of the region, whichever VPC it is in).
+ */
+export const SECURITY_GROUPS_PER_REGION = 2500;
 
 /**
  * Properties that hold a physical name, by resource type, with the scope in which AWS requires
@@ -133,13 +136,26 @@ export function quotaChecks(templates: FleetTemplate[]): FleetCheck[] {
     const count = resourcesOfType(templates, type).filter((r) => !filter || filter(r.properties)).length;
     return { check: `${what} <= ${limit}`, found: String(count), ok: count <= limit };
   });
+  // A VPC of the stack itself (a reference to its resource) is that stack's own; when the stack
+  // publishes that reference as an SSM parameter, the stacks that read the parameter share it.
+  const published = new Map<string, string>();
+  for (const { stackName, properties, name } of resourcesOfType(templates, 'AWS::SSM::Parameter')) {
+    const parameter = name(properties.Name);
+    if (parameter !== undefined) published.set(`${stackName} ${JSON.stringify(properties.Value)}`, `{{ssm:${parameter}}}`);
+  }
   const perVpc = new Map<string, number>();
-  for (const { properties, name } of resourcesOfType(templates, 'AWS::EC2::SecurityGroup')) {
-    const vpc = name(properties.VpcId) ?? 'unresolved';
+  for (const { stackName, properties, name } of resourcesOfType(templates, 'AWS::EC2::SecurityGroup')) {
+    const own = `${stackName} ${JSON.stringify(properties.VpcId)}`;
+    const vpc = name(properties.VpcId) ?? published.get(own) ?? own;
     perVpc.set(vpc, (perVpc.get(vpc) ?? 0) + 1);
   }
   const most = Math.max(0, ...perVpc.values());
-  checks.push({ check: `security groups per VPC <= ${SECURITY_GROUPS_PER_VPC}`, found: `${most} in the fullest of ${perVpc.size} VPC(s)`, ok: most <= SECURITY_GROUPS_PER_VPC });
+  const total = [...perVpc.values()].reduce((a, b) => a + b, 0);
+  checks.push({
+    check: `VPC security groups per region <= ${SECURITY_GROUPS_PER_REGION}`,
+    found: `${total} (${most} in the fullest of ${perVpc.size} VPC(s))`,
+    ok: total <= SECURITY_GROUPS_PER_REGION,
+  });
   return checks;
 }
 
@@ -190,4 +206,25 @@ export function canonicalName(value: unknown, parameters: NonNullable<FleetTempl
     }
   }
   return undefined;
+}
+
+/**
+ * Every SSM parameter a stack reads at deploy time under `prefix` is written by a stack of
+ * the fleet: a service that joins a platform no one deployed (or a misspelled platform name)
+ * fails its deploy on the missing parameter.
+ */
+export function parameterCheck(templates: FleetTemplate[], prefix = '/hardened-platform/'): FleetCheck {
+  const written = new Set(resourcesOfType(templates, 'AWS::SSM::Parameter').map((r) => r.name(r.properties.Name)));
+  const missing = new Map<string, Set<string>>();
+  for (const t of templates) {
+    for (const p of Object.values(t.template.Parameters ?? {})) {
+      if (!p.Type.startsWith('AWS::SSM::Parameter::Value') || typeof p.Default !== 'string' || !p.Default.startsWith(prefix)) continue;
+      if (!written.has(p.Default)) missing.set(p.Default, (missing.get(p.Default) ?? new Set()).add(t.stackName));
+    }
+  }
+  return {
+    check: `every platform parameter a stack reads is written (${prefix})`,
+    found: missing.size ? [...missing.entries()].map(([name, stacks]) => `${name} read by ${[...stacks].sort().join(', ')}`).join('; ') : 'all written',
+    ok: missing.size === 0,
+  };
 }

@@ -3,9 +3,12 @@ import { join } from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { DeploymentEnvironment, HardenedServiceOptions, HardenedServiceStack } from '../../src';
 import {
+  additionalTrailsCost,
   budgetFromEstimate,
   CostEstimate,
+  estimateJoinedServiceCost,
   estimateMonthlyCost,
+  estimatePlatformCost,
   FARGATE_SPOT_STRATEGY,
   PRICES,
   resourceCounts,
@@ -162,6 +165,47 @@ describe('cost model arithmetic', () => {
     expect(() => estimateMonthlyCost(settings)).toThrow(
       'the cost model has no price for db.r6g.large (PRICES.rds.instanceHour knows db.t3.micro, db.t3.small, db.t3.medium, db.t3.large); add it to src/core/cost-model/prices.ts or set monthlyBudgetUsd',
     );
+  });
+});
+
+describe('the platform estimate and the marginal estimate of a joined service', () => {
+  test('a joined service drops the NAT and endpoint hours, the flow logs, the trail and its key, and adds its baseline share', () => {
+    for (const environment of [STAGING, PRODUCTION]) {
+      const settings = resolveSettings(OPTIONS, environment);
+      const standalone = estimateMonthlyCost(settings);
+      const joined = estimateJoinedServiceCost(settings);
+      const { natGateways, interfaceEndpoints, availabilityZones } = standalone.counts;
+      const u = USAGE_ASSUMPTIONS[environment];
+      const hoursDropped = 730 * (natGateways * PRICES.natGateway.hour + interfaceEndpoints * availabilityZones * PRICES.interfaceEndpoint.azHour);
+      const flowLogsDropped = u.flowLogsGb * PRICES.cloudWatch.logsIngestGb;
+      const baseline = joined.lineItems.filter((l) => l.id.startsWith('baseline-')).reduce((sum, l) => sum + l.monthlyUsd, 0);
+      expect(joined.lineItems.map((l) => l.id)).not.toContain('cloudtrail');
+      expect(joined.counts).toMatchObject({ natGateways: 0, interfaceEndpoints: 0, kmsKeys: standalone.counts.kmsKeys - 1 });
+      expect(line(joined, 'fargate')).toBe(line(standalone, 'fargate'));
+      expect(line(joined, 'nat-gateway')).toBeCloseTo(u.natProcessedGb * PRICES.natGateway.gbProcessed, 6);
+      expect(line(standalone, 'logs-ingest') - line(joined, 'logs-ingest')).toBeCloseTo(flowLogsDropped, 6);
+      expect(standalone.totalUsd - joined.totalUsd).toBeGreaterThan(hoursDropped + flowLogsDropped - baseline);
+      expect(baseline).toBeGreaterThan(0);
+    }
+  });
+
+  test('the platform bills its NAT gateways and endpoints per hour; only the first platform bills the baseline', () => {
+    const production = estimatePlatformCost(PRODUCTION, false);
+    const nat = production.lineItems.find((l) => l.id === 'platform-nat-gateway')!;
+    expect(nat.monthlyUsd).toBeCloseTo(3 * 730 * PRICES.natGateway.hour, 6);
+    expect(production.lineItems.some((l) => l.id.startsWith('baseline-'))).toBe(false);
+    const withBaseline = estimatePlatformCost(PRODUCTION, true);
+    expect(withBaseline.totalUsd).toBeGreaterThan(production.totalUsd);
+    expect(withBaseline.lineItems.find((l) => l.id === 'baseline-guardduty-events')!.monthlyUsd).toBeCloseTo(
+      0.5 * PRICES.guardDuty.managementEventsPerMillion + PRICES.guardDuty.s3DataEventsPerMillion,
+      6,
+    );
+    expect(production.totalUsd).toBe(Math.round(production.lineItems.reduce((s, l) => s + l.monthlyUsd, 0) * 100) / 100);
+  });
+
+  test('every trail after the first bills the management events again', () => {
+    expect(additionalTrailsCost(1).monthlyUsd).toBe(0);
+    expect(additionalTrailsCost(3).monthlyUsd).toBeCloseTo(2 * 5 * PRICES.cloudTrail.additionalCopyPer100kEvents, 6);
   });
 });
 

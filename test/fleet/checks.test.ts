@@ -1,4 +1,4 @@
-import { canonicalName, duplicateNames, FleetTemplate, quotaChecks, singletonChecks } from '../../fleet/checks';
+import { canonicalName, duplicateNames, FleetTemplate, parameterCheck, quotaChecks, singletonChecks } from '../../fleet/checks';
 
 const stack = (stackName: string, resources: Record<string, [string, Record<string, unknown>?]>, parameters = {}): FleetTemplate => ({
   stackName,
@@ -52,8 +52,41 @@ describe('quotaChecks', () => {
   test('counts security groups per VPC across stacks that share one through SSM', () => {
     const parameter = { VpcIdParameter: { Type: 'AWS::SSM::Parameter::Value<String>', Default: '/hardened-platform/platform/staging/vpc-id' } };
     const sg = { Sg: ['AWS::EC2::SecurityGroup', { VpcId: { Ref: 'VpcIdParameter' } }] as [string, Record<string, unknown>] };
-    const check = quotaChecks([stack('a', sg, parameter), stack('b', sg, parameter)]).find((c) => c.check.startsWith('security groups'))!;
-    expect(check.found).toBe('2 in the fullest of 1 VPC(s)');
+    const check = quotaChecks([stack('a', sg, parameter), stack('b', sg, parameter)]).find((c) => c.check.startsWith('VPC security groups'))!;
+    expect(check.found).toBe('2 (2 in the fullest of 1 VPC(s))');
+  });
+});
+
+test('security groups of two stacks\' own VPCs count apart', () => {
+  const own = { Sg: ['AWS::EC2::SecurityGroup', { VpcId: { Ref: 'Vpc' } }] as [string, Record<string, unknown>] };
+  expect(quotaChecks([stack('a', own), stack('b', own)]).find((c) => c.check.startsWith('VPC security groups'))!.found).toBe('2 (1 in the fullest of 2 VPC(s))');
+});
+
+test('the security groups of a platform and of the services that read its VPC id count in one VPC', () => {
+  const platform = stack('platform', {
+    Sg: ['AWS::EC2::SecurityGroup', { VpcId: { Ref: 'Vpc' } }],
+    VpcIdParameter: ['AWS::SSM::Parameter', { Name: '/hardened-platform/platform/staging/vpc-id', Value: { Ref: 'Vpc' } }],
+  });
+  const service = stack('s', { Sg: ['AWS::EC2::SecurityGroup', { VpcId: { Ref: 'P' } }] }, { P: { Type: 'AWS::SSM::Parameter::Value<String>', Default: '/hardened-platform/platform/staging/vpc-id' } });
+  expect(quotaChecks([platform, service]).find((c) => c.check.startsWith('VPC security groups'))!.found).toBe('2 (2 in the fullest of 1 VPC(s))');
+});
+
+describe('parameterCheck', () => {
+  const read = (name: string) => ({ P: { Type: 'AWS::SSM::Parameter::Value<String>', Default: name } });
+  const write = (name: string) => ({ W: ['AWS::SSM::Parameter', { Name: name }] as [string, Record<string, unknown>] });
+
+  test('passes when a platform writes what the service reads', () => {
+    const check = parameterCheck([stack('platform-staging', write('/hardened-platform/platform/staging/vpc-id')), stack('s', {}, read('/hardened-platform/platform/staging/vpc-id'))]);
+    expect(check.ok).toBe(true);
+  });
+
+  test('fails when a service reads a platform no stack writes, and names both', () => {
+    const check = parameterCheck([stack('platform-staging', write('/hardened-platform/platform/staging/vpc-id')), stack('s', {}, read('/hardened-platform/acme/staging/vpc-id'))]);
+    expect(check).toEqual({ check: expect.any(String), found: '/hardened-platform/acme/staging/vpc-id read by s', ok: false });
+  });
+
+  test('ignores parameters outside the prefix (the image tag the deploy tool writes)', () => {
+    expect(parameterCheck([stack('s', {}, read('/orders/staging/image-tag'))]).ok).toBe(true);
   });
 });
 

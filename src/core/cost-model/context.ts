@@ -19,10 +19,15 @@ export interface CostContext {
   readonly spotTaskHour: number;
   /** Application logs a month, in GB (ingested by CloudWatch Logs, sent through the Logs endpoint). */
   readonly appLogsGb: number;
+  /**
+   * The stack joins a platform: the network (NAT gateways, endpoints, flow logs), the cluster
+   * and the trail are the platform's, so the line items keep only what this service adds.
+   */
+  readonly joined: boolean;
 }
 
 /** The context of one environment's estimate. */
-export function costContext(s: CostInputs): CostContext {
+export function costContext(s: CostInputs, joined = false): CostContext {
   const P = PRICES;
   const u = USAGE_ASSUMPTIONS[s.environment];
   const hours = P.hoursPerMonth;
@@ -32,7 +37,7 @@ export function costContext(s: CostInputs): CostContext {
   return {
     s,
     u,
-    counts: resourceCounts(s),
+    counts: resourceCounts(s, joined),
     hours,
     taskHours: s.scaleToZeroOutsideWorkingHours ? workingHoursPerMonth() : hours,
     vcpu,
@@ -40,5 +45,6 @@ export function costContext(s: CostInputs): CostContext {
     taskHour,
     spotTaskHour: taskHour * (1 - P.fargate.spotDiscount),
     appLogsGb: (u.requestsPerMonth * u.appLogKbPerRequest) / 1e6,
+    joined,
   };
 }

@@ -21,6 +21,9 @@ const INTERFACE_ENDPOINT_SERVICES = ['ecr.api', 'ecr.dkr', 'logs', 'secretsmanag
  */
 const KMS_KEYS_PER_STACK = 4;
 
+/** A stack that joins a platform has no trail, so no trail key. */
+const KMS_KEYS_PER_JOINED_STACK = KMS_KEYS_PER_STACK - 1;
+
 /** Resource names used only to count alarms; the count does not depend on them. */
 const COUNTING_TARGETS: MonitoringTargets = {
   loadBalancerFullName: 'alb',
@@ -30,8 +33,11 @@ const COUNTING_TARGETS: MonitoringTargets = {
   appLogGroupName: 'logs',
 };
 
-/** The priced resources of one environment's stack. */
-export function resourceCounts(s: CostInputs): ResourceCounts {
+/**
+ * The priced resources of one environment's stack; `joined`: of a stack that joins a platform
+ * (no NAT gateways or endpoints of its own, no trail key).
+ */
+export function resourceCounts(s: CostInputs, joined = false): ResourceCounts {
   const availabilityZones = s.maxAzs;
   const alarms = alarmDefinitions(s, {
     ...COUNTING_TARGETS,
@@ -44,9 +50,9 @@ export function resourceCounts(s: CostInputs): ResourceCounts {
   const split = taskSplit(s.minCapacity, s.fargateSpot);
   return {
     availabilityZones,
-    natGateways: s.natGateways === 'one' ? 1 : availabilityZones,
-    interfaceEndpoints: INTERFACE_ENDPOINT_SERVICES.length,
-    kmsKeys: KMS_KEYS_PER_STACK,
+    natGateways: joined ? 0 : natGatewayCount(s),
+    interfaceEndpoints: joined ? 0 : INTERFACE_ENDPOINT_SERVICES.length,
+    kmsKeys: joined ? KMS_KEYS_PER_JOINED_STACK : KMS_KEYS_PER_STACK,
     secrets: (s.database ? 1 : 0) + (s.cache ? 1 : 0) + (AuthenticationMode.usesApiKeys(s.authentication) ? 1 : 0),
     alarms: alarms.length,
     alarmMetrics,
@@ -57,6 +63,14 @@ export function resourceCounts(s: CostInputs): ResourceCounts {
     spotTasks: split.spot,
   };
 }
+
+/** NAT gateways of a network with these presets: one, or one per AZ. */
+export function natGatewayCount(s: Pick<CostInputs, 'natGateways' | 'maxAzs'>): number {
+  return s.natGateways === 'one' ? 1 : s.maxAzs;
+}
+
+/** Interface endpoints a `ServiceNetwork` creates per AZ (a platform's network is one). */
+export const INTERFACE_ENDPOINTS_PER_NETWORK = INTERFACE_ENDPOINT_SERVICES.length;
 
 /** Tasks on FARGATE and FARGATE_SPOT for a task count, following `FARGATE_SPOT_STRATEGY`. */
 export function taskSplit(tasks: number, fargateSpot: boolean): { onDemand: number; spot: number } {

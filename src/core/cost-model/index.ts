@@ -8,6 +8,7 @@ import { edgeItems } from './edge';
 import { cents } from './format';
 import { containerInsightsItems, monitoringItems } from './monitoring';
 import { networkItems } from './network';
+import { joinedBaselineItems } from './platform';
 import { PRICES } from './prices';
 import { securityItems } from './security';
 import { storageItems } from './storage';
@@ -15,6 +16,7 @@ import { CostEstimate, CostInputs, CostLineItem } from './types';
 
 export * from './budget';
 export * from './counts';
+export * from './platform';
 export * from './prices';
 export * from './types';
 export * from './usage';
@@ -53,8 +55,23 @@ export function defaultMonthlyBudgetUsd(settings: CostInputs): number {
 
 /** The monthly cost of one environment's stack, line by line. */
 export function estimateMonthlyCost(settings: CostInputs): CostEstimate {
-  const c = costContext(settings);
+  return estimate(settings, false);
+}
+
+/**
+ * The monthly cost of one environment's stack when it joins a platform: the marginal cost of
+ * one more service. Without the NAT gateways' and endpoints' hours, the flow logs, the trail
+ * and its key (the platform's, see `estimatePlatformCost`); with this service's bytes through
+ * the platform's network and what it adds to the account baseline (`joinedBaselineItems`).
+ */
+export function estimateJoinedServiceCost(settings: CostInputs): CostEstimate {
+  return estimate(settings, true);
+}
+
+function estimate(settings: CostInputs, joined: boolean): CostEstimate {
+  const c = costContext(settings, joined);
   const lines = CATEGORIES.flatMap((items) => items(c));
+  if (joined) lines.push(...joinedBaselineItems(settings, ((c.counts.onDemandTasks + c.counts.spotTasks) * c.taskHours) / c.hours));
   const totalUsd = cents(lines.reduce((sum, line) => sum + line.monthlyUsd, 0));
   const ceiling = taskSplit(settings.maxCapacity, settings.fargateSpot);
   return {

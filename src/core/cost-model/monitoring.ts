@@ -18,16 +18,18 @@ export function containerInsightsItems({ u }: CostContext): CostLineItem[] {
 }
 
 /** CloudWatch Logs ingestion and storage, alarms and dashboards. */
-export function monitoringItems({ s, u, counts, appLogsGb }: CostContext): CostLineItem[] {
+export function monitoringItems({ s, u, counts, appLogsGb, joined }: CostContext): CostLineItem[] {
   const wafLogsGb = (u.requestsPerMonth * u.wafLogKbPerRequest) / 1e6;
-  const ingestGb = appLogsGb + wafLogsGb + u.flowLogsGb + u.otherLogsGb;
+  // The flow logs of a joined service's VPC are the platform's.
+  const flowLogsGb = joined ? 0 : u.flowLogsGb;
+  const ingestGb = appLogsGb + wafLogsGb + flowLogsGb + u.otherLogsGb;
   const storedGb = ingestGb * (s.logRetentionDays / 30) * u.logsCompressionRatio;
   return [
     {
       id: 'logs-ingest',
       category: 'Monitoring',
       item: 'CloudWatch Logs ingestion',
-      quantity: `${num(ingestGb)} GB (app ${num(appLogsGb)}, WAF ${num(wafLogsGb)}, flow ${num(u.flowLogsGb)}, other ${num(u.otherLogsGb)})`,
+      quantity: `${num(ingestGb)} GB (app ${num(appLogsGb)}, WAF ${num(wafLogsGb)}, flow ${num(flowLogsGb)}, other ${num(u.otherLogsGb)})`,
       unitPrice: `$${P.cloudWatch.logsIngestGb}/GB`,
       monthlyUsd: ingestGb * P.cloudWatch.logsIngestGb,
     },

@@ -63,8 +63,30 @@ export const PRICES = {
   },
   interfaceEndpoint: { azHour: 0.01, gbProcessed: 0.01 },
   dataTransferOutGb: 0.09,
-  /** The first copy of management events in a trail is free; its files are S3 storage. */
-  cloudTrail: { firstTrailMonth: 0 },
+  /**
+   * The first copy of management events in a trail is free; its files are S3 storage. Every
+   * further trail of the account that records them bills them again: $2.00 per 100,000
+   * (CloudTrail pricing page, "additional copies of management events").
+   */
+  cloudTrail: { firstTrailMonth: 0, additionalCopyPer100kEvents: 2 },
+  /**
+   * The platform's account baseline, from each service's pricing page (us-east-1, first tier):
+   * GuardDuty (aws.amazon.com/guardduty/pricing): CloudTrail management event analysis
+   * $4.00 per million events, VPC flow log and DNS log analysis $1.00/GB (first 500 GB),
+   * S3 data event analysis $0.80 per million (first 500 million), Runtime Monitoring of
+   * ECS Fargate $1.50 per vCPU-month (first 500 vCPUs).
+   */
+  guardDuty: { managementEventsPerMillion: 4, logsGb: 1, s3DataEventsPerMillion: 0.8, fargateVcpuMonth: 1.5 },
+  /**
+   * AWS Config (aws.amazon.com/config/pricing): $0.003 per configuration item recorded,
+   * $0.001 per rule evaluation (first 100,000 a month).
+   */
+  config: { configurationItem: 0.003, ruleEvaluation: 0.001 },
+  /**
+   * Security Hub (aws.amazon.com/security-hub/pricing): $0.0010 per security check (first
+   * 100,000 a month); the first 10,000 finding ingestion events a month are free.
+   */
+  securityHub: { check: 0.001 },
   s3: { standardGbMonth: 0.023 },
   ecr: { storageGbMonth: 0.1 },
 } as const;

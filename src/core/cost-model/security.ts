@@ -3,7 +3,7 @@ import { PRICES as P } from './prices';
 import { CostLineItem } from './types';
 
 /** KMS keys, Secrets Manager secrets and the trail. */
-export function securityItems({ counts }: CostContext): CostLineItem[] {
+export function securityItems({ counts, joined }: CostContext): CostLineItem[] {
   const lines: CostLineItem[] = [
     {
       id: 'kms',
@@ -24,6 +24,8 @@ export function securityItems({ counts }: CostContext): CostLineItem[] {
       monthlyUsd: counts.secrets * P.secretsManager.secretMonth,
     });
   }
+  // A joined service's trail is the platform's account trail.
+  if (joined) return lines;
   lines.push({
     id: 'cloudtrail',
     category: 'Security',

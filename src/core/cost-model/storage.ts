@@ -4,10 +4,11 @@ import { PRICES as P } from './prices';
 import { CostLineItem } from './types';
 
 /** S3 (load balancer access logs, CloudTrail files) and ECR images. */
-export function storageItems({ s, u }: CostContext): CostLineItem[] {
+export function storageItems({ s, u, joined }: CostContext): CostLineItem[] {
   const months = s.logRetentionDays / 30;
   const albLogsGb = ((u.requestsPerMonth * u.albLogKbPerRequest) / 1e6) * months;
-  const trailGb = u.trailGbPerMonth * Math.min(months, 3);
+  // A joined service writes no trail files: the platform's account trail does.
+  const trailGb = joined ? 0 : u.trailGbPerMonth * Math.min(months, 3);
   return [
     {
       id: 's3',
