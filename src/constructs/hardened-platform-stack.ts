@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, StackProps, Tags, Token } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, StackProps, Tags } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -14,7 +14,7 @@ import { accountGithubOidcProviderArn, claimSingleton, singletonKey, singletonOw
 import { acknowledgeCustomResourceProviders, COMPLIANCE_FRAMEWORKS_CONTEXT } from './private/acknowledgements';
 import { newDataKey, newLogsKey } from './private/encryption-keys';
 import { ServiceNetwork } from './service-network';
-import { resolveComplianceFrameworks, validateComplianceFrameworks } from '../core/compliance-frameworks';
+import { resolveComplianceFrameworks } from '../core/compliance-frameworks';
 import { COST_ALLOCATION_TAG_KEY } from '../core/defaults';
 import { DeploymentEnvironment } from '../core/deployment-environment';
 import {
@@ -30,9 +30,8 @@ import {
   PlatformParameterNames,
   platformParameterNames,
   platformParameterPrefix,
-  validateGithubOrganization,
-  validatePlatformName,
 } from '../core/platform-parameters';
+import { validatePlatformOptions } from '../core/platform-validation';
 import { assertValid } from '../core/validation';
 
 /** Properties of `HardenedPlatformStack`. */
@@ -131,42 +130,6 @@ export interface HardenedPlatformStackProps extends StackProps {
   readonly vpcCidr?: string;
 }
 
-/** Problems with the props, each naming the option, the bad value and the fix. */
-function validatePlatformProps(props: HardenedPlatformStackProps): string[] {
-  const problems: string[] = [];
-  if (!Object.values(DeploymentEnvironment).includes(props.environment)) {
-    problems.push(`environment "${props.environment}" must be DeploymentEnvironment.STAGING or DeploymentEnvironment.PRODUCTION`);
-  }
-  const region = props.env?.region;
-  if (region === undefined || Token.isUnresolved(region)) {
-    problems.push(
-      'env.region is required: the platform\'s Availability Zones, its regional account baseline and the Security Hub standards\' ARNs need a concrete region (for example env: { account: "123456789012", region: "us-east-1" })',
-    );
-  }
-  problems.push(...validatePlatformName(props.platformName ?? DEFAULT_PLATFORM_NAME));
-  problems.push(...validateGithubOrganization(props.githubOrganization ?? ''));
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(props.alarmEmail ?? '')) {
-    problems.push(`alarmEmail "${props.alarmEmail}" must be an email address (for example "oncall@example.com")`);
-  }
-  const arn = props.githubOidcProviderArn;
-  if (arn !== undefined && !Token.isUnresolved(arn) && !/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/.test(arn)) {
-    problems.push(
-      `githubOidcProviderArn "${arn}" must be an IAM OIDC provider ARN such as "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"`,
-    );
-  }
-  problems.push(...validateComplianceFrameworks(props.complianceFrameworks));
-  const copy = props.backupCopyVaultArn;
-  if (copy !== undefined && !Token.isUnresolved(copy)) {
-    const match = /^arn:aws[a-z-]*:backup:([a-z0-9-]+):\d{12}:backup-vault:[A-Za-z0-9_.-]{2,50}$/.exec(copy);
-    if (!match) {
-      problems.push(`backupCopyVaultArn "${copy}" must be a backup vault ARN such as "arn:aws:backup:us-west-2:123456789012:backup-vault:platform-production"`);
-    } else if (match[1] === region) {
-      problems.push(`backupCopyVaultArn "${copy}" is in the platform's own region ${region}; a copy protects against a regional outage only in a second region`);
-    }
-  }
-  return problems;
-}
-
 /**
  * The shared layer of one account, region and environment that hardened services join: the
  * VPC (public, private and isolated subnets, NAT, flow logs, endpoints), the ECS cluster
@@ -218,7 +181,7 @@ export class HardenedPlatformStack extends Stack {
   public readonly parameters: ssm.StringParameter[];
 
   constructor(scope: Construct, id: string, props: HardenedPlatformStackProps) {
-    assertValid(validatePlatformProps(props), `HardenedPlatformStack "${id}" props`);
+    assertValid(validatePlatformOptions(props), `HardenedPlatformStack "${id}" props`);
     const platformName = props.platformName ?? DEFAULT_PLATFORM_NAME;
     const environment = props.environment;
     const names = platformNames(platformName, environment);
