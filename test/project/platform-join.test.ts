@@ -1,9 +1,9 @@
+import { projectOptions, synth } from './helpers';
 import { estimateJoinedServiceCost, estimateMonthlyCost } from '../../src/core/cost-model';
 import { DeploymentEnvironment } from '../../src/core/deployment-environment';
 import { platformParameterNames } from '../../src/core/platform-parameters';
 import { usd } from '../../src/project/docs/context/format';
 import { resolveServiceModel } from '../../src/project/service-model';
-import { projectOptions, synth } from './helpers';
 
 const JOINED = { platform: { name: 'acme' } };
 
