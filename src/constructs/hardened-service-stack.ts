@@ -105,7 +105,7 @@ export class HardenedServiceStack extends Stack {
   public readonly vpc: ec2.IVpc;
   /** What the stack imported from the platform it joins. */
   public readonly platform?: ServicePlatformConfig;
-  /** The `platformName` of the platform the stack joins; undefined for a standalone stack. */
+  /** The `platformName` of the platform the stack joins (undefined for a standalone stack). */
   public readonly platformName?: string;
   /** ECR repository of the service's images. */
   public readonly imageRepository: ServiceImageRepository;

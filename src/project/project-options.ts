@@ -84,8 +84,9 @@ export interface HardenedServiceProjectOptions extends awscdk.AwsCdkTypeScriptAp
    * The platform both environments join (a `HardenedPlatformStack` per environment, deployed
    * first from its own repo): the stacks then create no VPC, NAT gateways, endpoints, ECS
    * cluster, GitHub OIDC provider or trail, and read the platform's from its SSM parameters
-   * at deploy time. Joining replaces the network of a deployed standalone service: see the
-   * migration in `docs/PLATFORM.md` before setting it on an existing repo.
+   * at deploy time. Joining replaces the network of a deployed standalone service (the
+   * database moves by snapshot and restore): read "Migrating an existing standalone repo" in
+   * the kit's docs/platform.md before setting it on an existing repo. Never set by an upgrade.
    * @default - standalone: each environment's stack has its own network and cluster
    */
   readonly platform?: ServicePlatformOptions;
