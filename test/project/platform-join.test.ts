@@ -95,6 +95,18 @@ describe('a service that joins a platform', () => {
     expect(guide).toContain("| CloudTrail | none: the platform's account baseline |");
   });
 
+  test("the checklist, CI/CD guide and setup guide name the platform's trail and OIDC provider, none of the stacks'", () => {
+    const checklist: string = files['docs/HIPAA_COMPLIANCE_CHECKLIST.md'];
+    expect(checklist).toContain('CloudTrail `acme-account-trail`: multi-region, management events, to CloudWatch Logs and to S3 for 2190 days');
+    expect(checklist).not.toContain('undefined');
+    expect(files['docs/DISASTER_RECOVERY.md']).not.toMatch(/kept {2}days/);
+    expect(files['docs/CI_CD_GUIDE.md']).toContain('The stacks trust the GitHub OIDC provider of platform\n`acme`');
+    const guide: string = files['docs/AWS_SETUP_GUIDE.md'];
+    expect(guide).toContain("| `platform` | `{ name: 'acme' }` |");
+    expect(guide).not.toContain('| `githubOidcProviderArn` |');
+    expect(guide).toContain("platform\n`acme`'s account baseline holds both, so neither stack creates them");
+  });
+
   test('a standalone service keeps its own network in the docs', () => {
     const standalone = synth();
     expect(standalone['docs/ARCHITECTURE.md']).not.toContain('platform');

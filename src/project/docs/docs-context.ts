@@ -39,7 +39,7 @@ export type DocsSection =
 export const DOCUMENT_SECTIONS: Record<ServiceDocName, DocsSection[]> = {
   'ARCHITECTURE.md': ['service', 'environments', 'accounts', 'firewall', 'auth', 'cost', 'platform'],
   'AWS_SETUP_GUIDE.md': ['service', 'environments', 'accounts', 'bootstrap', 'cost', 'platform'],
-  'CI_CD_GUIDE.md': ['service', 'environments', 'accounts', 'ci'],
+  'CI_CD_GUIDE.md': ['service', 'environments', 'accounts', 'ci', 'platform'],
   'DEPLOYMENT_GUIDE.md': ['service', 'environments', 'ci'],
   'MONITORING_GUIDE.md': ['service', 'environments', 'cost', 'scaling', 'ci'],
   'SECURITY_GUIDE.md': ['service', 'environments', 'accounts', 'runtimes', 'firewall', 'auth'],
