@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { AuditTrail } from './audit-trail';
 import { ConfigRecording } from './private/config-recording';
 import { newDataKey } from './private/encryption-keys';
-import { HIPAA_CONFIG_RULES } from '../core/platform-baseline';
+import { HIPAA_CONFIG_RULES, PLATFORM_TRAIL_ARCHIVE_DAYS } from '../core/platform-baseline';
 
 /** Properties of `AccountBaseline`. */
 export interface AccountBaselineProps {
@@ -106,7 +106,7 @@ export class AccountBaseline extends Construct {
   constructor(scope: Construct, id: string, props: AccountBaselineProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const archiveDays = props.archiveRetentionDays ?? 2190;
+    const archiveDays = props.archiveRetentionDays ?? PLATFORM_TRAIL_ARCHIVE_DAYS;
 
     if (props.trailName) {
       this.auditTrail = new AuditTrail(this, 'Trail', { trailName: props.trailName, archiveRetentionDays: archiveDays });

@@ -105,6 +105,8 @@ export class HardenedServiceStack extends Stack {
   public readonly vpc: ec2.IVpc;
   /** What the stack imported from the platform it joins. */
   public readonly platform?: ServicePlatformConfig;
+  /** The `platformName` of the platform the stack joins (undefined for a standalone stack). */
+  public readonly platformName?: string;
   /** ECR repository of the service's images. */
   public readonly imageRepository: ServiceImageRepository;
   /** The PostgreSQL database, unless `database` is false. */
@@ -136,7 +138,7 @@ export class HardenedServiceStack extends Stack {
   constructor(scope: Construct, id: string, props: HardenedServiceStackProps) {
     // Validate before anything is created, and report every problem at once.
     assertValid(validateStackProps(props), `HardenedServiceStack "${id}" props`);
-    const s = resolveSettings(props, props.environment);
+    const s = resolveSettings(props, props.environment, props.platform?.platformName);
     super(scope, id, {
       ...props,
       description: props.description ?? `${s.serviceName} (${s.environment}): hardened ECS Fargate service (hardened-service-kit)`,
@@ -157,6 +159,7 @@ export class HardenedServiceStack extends Stack {
     // Settings resolve once, here; every construct gets the resolved values, so what the stack
     // builds is what the settings (and the docs and the cost model that read them) say.
     this.platform = props.platform?.bind(this);
+    this.platformName = props.platform?.platformName;
     if (!this.platform) {
       this.network = new ServiceNetwork(this, 'Network', {
         environment: s.environment,

@@ -43,10 +43,15 @@ export interface BaseSettings extends EnvironmentPreset {
   readonly jwtReadScope: string;
   readonly jwtWriteScope: string;
   readonly apiKeyMaxAgeDays: number;
+  /** The platform the stack joins (its `platformName`); undefined for a standalone stack. */
+  readonly platformName?: string;
 }
 
-/** Applies defaults and presets, all but the budget. Call `validateServiceOptions` first. */
-export function resolveBaseSettings(options: HardenedServiceOptions, environment: DeploymentEnvironment): BaseSettings {
+/**
+ * Applies defaults and presets, all but the budget. Call `validateServiceOptions` first.
+ * `platformName`: the platform the stack joins, if any (its cluster name is the platform's).
+ */
+export function resolveBaseSettings(options: HardenedServiceOptions, environment: DeploymentEnvironment, platformName?: string): BaseSettings {
   const preset = ENVIRONMENT_PRESETS[environment];
   const isProduction = environment === DeploymentEnvironment.PRODUCTION;
   return {
@@ -54,7 +59,7 @@ export function resolveBaseSettings(options: HardenedServiceOptions, environment
     serviceName: options.serviceName,
     environment,
     isProduction,
-    names: serviceNames(options.serviceName, environment),
+    names: serviceNames(options.serviceName, environment, platformName),
     containerPort: options.containerPort ?? SERVICE_DEFAULTS.containerPort,
     healthCheckPath: options.healthCheckPath ?? SERVICE_DEFAULTS.healthCheckPath,
     cpu: options.cpu ?? SERVICE_DEFAULTS.cpu,
@@ -80,6 +85,7 @@ export function resolveBaseSettings(options: HardenedServiceOptions, environment
     jwtReadScope: options.jwtReadScope ?? SERVICE_DEFAULTS.jwtReadScope,
     jwtWriteScope: options.jwtWriteScope ?? SERVICE_DEFAULTS.jwtWriteScope,
     apiKeyMaxAgeDays: options.apiKeyMaxAgeDays ?? SERVICE_DEFAULTS.apiKeyMaxAgeDays,
+    ...(platformName === undefined ? {} : { platformName }),
   };
 }
 

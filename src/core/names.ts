@@ -1,4 +1,5 @@
 import { DeploymentEnvironment } from './deployment-environment';
+import { platformNames } from './platform-baseline';
 
 /** Name of the application's container in the task definition. */
 export const CONTAINER_NAME = 'app';
@@ -28,15 +29,19 @@ export interface ServiceNames {
   readonly apiKeysSecretName: string;
 }
 
-/** Names derived from the service name and environment, for the stack and the docs alike. */
-export function serviceNames(service: string, environment: DeploymentEnvironment): ServiceNames {
+/**
+ * Names derived from the service name and environment, for the stack and the docs alike. A
+ * service that joins a platform (`platformName`) runs in the platform's cluster
+ * (`<platformName>-<environment>`, `platformNames`); every other name stays the service's.
+ */
+export function serviceNames(service: string, environment: DeploymentEnvironment, platformName?: string): ServiceNames {
   const prefix = `${service}-${environment}`;
   // Load balancer and target group names are limited to 32 characters.
   const short = `${service}-${environment === DeploymentEnvironment.PRODUCTION ? 'prod' : 'stg'}`;
   return {
     prefix,
     stackName: prefix,
-    clusterName: prefix,
+    clusterName: platformName === undefined ? prefix : platformNames(platformName, environment).clusterName,
     serviceName: service,
     containerName: CONTAINER_NAME,
     taskFamily: prefix,

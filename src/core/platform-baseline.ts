@@ -170,6 +170,9 @@ export interface PlatformNames {
 }
 
 /** Names derived from the platform name and environment. */
+/** Days the account baseline's trail files stay in S3 unless `archiveRetentionDays` says otherwise: six years, HIPAA's documentation retention. */
+export const PLATFORM_TRAIL_ARCHIVE_DAYS = 2190;
+
 export function platformNames(platformName: string, environment: DeploymentEnvironment): PlatformNames {
   const prefix = `${platformName}-${environment}`;
   return {

@@ -101,6 +101,18 @@ export function platformParameterNames(platformName: string, environment: Deploy
   };
 }
 
+/**
+ * The parameters a joined service's stack reads (`ServicePlatform.fromParameters`): what the
+ * generated AWS setup guide lists. The others are for the platform's own tooling.
+ */
+export const SERVICE_READ_PARAMETERS: readonly (keyof PlatformParameterNames)[] = [
+  'vpcId', 'vpcCidr', 'availabilityZones',
+  'publicSubnetIds', 'privateSubnetIds', 'isolatedSubnetIds',
+  'publicRouteTableIds', 'privateRouteTableIds', 'isolatedRouteTableIds',
+  'clusterName', 'clusterArn', 'githubOidcProviderArn',
+  'backupVaultArn', 'backupCopyVaultArn', 'alarmTopicArn',
+];
+
 /** Every parameter name of one platform, sorted: what the platform writes and services may read. */
 export function platformParameterList(platformName: string, environment: DeploymentEnvironment): string[] {
   return Object.values(platformParameterNames(platformName, environment)).sort();

@@ -1,5 +1,5 @@
 import { BaseSettings, resolveBaseSettings } from './base-settings';
-import { defaultMonthlyBudgetUsd } from './cost-model';
+import { defaultMonthlyBudgetUsd, estimateJoinedServiceCost } from './cost-model';
 import { DeploymentEnvironment } from './deployment-environment';
 import { HardenedServiceOptions } from './service-options';
 
@@ -18,12 +18,17 @@ export interface ResolvedSettings extends BaseSettings {
   readonly monthlyBudgetUsd: number;
 }
 
-/** Applies defaults and presets. Call `validateServiceOptions` first. */
+/**
+ * Applies defaults and presets. Call `validateServiceOptions` first. `platformName`: the
+ * platform the stack joins, if any; its default budget is then the joined estimate's.
+ */
 export function resolveSettings(
   options: HardenedServiceOptions,
   environment: DeploymentEnvironment,
+  platformName?: string,
 ): ResolvedSettings {
-  const settings = resolveBaseSettings(options, environment);
+  const settings = resolveBaseSettings(options, environment, platformName);
   // The estimate reads every other setting, so the budget is resolved last.
-  return { ...settings, monthlyBudgetUsd: options.monthlyBudgetUsd ?? defaultMonthlyBudgetUsd(settings) };
+  const defaultBudget = () => (platformName === undefined ? defaultMonthlyBudgetUsd(settings) : estimateJoinedServiceCost(settings).defaultBudgetUsd);
+  return { ...settings, monthlyBudgetUsd: options.monthlyBudgetUsd ?? defaultBudget() };
 }

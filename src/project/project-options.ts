@@ -81,6 +81,17 @@ export interface HardenedServiceProjectOptions extends awscdk.AwsCdkTypeScriptAp
   readonly githubOidcProviderArn?: string;
 
   /**
+   * The platform both environments join (a `HardenedPlatformStack` per environment, deployed
+   * first from its own repo): the stacks then create no VPC, NAT gateways, endpoints, ECS
+   * cluster, GitHub OIDC provider or trail, and read the platform's from its SSM parameters
+   * at deploy time. Joining replaces the network of a deployed standalone service (the
+   * database moves by snapshot and restore): read "Migrating an existing standalone repo" in
+   * the kit's docs/platform.md before setting it on an existing repo. Never set by an upgrade.
+   * @default - standalone: each environment's stack has its own network and cluster
+   */
+  readonly platform?: ServicePlatformOptions;
+
+  /**
    * ARN of the ACM certificate of staging's HTTPS listener, in `awsRegion`. Needed unless
    * `domainName` is set. `projen new` writes a placeholder: replace it before deploying.
    * @default - a DNS-validated certificate for `staging.<domainName>`
@@ -129,4 +140,14 @@ export interface HardenedServiceProjectOptions extends awscdk.AwsCdkTypeScriptAp
    * @default - the tag only
    */
   readonly baseImageDigest?: string;
+}
+
+/** The platform a service joins (`HardenedServiceProjectOptions.platform`). */
+export interface ServicePlatformOptions {
+  /**
+   * The platform's `platformName` (of its `HardenedPlatformStack`s and its repo's
+   * `--platform-name`), for example "acme": its parameters are read under
+   * `/hardened-platform/<name>/<environment>/` and its cluster is `<name>-<environment>`.
+   */
+  readonly name: string;
 }

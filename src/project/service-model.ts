@@ -4,9 +4,11 @@ import { Blueprint } from '../blueprints/blueprint';
 import { blueprintIds, findBlueprint } from '../blueprints/index';
 import { accountLayout } from '../core/account-singletons';
 import { resolveComplianceFrameworks } from '../core/compliance-frameworks';
-import { CostEstimate, estimateMonthlyCost } from '../core/cost-model';
+import { CostEstimate, estimateJoinedServiceCost, estimateMonthlyCost } from '../core/cost-model';
 import { SERVICE_DEFAULTS } from '../core/defaults';
 import { DeploymentEnvironment } from '../core/deployment-environment';
+import { platformNames } from '../core/platform-baseline';
+import { platformParameterNames, SERVICE_READ_PARAMETERS, validatePlatformName } from '../core/platform-parameters';
 import { defaultLine, imageRuntimes, RuntimeUse } from '../core/runtime-currency';
 import { HardenedServiceOptions } from '../core/service-options';
 import { ResolvedSettings, resolveSettings } from '../core/settings';
@@ -46,6 +48,14 @@ export interface EnvironmentModel {
   readonly costEstimate: CostEstimate;
 }
 
+/** The platform the service joins (`platform`), as the docs and the stacks see it. */
+export interface PlatformModel {
+  /** The platform's `platformName`. */
+  readonly name: string;
+  /** Per environment: the platform stack's name and the SSM parameters the service's stack reads. */
+  readonly environments: { readonly environment: DeploymentEnvironment; readonly stackPrefix: string; readonly parameters: string[] }[];
+}
+
 /** Everything the project's components render, resolved once from the options. */
 export interface ServiceModel {
   readonly serviceName: string;
@@ -76,6 +86,8 @@ export interface ServiceModel {
   readonly complianceFrameworks: string[];
   /** Whether staging and production deploy to one account (staging then owns its OIDC provider and trail). */
   readonly sharedAccount: boolean;
+  /** The platform both environments join; undefined for a standalone service (own network and cluster). */
+  readonly platform?: PlatformModel;
   readonly staging: EnvironmentModel;
   readonly production: EnvironmentModel;
   /** Both environments, staging first. */
@@ -157,6 +169,12 @@ export function resolveServiceModel(input: HardenedServiceProjectOptions): Servi
   // One GitHub OIDC provider and one trail per account: which stack creates them.
   const layout = accountLayout(input.stagingAccount, input.productionAccount, input.githubOidcProviderArn);
   problems.push(...layout.problems);
+  const platformName = joinedPlatformName(input.platform, problems);
+  if (platformName !== undefined && input.githubOidcProviderArn !== undefined) {
+    problems.push(
+      `githubOidcProviderArn "${input.githubOidcProviderArn}" is set, but platform "${platformName}" publishes the account's GitHub OIDC provider; remove githubOidcProviderArn when platform is set`,
+    );
+  }
   if (input.baseImage !== undefined) {
     const tag = imageTag(input.baseImage);
     if (!tag || tag === 'latest') {
@@ -199,7 +217,8 @@ export function resolveServiceModel(input: HardenedServiceProjectOptions): Servi
       jwtWriteScope: input.jwtWriteScope,
       apiKeyMaxAgeDays: input.apiKeyMaxAgeDays,
       complianceFrameworks: input.complianceFrameworks,
-      ...layout.props[environment],
+      // A joined stack takes the OIDC provider from its platform and has no trail.
+      ...(platformName === undefined ? layout.props[environment] : {}),
     });
   };
 
@@ -222,13 +241,13 @@ export function resolveServiceModel(input: HardenedServiceProjectOptions): Servi
   const bp = blueprint!;
   const environmentModel = (environment: DeploymentEnvironment): EnvironmentModel => {
     const options = stackOptions(environment);
-    const settings = resolveSettings(options, environment);
+    const settings = resolveSettings(options, environment, platformName);
     return {
       environment,
       account: environment === DeploymentEnvironment.STAGING ? input.stagingAccount : input.productionAccount,
       stackOptions: options,
       settings,
-      costEstimate: estimateMonthlyCost(settings),
+      costEstimate: platformName === undefined ? estimateMonthlyCost(settings) : estimateJoinedServiceCost(settings),
     };
   };
   const staging = environmentModel(DeploymentEnvironment.STAGING);
@@ -255,9 +274,33 @@ export function resolveServiceModel(input: HardenedServiceProjectOptions): Servi
     runtimes: serviceRuntimes(baseImage, nodeVersion, shared),
     complianceFrameworks: resolveComplianceFrameworks(input.complianceFrameworks),
     sharedAccount: layout.sharedAccount,
+    ...(platformName === undefined ? {} : { platform: platformModel(platformName) }),
     staging,
     production,
     environments: [staging, production],
+  };
+}
+
+/** The `platform` option's name, or undefined (standalone); a bad value adds a problem naming the option. */
+function joinedPlatformName(platform: HardenedServiceProjectOptions['platform'], problems: string[]): string | undefined {
+  if (platform === undefined) return undefined;
+  if (typeof platform !== 'object' || platform === null || typeof platform.name !== 'string') {
+    problems.push(`platform ${JSON.stringify(platform)} must be an object with the platform's name, such as { name: "acme" } (the platformName of its HardenedPlatformStack)`);
+    return undefined;
+  }
+  const nameProblems = validatePlatformName(platform.name, 'platform.name');
+  problems.push(...nameProblems.map((p) => `${p}; it is the platformName of the platform's HardenedPlatformStack`));
+  return nameProblems.length === 0 ? platform.name : undefined;
+}
+
+function platformModel(name: string): PlatformModel {
+  return {
+    name,
+    environments: ENVIRONMENTS.map((environment) => ({
+      environment,
+      stackPrefix: platformNames(name, environment).prefix,
+      parameters: SERVICE_READ_PARAMETERS.map((key) => platformParameterNames(name, environment)[key]).sort(),
+    })),
   };
 }
 

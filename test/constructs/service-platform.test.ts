@@ -2,6 +2,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ENV, newApp, snippetProps } from './helpers';
 import { platformProps } from './platform-helpers';
 import { DeploymentEnvironment, HardenedPlatformStack, HardenedServiceStack, ServicePlatform } from '../../src';
+import { resolveBaseSettings } from '../../src/core/base-settings';
+import { estimateJoinedServiceCost } from '../../src/core/cost-model';
 import { platformParameterNames } from '../../src/core/platform-parameters';
 
 const { STAGING, PRODUCTION } = DeploymentEnvironment;
@@ -139,5 +141,26 @@ describe('ServicePlatform validation', () => {
     for (const type of ['AWS::EC2::VPC', 'AWS::ECS::Cluster', 'AWS::IAM::OIDCProvider', 'AWS::CloudTrail::Trail', 'AWS::Backup::BackupVault']) {
       template.resourceCountIs(type, 1);
     }
+  });
+});
+
+describe('the settings of a joined stack', () => {
+  test("its default budget is the joined estimate's, and it names the platform it joins", () => {
+    // GIVEN the same service standalone and joined, with no budget given
+    const joined = new HardenedServiceStack(newApp(), 'svc', {
+      ...snippetProps(PRODUCTION),
+      complianceChecks: false,
+      platform: ServicePlatform.fromParameters({ environment: PRODUCTION, platformName: 'acme' }),
+    });
+    const standalone = new HardenedServiceStack(newApp(), 'svc', { ...snippetProps(PRODUCTION), complianceChecks: false });
+    const limit = (stack: HardenedServiceStack) =>
+      Number(Object.values(Template.fromStack(stack).findResources('AWS::Budgets::Budget'))[0].Properties.Budget.BudgetLimit.Amount);
+    // THEN
+    const settings = resolveBaseSettings(snippetProps(PRODUCTION), PRODUCTION, 'acme');
+    expect(limit(joined)).toBe(estimateJoinedServiceCost(settings).defaultBudgetUsd);
+    expect(limit(joined)).toBeLessThan(limit(standalone));
+    expect(joined.platformName).toBe('acme');
+    expect(standalone.platformName).toBeUndefined();
+    expect(settings.names.clusterName).toBe('acme-production');
   });
 });

@@ -1,4 +1,6 @@
 import { ComplianceFramework } from '../../core/compliance-frameworks';
+import { DeploymentEnvironment } from '../../core/deployment-environment';
+import { platformNames, PLATFORM_TRAIL_ARCHIVE_DAYS } from '../../core/platform-baseline';
 
 /**
  * What the generated docs say about the compliance frameworks and the account's singletons
@@ -7,7 +9,10 @@ import { ComplianceFramework } from '../../core/compliance-frameworks';
 
 /** What this module reads of a stack's facts (`StackFacts`), named here so it imports no other project module. */
 interface StackFacts {
+  readonly environment: DeploymentEnvironment;
   readonly stackName: string;
+  /** The platform a joined stack joins. */
+  readonly platformName?: string;
   readonly trailName?: string;
   readonly trailArchiveDays?: number;
   readonly createsGithubOidcProvider: boolean;
@@ -39,6 +44,11 @@ export function packOfRuleId(id: string): string {
 /** The facts of the stack whose trail records the account of `environment`'s facts: its own, or staging's in a shared account. */
 export function accountTrailFacts<F extends StackFacts>(facts: { staging: { facts: F }; production: { facts: F } }, which: 'staging' | 'production' = 'production'): F {
   const own = facts[which].facts;
+  // A joined stack has no trail: the platform's account baseline records the account.
+  if (own.platformName !== undefined) {
+    const names = platformNames(own.platformName, own.environment);
+    return { ...own, trailName: names.trailName, trailArchiveDays: PLATFORM_TRAIL_ARCHIVE_DAYS, stackName: names.prefix };
+  }
   return own.trailName !== undefined ? own : facts.staging.facts;
 }
 

@@ -3,6 +3,7 @@ import { bootstrapDocs, ciDocs } from './context/ci-context';
 import { complianceDocs, firewallDocs } from './context/compliance-context';
 import { costDocs } from './context/cost-context';
 import { EnvironmentDocs, environmentsDocs } from './context/environment-context';
+import { platformDocs } from './context/platform-context';
 import { authenticationContext, runtimesDocs, scaling, serviceDocs } from './context/service-context';
 import { inspectServiceStacks, StackFacts } from '../infrastructure/stack-facts';
 import { ServiceModel } from '../service-model';
@@ -32,19 +33,19 @@ export type ServiceDocName = (typeof SERVICE_DOCS)[number];
 
 /** A part of the documents' values, computed on its own. */
 export type DocsSection =
-  | 'service' | 'environments' | 'runtimes' | 'firewall' | 'compliance' | 'accounts' | 'auth' | 'cost' | 'scaling' | 'ci' | 'bootstrap';
+  | 'service' | 'environments' | 'runtimes' | 'firewall' | 'compliance' | 'accounts' | 'auth' | 'cost' | 'scaling' | 'ci' | 'bootstrap' | 'platform';
 
 /** The sections each document renders ("service", the service's identity, goes to every one). */
 export const DOCUMENT_SECTIONS: Record<ServiceDocName, DocsSection[]> = {
-  'ARCHITECTURE.md': ['service', 'environments', 'accounts', 'firewall', 'auth', 'cost'],
-  'AWS_SETUP_GUIDE.md': ['service', 'environments', 'accounts', 'bootstrap', 'cost'],
-  'CI_CD_GUIDE.md': ['service', 'environments', 'accounts', 'ci'],
+  'ARCHITECTURE.md': ['service', 'environments', 'accounts', 'firewall', 'auth', 'cost', 'platform'],
+  'AWS_SETUP_GUIDE.md': ['service', 'environments', 'accounts', 'bootstrap', 'cost', 'platform'],
+  'CI_CD_GUIDE.md': ['service', 'environments', 'accounts', 'ci', 'platform'],
   'DEPLOYMENT_GUIDE.md': ['service', 'environments', 'ci'],
   'MONITORING_GUIDE.md': ['service', 'environments', 'cost', 'scaling', 'ci'],
   'SECURITY_GUIDE.md': ['service', 'environments', 'accounts', 'runtimes', 'firewall', 'auth'],
   'HIPAA_COMPLIANCE_CHECKLIST.md': ['service', 'environments', 'accounts', 'compliance'],
-  'OPERATIONS_RUNBOOK.md': ['service', 'environments', 'auth', 'scaling'],
-  'DISASTER_RECOVERY.md': ['service', 'environments', 'accounts'],
+  'OPERATIONS_RUNBOOK.md': ['service', 'environments', 'auth', 'scaling', 'platform'],
+  'DISASTER_RECOVERY.md': ['service', 'environments', 'accounts', 'platform'],
 };
 
 /** What the docs need from the project besides the model. */
@@ -94,6 +95,7 @@ export class DocsContext {
       case 'scaling': return { scaling: scaling(model) };
       case 'ci': return ciDocs(model, this.facts, this.project.projenSecrets ?? []);
       case 'bootstrap': return bootstrapDocs(model);
+      case 'platform': return platformDocs(model);
     }
   }
 }

@@ -37,6 +37,8 @@ function appContext(model: ServiceModel) {
   return {
     serviceName: model.serviceName,
     region: model.region,
+    // The platform both stacks join (`platform`), or undefined: each stack has its own network.
+    platformName: model.platform?.name,
     environmentList: `[${model.environments.map((e) => `'${e.environment}'`).sort().join(', ')}]`,
     // The packs the compliance test expects to have run: the stacks' complianceFrameworks.
     packNames: model.complianceFrameworks.join() === ComplianceFramework.DEFAULTS.join()

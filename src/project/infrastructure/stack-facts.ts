@@ -2,6 +2,7 @@ import { App } from 'aws-cdk-lib';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { inspectStack, StackOnlyFacts } from './stack-reader';
 import { HardenedServiceStack, HardenedServiceStackProps } from '../../constructs/hardened-service-stack';
+import { ServicePlatform } from '../../constructs/service-platform';
 import { ResolvedSettings } from '../../core/settings';
 import { EnvironmentModel, ServiceModel } from '../service-model';
 
@@ -62,6 +63,7 @@ export function stackProps(model: ServiceModel, env: EnvironmentModel): Hardened
     ...env.stackOptions,
     environment: env.environment,
     env: { account: env.account, region: model.region },
+    ...(model.platform ? { platform: ServicePlatform.fromParameters({ environment: env.environment, platformName: model.platform.name }) } : {}),
   };
 }
 

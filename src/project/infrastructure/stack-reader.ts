@@ -15,6 +15,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { IConstruct } from 'constructs';
 import { HardenedServiceStack } from '../../constructs/hardened-service-stack';
 import { DeploymentEnvironment } from '../../core/deployment-environment';
+import { platformZoneCount } from '../../core/platform-parameters';
 
 /** One acknowledged finding, on the construct that carries it. */
 export interface AcknowledgedFinding {
@@ -78,9 +79,14 @@ export interface StackOnlyFacts {
   readonly resourceCount: number;
   /** CloudFormation resource types in the stack, sorted (what the CDK execution policy must allow). */
   readonly resourceTypes: string[];
+  /** The VPC's CIDR block; for a joined stack, `the VPC of platform <name>` (known at deploy time only). */
   readonly vpcCidr: string;
+  /** The AZs of the subnets; for a joined stack, one `platform AZ <n>` per zone of the platform. */
   readonly availabilityZones: string[];
+  /** The subnets the stack defines: none for a joined stack (the platform's). */
   readonly subnets: SubnetFact[];
+  /** The platform the stack joins (its `platformName`); undefined for a standalone stack. */
+  readonly platformName?: string;
   /** AZs holding a NAT gateway. */
   readonly natGatewayZones: string[];
   /** Services reached through gateway endpoints (`s3`). */
@@ -165,8 +171,10 @@ export function inspectStack(stack: HardenedServiceStack, environment: Deploymen
     return id ? logicalIdOf.get(id) : undefined;
   };
 
-  // The project type synthesizes standalone stacks, which always have their own network.
-  const vpc = stack.network!.vpc;
+  // A standalone stack has its own network; a joined one imports the platform's, whose
+  // subnets, routes and NAT gateways are not in this stack (known at deploy time only).
+  const platformName = stack.platformName;
+  const vpc = stack.platform?.vpc ?? stack.network!.vpc;
   const natZone = new Map<IConstruct, string>();
   const tiers: [SubnetFact['tier'], ec2.ISubnet[]][] = [
     ['public', vpc.publicSubnets],
@@ -177,7 +185,7 @@ export function inspectStack(stack: HardenedServiceStack, environment: Deploymen
     const nat = subnet.node.tryFindChild('NATGateway');
     if (nat) natZone.set(nat, subnet.availabilityZone);
   }
-  const subnets: SubnetFact[] = tiers.flatMap(([tier, list]) =>
+  const subnets: SubnetFact[] = platformName !== undefined ? [] : tiers.flatMap(([tier, list]) =>
     list.map((subnet) => {
       const route = subnet.node.tryFindChild('DefaultRoute') as ec2.CfnRoute | undefined;
       let defaultRoute: string | undefined;
@@ -186,14 +194,21 @@ export function inspectStack(stack: HardenedServiceStack, environment: Deploymen
       return { tier, name: subnet.node.id, availabilityZone: subnet.availabilityZone, cidr: subnet.ipv4CidrBlock, defaultRoute };
     }),
   );
-  const vpcCidr = (vpc.node.defaultChild as ec2.CfnVPC).cidrBlock!;
+  const vpcCidr = platformName !== undefined ? `the VPC of platform ${platformName}` : (vpc.node.defaultChild as ec2.CfnVPC).cidrBlock!;
+  const vpcCidrToken = JSON.stringify(stack.resolve(vpc.vpcCidrBlock));
 
   const sgLabel = (sg: IConstruct | undefined): string => {
     if (!sg) return 'unknown';
     const path = relative(sg.node.scope!);
     return SECURITY_GROUP_LABELS[path] ?? path;
   };
-  const sourceLabel = (cidr: string | undefined): string => (cidr === '0.0.0.0/0' ? 'Internet' : cidr === vpcCidr ? `VPC ${vpcCidr}` : cidr ?? 'unknown');
+  const sourceLabel = (cidr: string | undefined): string => {
+    if (cidr === '0.0.0.0/0') return 'Internet';
+    if (cidr === vpcCidr || (cidr !== undefined && JSON.stringify(stack.resolve(cidr)) === vpcCidrToken)) {
+      return platformName !== undefined ? vpcCidr : `VPC ${vpcCidr}`;
+    }
+    return cidr ?? 'unknown';
+  };
   const ingress: IngressFact[] = [];
   const openEgress: string[] = [];
   for (const c of all) {
@@ -286,7 +301,9 @@ export function inspectStack(stack: HardenedServiceStack, environment: Deploymen
     resourceCount: logicalIdOf.size,
     resourceTypes: [...new Set([...logicalIdOf.values()].map((c) => (c as CfnResource).cfnResourceType))].sort(),
     vpcCidr,
-    availabilityZones: [...new Set(subnets.map((s) => s.availabilityZone))],
+    availabilityZones: platformName !== undefined
+      ? Array.from({ length: platformZoneCount(environment) }, (_, i) => `platform AZ ${i + 1}`)
+      : [...new Set(subnets.map((s) => s.availabilityZone))],
     subnets,
     natGatewayZones: [...natZone.values()],
     gatewayEndpoints: endpoints.filter((e) => e.vpcEndpointType === 'Gateway').map(endpointService),
@@ -313,6 +330,7 @@ export function inspectStack(stack: HardenedServiceStack, environment: Deploymen
     cacheSnapshotWindow: redis?.snapshotWindow,
     cacheAuthSecretDescription: stack.cache ? (stack.cache.authToken.node.defaultChild as secretsmanager.CfnSecret).description : undefined,
     budgetAlerts: budgetAlerts(stack, stack.budget.budget),
+    ...(platformName === undefined ? {} : { platformName }),
     trailArchiveDays: trailLifecycle?.rules.map((r) => r.expirationInDays).find((d) => d !== undefined),
     trailName: stack.auditTrail ? (stack.auditTrail.trail.node.defaultChild as CfnResource & { trailName?: string }).trailName : undefined,
     createsGithubOidcProvider: stack.deployRole.provider instanceof iam.OidcProviderNative,

@@ -413,3 +413,19 @@ describe('HIPAA safeguards', () => {
     expect(unknown).toEqual([]);
   });
 });
+
+describe('ServiceDocs of a service that joins a platform', () => {
+  let g: Generated;
+  beforeAll(() => {
+    g = generate({ platform: { name: 'acme' } });
+  });
+
+  test('markdownlint-cli2 finds nothing, every link resolves and every Mermaid diagram parses', () => {
+    const { status, output } = markdownlint(g.dir);
+    expect({ status, output }).toEqual({ status: 0, output: expect.stringContaining('Summary: 0 issues') });
+    expect(brokenLinks(g)).toEqual([]);
+    const sources = diagrams(g);
+    expect(sources.some((s) => s.includes('Platform acme, owned by the platform team'))).toBe(true);
+    expect(mermaidErrors(sources)).toEqual(sources.map(() => ({ ok: true })));
+  });
+});

@@ -138,7 +138,7 @@ function networkDiagram(facts: StackFacts, environment: DeploymentEnvironment) {
   const sgId = (label: string) => id(`sg_${label}`);
   return {
     vpcId: id('vpc'),
-    vpcLabel: `VPC ${facts.vpcCidr}`,
+    vpcLabel: facts.platformName !== undefined ? `VPC of platform ${facts.platformName}` : `VPC ${facts.vpcCidr}`,
     igwId: id('igw'),
     tiers,
     nat,
