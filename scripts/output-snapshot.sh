@@ -99,6 +99,6 @@ for dir in "$work"/*/; do
   # Keep the templates and the validation report; drop what names this run's temp folders.
   find "$out/$id/cdk.out" -type f ! -name '*.template.json' ! -name 'validation-report.json' ! -name '*.assets.json' -delete
   # The validation report's stack traces name the checkout: compare checkouts, not their paths.
-  sed -i "s#$kit/#<kit>/#g" "$out/$id/cdk.out/validation-report.json"
+  sed -i "s#$(realpath "$kit/node_modules")/#<kit>/node_modules/#g; s#$kit/#<kit>/#g" "$out/$id/cdk.out/validation-report.json"
   echo "$id: $(cd "$out/$id" && find . -type f | wc -l) files, $(ls "$out/$id/cdk.out" | grep -c template.json) templates"
 done

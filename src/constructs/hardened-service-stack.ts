@@ -1,10 +1,8 @@
-import { CfnOutput, Stack, StackProps, Tags, Token } from 'aws-cdk-lib';
+import { CfnOutput, Stack, StackProps, Tags } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as route53 from 'aws-cdk-lib/aws-route53';
-import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { ApiService } from './api-service';
@@ -17,6 +15,8 @@ import { acknowledgeCustomResourceProviders, COMPLIANCE_FRAMEWORKS_CONTEXT } fro
 import { addPlatformBackupCopy } from './private/backup-copy';
 import { newDataKey, newLogsKey } from './private/encryption-keys';
 import { allowGuardDutyAgent } from './private/guardduty-agent';
+import { serviceAliasRecord, serviceCertificate } from './private/service-domain';
+import { validateStackProps } from './private/stack-validation';
 import { ServiceApiKeys } from './service-api-keys';
 import { ServiceCache } from './service-cache';
 import { ServiceDatabase } from './service-database';
@@ -33,39 +33,7 @@ import { DeploymentEnvironment } from '../core/deployment-environment';
 import { ENVIRONMENT_PRESETS } from '../core/presets';
 import { HardenedServiceOptions } from '../core/service-options';
 import { ResolvedSettings, resolveSettings } from '../core/settings';
-import { assertValid, validateServiceOptions } from '../core/validation';
-
-/** Problems with the props, the shared service options' and the stack's own. */
-function validateStackProps(props: HardenedServiceStackProps): string[] {
-  const problems = validateServiceOptions(props, props.environment);
-  if (!Object.values(DeploymentEnvironment).includes(props.environment)) {
-    problems.unshift(`environment "${props.environment}" must be DeploymentEnvironment.STAGING or DeploymentEnvironment.PRODUCTION`);
-  }
-  const region = props.env?.region;
-  if (region === undefined || Token.isUnresolved(region)) {
-    problems.push(
-      'env.region is required: load balancer access logs and the VPC\'s Availability Zones need a concrete region (for example env: { account: "123456789012", region: "us-east-1" })',
-    );
-  }
-  if (props.platform) problems.push(...validatePlatformJoin(props, props.platform));
-  return problems;
-}
-
-/** Problems with joining a platform: its environment must be the stack's, and it brings the OIDC provider. */
-function validatePlatformJoin(props: HardenedServiceStackProps, platform: ServicePlatform): string[] {
-  const problems: string[] = [];
-  if (platform.environment !== props.environment) {
-    problems.push(
-      `platform is the "${platform.environment}" environment of platform "${platform.platformName}", but environment is "${props.environment}"; join the platform of the same environment (ServicePlatform.fromParameters({ environment: "${props.environment}", platformName: "${platform.platformName}" }))`,
-    );
-  }
-  if (props.githubOidcProviderArn !== undefined) {
-    problems.push(
-      `githubOidcProviderArn "${props.githubOidcProviderArn}" is set, but the platform publishes the account's GitHub OIDC provider; remove githubOidcProviderArn when platform is set`,
-    );
-  }
-  return problems;
-}
+import { assertValid } from '../core/validation';
 
 /** Resource types that do not get the cost-allocation tag (see the constructor). */
 const UNTAGGED_RESOURCE_TYPES = [
@@ -242,7 +210,7 @@ export class HardenedServiceStack extends Stack {
       this.apiKeys = new ServiceApiKeys(this, 'ApiKeys', { secretName: s.names.apiKeysSecretName, encryptionKey: this.dataKey });
     }
 
-    this.certificate = this.createCertificate(s);
+    this.certificate = serviceCertificate(this, s);
     this.api = new ApiService(this, 'Api', {
       vpc,
       environment: s.environment,
@@ -283,7 +251,7 @@ export class HardenedServiceStack extends Stack {
     if (this.cache) {
       this.cache.securityGroup.addIngressRule(tasks, ec2.Port.tcp(this.cache.port), 'Redis from the service');
     }
-    this.createDnsRecord(s);
+    serviceAliasRecord(this, s, this.api.loadBalancer);
 
     this.firewall = new ServiceFirewall(this, 'Firewall', {
       webAclName: s.names.webAclName,
@@ -328,36 +296,6 @@ export class HardenedServiceStack extends Stack {
     // reads it back, so a stack update never reverts a deploy.
     const deployedTag = tag ?? ssm.StringParameter.valueForStringParameter(this, s.names.imageTagParameter);
     return ecs.ContainerImage.fromEcrRepository(this.imageRepository.repository, deployedTag);
-  }
-
-  private createCertificate(s: ResolvedSettings): acm.ICertificate {
-    if (s.certificateArn) {
-      return acm.Certificate.fromCertificateArn(this, 'Certificate', s.certificateArn);
-    }
-    return new acm.Certificate(this, 'Certificate', {
-      domainName: s.domainName!,
-      validation: acm.CertificateValidation.fromDns(this.hostedZone(s)),
-    });
-  }
-
-  private hostedZone(s: ResolvedSettings): route53.IHostedZone {
-    const existing = this.node.tryFindChild('HostedZone') as route53.IHostedZone | undefined;
-    return (
-      existing ??
-      route53.HostedZone.fromHostedZoneAttributes(this, 'HostedZone', {
-        hostedZoneId: s.hostedZoneId!,
-        zoneName: s.hostedZoneName!,
-      })
-    );
-  }
-
-  private createDnsRecord(s: ResolvedSettings): void {
-    if (!s.domainName || !s.hostedZoneId || !s.hostedZoneName) return;
-    new route53.ARecord(this, 'AliasRecord', {
-      zone: this.hostedZone(s),
-      recordName: s.domainName,
-      target: route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(this.api.loadBalancer)),
-    });
   }
 
   private containerSecrets(): { [name: string]: ecs.Secret } {

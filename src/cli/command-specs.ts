@@ -1,0 +1,170 @@
+import { DEFAULT_RETRY_POLICY } from './retry';
+import { END_OF_LIFE_WARNING_DAYS, RUNTIMES_FILE } from '../core/runtime-currency';
+
+/**
+ * What each command of the deploy tool accepts: the commands, their flags and the help text.
+ * `parseArgs` (args.ts) reads the same specs, so help and parsing cannot disagree.
+ */
+
+/** The commands, in the order help lists them. */
+export const COMMANDS = ['deploy', 'migrate', 'rollback', 'status', 'doctor', 'recovery-plan'] as const;
+export type CommandName = (typeof COMMANDS)[number];
+
+/** Environment variables the CLI reads besides the standard AWS ones. */
+export const ENV = {
+  pollInterval: 'HARDENED_SERVICE_POLL_INTERVAL',
+  maxAttempts: 'HARDENED_SERVICE_MAX_ATTEMPTS',
+  retryBaseDelay: 'HARDENED_SERVICE_RETRY_BASE_DELAY',
+} as const;
+
+export type FlagKind = 'string' | 'seconds' | 'count' | 'boolean';
+
+export interface FlagSpec {
+  readonly name: string;
+  readonly kind: FlagKind;
+  readonly placeholder?: string;
+  readonly required?: boolean;
+  readonly description: string;
+}
+
+const CLUSTER: FlagSpec = { name: 'cluster', kind: 'string', placeholder: 'NAME', required: true, description: 'ECS cluster name or ARN (the stack names it <service>-<environment>)' };
+const SERVICE: FlagSpec = { name: 'service', kind: 'string', placeholder: 'NAME', required: true, description: 'ECS service name or ARN (the stack names it <service>)' };
+const CONTAINER: FlagSpec = { name: 'container', kind: 'string', placeholder: 'NAME', description: 'container to change (default: the only container, else "app")' };
+const IMAGE: FlagSpec = { name: 'image', kind: 'string', placeholder: 'IMAGE', required: true, description: 'image to run, with an immutable tag or a digest: REPOSITORY:TAG or REPOSITORY@sha256:...' };
+const PARAMETER: FlagSpec = { name: 'image-tag-parameter', kind: 'string', placeholder: 'NAME', description: 'SSM String parameter the stack reads its image tag from (/<service>/<environment>/image-tag)' };
+const JSON_FLAG: FlagSpec = { name: 'json', kind: 'boolean', description: 'one JSON document on stdout; progress as JSON lines on stderr' };
+const POLL: FlagSpec = { name: 'poll-interval', kind: 'seconds', placeholder: 'SECONDS', description: `seconds between polls of ECS and of the health URL (default 5, or $${ENV.pollInterval})` };
+const timeout = (seconds: number): FlagSpec => ({ name: 'timeout', kind: 'seconds', placeholder: 'SECONDS', description: `hard limit for the whole command (default ${seconds})` });
+
+export interface CommandSpec {
+  readonly summary: string;
+  readonly usage: string;
+  readonly flags: readonly FlagSpec[];
+  readonly defaultTimeoutSeconds: number;
+}
+
+/** What each command accepts. Help text and parsing both come from here. */
+export const SPECS: Record<CommandName, CommandSpec> = {
+  'deploy': {
+    summary: 'migrate (optional), roll out a new image, verify it, and roll back on failure',
+    usage: 'hardened-service deploy --cluster C --service S --image IMAGE [--container NAME] [--migrate-command "CMD"] [--health-url URL [--connect-to HOST]] [--image-tag-parameter NAME] [--timeout SECONDS]',
+    defaultTimeoutSeconds: 1800,
+    flags: [
+      CLUSTER, SERVICE, IMAGE, CONTAINER,
+      { name: 'migrate-command', kind: 'string', placeholder: '"CMD"', description: 'run this one-off task with the new image first; the deploy stops if it exits non-zero' },
+      { name: 'health-url', kind: 'string', placeholder: 'URL', description: 'after the rollout, require consecutive 2xx responses from this URL' },
+      { name: 'connect-to', kind: 'string', placeholder: 'HOST', description: "send the health URL's requests to HOST (the load balancer's DNS name) while naming the URL's host in TLS and Host, and verifying the certificate against that name" },
+      { name: 'health-checks', kind: 'count', placeholder: 'N', description: 'consecutive successes the health URL must give (default 3)' },
+      { name: 'health-failures', kind: 'count', placeholder: 'N', description: 'consecutive failures of the health URL that fail the deploy (default 3)' },
+      PARAMETER,
+      timeout(1800),
+      { name: 'rollback-timeout', kind: 'seconds', placeholder: 'SECONDS', description: 'time allowed for a rollback, on top of --timeout (default 900)' },
+      POLL, JSON_FLAG,
+    ],
+  },
+  'migrate': {
+    summary: 'run a one-off task (a database migration) with an image and wait for exit code 0',
+    usage: 'hardened-service migrate --cluster C --service S --image IMAGE --command "CMD" [--container NAME] [--timeout SECONDS]',
+    defaultTimeoutSeconds: 1800,
+    flags: [
+      CLUSTER, SERVICE, IMAGE,
+      { name: 'command', kind: 'string', placeholder: '"CMD"', required: true, description: 'command to run, split like a shell would (no shell runs it)' },
+      CONTAINER, timeout(1800), POLL, JSON_FLAG,
+    ],
+  },
+  'rollback': {
+    summary: 'put the service back on an earlier task definition revision and wait until it is stable',
+    usage: 'hardened-service rollback --cluster C --service S [--to REVISION] [--image-tag-parameter NAME] [--timeout SECONDS]',
+    defaultTimeoutSeconds: 900,
+    flags: [
+      CLUSTER, SERVICE,
+      { name: 'to', kind: 'string', placeholder: 'REVISION', description: 'revision number, FAMILY:REVISION or ARN (default: the newest ACTIVE revision older than the current one)' },
+      CONTAINER, PARAMETER, timeout(900), POLL, JSON_FLAG,
+    ],
+  },
+  'status': {
+    summary: 'show the service, its deployments and, with --image-tag-parameter, whether the stack agrees',
+    usage: 'hardened-service status --cluster C --service S [--image-tag-parameter NAME] [--json]',
+    defaultTimeoutSeconds: 60,
+    flags: [CLUSTER, SERVICE, CONTAINER, PARAMETER, timeout(60), JSON_FLAG],
+  },
+  'doctor': {
+    summary: `report runtimes, base images and engines of a generated repo that are past or within ${END_OF_LIFE_WARNING_DAYS} days of their end of life`,
+    usage: 'hardened-service doctor [--dir DIR] [--json]',
+    defaultTimeoutSeconds: 60,
+    flags: [
+      { name: 'dir', kind: 'string', placeholder: 'DIR', description: `the generated repo (default: the current folder); reads its ${RUNTIMES_FILE}` },
+      JSON_FLAG,
+    ],
+  },
+  'recovery-plan': {
+    summary: 'after a stack was deleted, map the resources it retained into the new template for `cdk import --resource-mapping`',
+    usage: 'hardened-service recovery-plan --stack-name NAME --template FILE [--out FILE] [--json]',
+    defaultTimeoutSeconds: 120,
+    flags: [
+      { name: 'stack-name', kind: 'string', placeholder: 'NAME', required: true, description: 'the deleted stack (CloudFormation lists a deleted stack\'s resources for 90 days)' },
+      { name: 'template', kind: 'string', placeholder: 'FILE', required: true, description: 'the synthesized template to deploy again (cdk.out/<stack>.template.json)' },
+      { name: 'out', kind: 'string', placeholder: 'FILE', description: 'write the resource mapping here (default: print it)' },
+      timeout(120), JSON_FLAG,
+    ],
+  },
+};
+
+/** `hardened-service -h`. */
+export function globalHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.length));
+  return [
+    'hardened-service: deploy, migrate, verify and roll back an ECS service made by hardened-service-kit',
+    '',
+    'Usage: hardened-service <command> [flags]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.padEnd(width)}  ${SPECS[c].summary}`),
+    '',
+    'Run "hardened-service <command> -h" for its flags.',
+    '',
+    EXIT_CODES_HELP,
+    '',
+    ENVIRONMENT_HELP,
+    '',
+  ].join('\n');
+}
+
+/** `hardened-service <command> -h`. */
+export function commandHelp(command: CommandName): string {
+  const spec = SPECS[command];
+  const labels = spec.flags.map((f) => `--${f.name}${f.placeholder ? ` ${f.placeholder}` : ''}`);
+  const width = Math.max(...labels.map((l) => l.length), '-h, --help'.length);
+  return [
+    `hardened-service ${command}: ${spec.summary}`,
+    '',
+    `Usage: ${spec.usage}`,
+    '',
+    'Flags:',
+    ...spec.flags.map((f, i) => `  ${labels[i].padEnd(width)}  ${f.required ? '(required) ' : ''}${f.description}`),
+    `  ${'-h, --help'.padEnd(width)}  show this help`,
+    '',
+    EXIT_CODES_HELP,
+    '',
+    ENVIRONMENT_HELP,
+    '',
+  ].join('\n');
+}
+
+const EXIT_CODES_HELP = [
+  'Exit codes:',
+  '  0  done',
+  '  1  failed, nothing half-done (migration failed; rollout or verification failed and was rolled back);',
+  `     doctor: a runtime, base image or engine is past or within ${END_OF_LIFE_WARNING_DAYS} days of its end of life`,
+  `  2  bad input (flags, unknown cluster or service, image without a tag); doctor: no ${RUNTIMES_FILE}`,
+  '  3  timed out (what was started was undone)',
+  '  4  the rollback itself failed: the service needs attention',
+].join('\n');
+
+const ENVIRONMENT_HELP = [
+  'Environment:',
+  '  AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL and the other standard AWS SDK settings',
+  `  ${ENV.pollInterval.padEnd(34)}  default for --poll-interval`,
+  `  ${ENV.maxAttempts.padEnd(34)}  attempts per AWS call on throttling or transient errors (default ${DEFAULT_RETRY_POLICY.maxAttempts})`,
+  `  ${ENV.retryBaseDelay.padEnd(34)}  first retry backoff in seconds, doubling (default ${DEFAULT_RETRY_POLICY.baseDelayMs / 1000})`,
+].join('\n');
