@@ -36,12 +36,12 @@ export class InfrastructureApp extends Component {
 function appContext(model: ServiceModel) {
   return {
     serviceName: model.serviceName,
+    addStacks: 'addServiceStacks',
+    stacksModule: 'service-stacks',
     region: model.region,
     environmentList: `[${model.environments.map((e) => `'${e.environment}'`).sort().join(', ')}]`,
     // The packs the compliance test expects to have run: the stacks' complianceFrameworks.
-    packNames: model.complianceFrameworks.join() === ComplianceFramework.DEFAULTS.join()
-      ? 'ComplianceChecks.PACK_NAMES'
-      : 'ComplianceChecks.packNames(stacks.staging.complianceFrameworks)',
+    packNames: packNamesExpression(model.complianceFrameworks),
     environments: model.environments.map((e) => ({
       name: e.environment,
       enumMember: e.environment.toUpperCase(),
@@ -50,4 +50,11 @@ function appContext(model: ServiceModel) {
       props: tsProperties(e.stackOptions as unknown as Record<string, unknown>, 4).replace(/\n$/, ''),
     })),
   };
+}
+
+/** The packs the generated compliance test expects to have run, as a TypeScript expression. */
+export function packNamesExpression(frameworks: string[]): string {
+  return frameworks.join() === ComplianceFramework.DEFAULTS.join()
+    ? 'ComplianceChecks.PACK_NAMES'
+    : 'ComplianceChecks.packNames(stacks.staging.complianceFrameworks)';
 }
