@@ -1,3 +1,4 @@
+import { HardenedPlatformProjectOptions } from './platform-options';
 import { accountLayout } from '../../core/account-singletons';
 import { resolveComplianceFrameworks, validateComplianceFrameworks } from '../../core/compliance-frameworks';
 import { DeploymentEnvironment } from '../../core/deployment-environment';
@@ -6,7 +7,6 @@ import { DEFAULT_PLATFORM_NAME, platformParameterList, validateGithubOrganizatio
 import { assertValid, validateGithubRepository } from '../../core/validation';
 import { DEFAULT_NODE_VERSION, DEFAULT_REGION, validateRegionAndAccounts } from '../service-model';
 import { validateWorkflowOptions } from '../workflows/workflow-validation';
-import { HardenedPlatformProjectOptions } from './platform-options';
 
 /** The account-baseline switches, as the platform stack names them (its props of the same name). */
 export const BASELINE_SWITCHES = ['cloudTrail', 'guardDuty', 'securityHub', 'awsConfig', 'accessAnalyzer'] as const;

@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import * as cxapi from 'aws-cdk-lib/cx-api';
-import { HardenedPlatformStack } from '../../constructs/hardened-platform-stack';
 import { PlatformModel } from './platform-model';
+import { HardenedPlatformStack } from '../../constructs/hardened-platform-stack';
 
 /**
  * The platform stacks as the generated `infrastructure/platform-stacks.ts` builds them, from

@@ -6,8 +6,8 @@ import { hardenWorkflow } from '../workflows/projen-workflows';
 import { infrastructureTestJob } from '../workflows/test-workflow';
 import { pinProjectActions } from '../workflows/workflow-actions';
 import { MAIN_BRANCH, newWorkflow, READ, WORKFLOW_TIMEOUTS, WRITE } from '../workflows/workflow-context';
-import { awsCredentialsStep, checkoutStep, DEPLOY_ROLE_VARIABLE, expr, nodeSetupSteps, requireVariableStep } from '../workflows/workflow-steps';
 import { polishWorkflowFile } from '../workflows/workflow-file';
+import { awsCredentialsStep, checkoutStep, DEPLOY_ROLE_VARIABLE, expr, nodeSetupSteps, requireVariableStep } from '../workflows/workflow-steps';
 
 type JobStep = github.workflows.JobStep;
 

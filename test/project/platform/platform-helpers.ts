@@ -1,5 +1,5 @@
-import * as YAML from 'yaml';
 import { synthSnapshot } from 'projen/lib/util/synth';
+import * as YAML from 'yaml';
 import { HardenedPlatformProject, HardenedPlatformProjectOptions } from '../../../src/project/platform/hardened-platform-project';
 import { tempOutdir } from '../helpers';
 import { WORKFLOW_DIR, Workflows } from '../workflows/workflow-test-support';
