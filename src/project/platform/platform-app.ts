@@ -1,8 +1,7 @@
 import { Component, Project, SampleFile } from 'projen';
 import { PlatformModel } from './platform-model';
 import { renderTemplate, TemplateFile } from '../files/template-file';
-import { tsProperties } from '../files/ts-literal';
-import { packNamesExpression } from '../infrastructure/infrastructure-app';
+import { cdkAppContext } from '../infrastructure/infrastructure-app';
 
 /**
  * The platform's CDK app under `infrastructure/`: the managed entry point `main.ts` and
@@ -29,17 +28,6 @@ export class PlatformApp extends Component {
 function platformAppContext(model: PlatformModel) {
   return {
     platformName: model.platformName,
-    addStacks: 'addPlatformStacks',
-    stacksModule: 'platform-stacks',
-    region: model.region,
-    environmentList: `[${model.environments.map((e) => `'${e.environment}'`).sort().join(', ')}]`,
-    packNames: packNamesExpression(model.complianceFrameworks),
-    environments: model.environments.map((e) => ({
-      name: e.environment,
-      enumMember: e.environment.toUpperCase(),
-      stackName: e.stackName,
-      account: e.account ? `'${e.account}'` : 'process.env.CDK_DEFAULT_ACCOUNT',
-      props: tsProperties(e.stackOptions as unknown as Record<string, unknown>, 4).replace(/\n$/, ''),
-    })),
+    ...cdkAppContext('addPlatformStacks', 'platform-stacks', model.region, model.complianceFrameworks, model.environments),
   };
 }

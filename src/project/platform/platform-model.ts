@@ -1,4 +1,5 @@
 import { HardenedPlatformProjectOptions } from './platform-options';
+import { HardenedPlatformStackProps } from '../../constructs/hardened-platform-stack';
 import { accountLayout } from '../../core/account-singletons';
 import { resolveComplianceFrameworks, validateComplianceFrameworks } from '../../core/compliance-frameworks';
 import { DeploymentEnvironment } from '../../core/deployment-environment';
@@ -15,19 +16,8 @@ export const BASELINE_SWITCHES = ['cloudTrail', 'guardDuty', 'securityHub', 'aws
 export type BaselineSwitch = (typeof BASELINE_SWITCHES)[number];
 
 /** The props of one environment's `HardenedPlatformStack` that plain data can hold (no `env`). */
-export interface PlatformStackOptions {
-  readonly platformName: string;
-  readonly alarmEmail: string;
-  readonly githubOrganization: string;
-  readonly githubRepository: string;
-  readonly githubOidcProviderArn?: string;
-  readonly complianceFrameworks?: string[];
-  readonly cloudTrail?: boolean;
-  readonly guardDuty?: boolean;
-  readonly securityHub?: boolean;
-  readonly awsConfig?: boolean;
-  readonly accessAnalyzer?: boolean;
-}
+export type PlatformStackOptions = Pick<HardenedPlatformStackProps, 'platformName' | 'alarmEmail' | 'githubOrganization' | 'githubRepository'
+| 'githubOidcProviderArn' | 'complianceFrameworks' | BaselineSwitch>;
 
 /** One environment of the platform. */
 export interface PlatformEnvironmentModel {

@@ -1,12 +1,10 @@
-import { Component, github, javascript } from 'projen';
+import { github, javascript } from 'projen';
 import { PlatformEnvironmentModel, PlatformModel } from './platform-model';
 import { renderTemplate } from '../files/template-file';
 import { branchPolicyStep } from '../workflows/deploy-workflow';
-import { hardenWorkflow } from '../workflows/projen-workflows';
+import { HardenedWorkflows } from '../workflows/projen-workflows';
 import { infrastructureTestJob } from '../workflows/test-workflow';
-import { pinProjectActions } from '../workflows/workflow-actions';
 import { MAIN_BRANCH, newWorkflow, READ, WORKFLOW_TIMEOUTS, WRITE } from '../workflows/workflow-context';
-import { polishWorkflowFile } from '../workflows/workflow-file';
 import { awsCredentialsStep, checkoutStep, DEPLOY_ROLE_VARIABLE, expr, nodeSetupSteps, requireVariableStep } from '../workflows/workflow-steps';
 
 type JobStep = github.workflows.JobStep;
@@ -34,16 +32,13 @@ export interface PlatformWorkflowsProps {
  * assume the account's CDK bootstrap roles. The first deploy of each stack creates that role
  * and the OIDC provider, so an administrator runs it (PLATFORM.md).
  */
-export class PlatformWorkflows extends Component {
+export class PlatformWorkflows extends HardenedWorkflows {
   public readonly test?: github.GithubWorkflow;
   public readonly deploys: github.GithubWorkflow[] = [];
-  private readonly projenWorkflows: github.GithubWorkflow[];
 
   constructor(project: javascript.NodeProject, model: PlatformModel, options: PlatformWorkflowsProps = {}) {
     super(project);
-    const gh = github.GitHub.of(project);
-    this.projenWorkflows = gh ? [...gh.workflows] : [];
-    if (gh) pinProjectActions(gh);
+    const gh = this.gh;
     if (options.workflows === false || !gh) return;
     const ctx = {
       runsOn: options.workflowRunsOn ?? ['ubuntu-latest'],
@@ -84,14 +79,6 @@ export class PlatformWorkflows extends Component {
       });
       this.deploys.push(workflow);
     }
-  }
-
-  /** Version comments beside the pins; projen's own workflows read-only and time-limited. */
-  public preSynthesize(): void {
-    const gh = github.GitHub.of(this.project);
-    if (!gh) return;
-    for (const workflow of gh.workflows) polishWorkflowFile(workflow);
-    for (const workflow of this.projenWorkflows) hardenWorkflow(workflow);
   }
 }
 

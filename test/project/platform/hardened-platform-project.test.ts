@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import * as cxapi from 'aws-cdk-lib/cx-api';
-import { platformOptions, platformWorkflows, synthPlatform } from './platform-helpers';
+import { platformOptions, synthPlatform } from './platform-helpers';
 import { DeploymentEnvironment } from '../../../src/core/deployment-environment';
 import { platformParameterList } from '../../../src/core/platform-parameters';
 import { HardenedPlatformProject } from '../../../src/project/platform/hardened-platform-project';
@@ -11,7 +11,7 @@ import { resolvePlatformModel } from '../../../src/project/platform/platform-mod
 import { buildPlatformStacks } from '../../../src/project/platform/platform-stacks';
 import { acknowledgedRules, synthFindings } from '../../constructs/helpers';
 import { resourcesOfType, templateJson } from '../../constructs/platform-helpers';
-import { actionlint } from '../workflows/workflow-test-support';
+import { actionlint, workflowsOf } from '../workflows/workflow-test-support';
 
 const ACCOUNTS = { stagingAccount: '111111111111', productionAccount: '222222222222' };
 
@@ -164,7 +164,7 @@ describe('HardenedPlatformProject', () => {
   });
 
   test('the workflows are actionlint-clean, pinned, and deploy through OIDC in gated environments', async () => {
-    const workflows = platformWorkflows(synthPlatform());
+    const workflows = workflowsOf(synthPlatform());
     expect(await actionlint(workflows)).toEqual([]);
     const staging = workflows.doc['deploy-staging.yml'];
     const production = workflows.doc['deploy-production.yml'];
