@@ -17,6 +17,7 @@ export * from './constructs/github-deploy-role';
 export * from './constructs/cost-budget';
 export * from './constructs/hardened-service-stack';
 export * from './project/hardened-service-project';
+export * from './project/platform/hardened-platform-project';
 export * from './project/workflows/workflow-options';
 export type { PlatformParameterNames } from './core/platform-parameters';
 export * from './constructs/account-baseline';

@@ -13,6 +13,7 @@ import { GITHUB_OIDC_ISSUER } from './github-deploy-role';
 import { accountGithubOidcProviderArn, claimSingleton, singletonKey, singletonOwner } from './private/account-singletons';
 import { acknowledgeCustomResourceProviders, COMPLIANCE_FRAMEWORKS_CONTEXT } from './private/acknowledgements';
 import { newDataKey, newLogsKey } from './private/encryption-keys';
+import { PlatformDeployRole } from './private/platform-deploy-role';
 import { ServiceNetwork } from './service-network';
 import { resolveComplianceFrameworks } from '../core/compliance-frameworks';
 import { COST_ALLOCATION_TAG_KEY } from '../core/defaults';
@@ -128,6 +129,22 @@ export interface HardenedPlatformStackProps extends StackProps {
    * @default "10.0.0.0/16"
    */
   readonly vpcCidr?: string;
+
+  /**
+   * The platform's own repository, as `owner/repo`: the stack then creates the role its deploy
+   * workflows assume (`<platformName>-<environment>-deploy`, output `DeployRoleArn`), trusted
+   * only by jobs of the GitHub environment named after `environment` in that repository, and
+   * allowed only to assume the account's CDK bootstrap roles. The first deploy, which creates
+   * the OIDC provider and this role, is run by an administrator.
+   * @default - no deploy role: the platform is deployed with an administrator's credentials
+   */
+  readonly githubRepository?: string;
+
+  /**
+   * Qualifier of the CDK bootstrap roles the deploy role may assume.
+   * @default "hnb659fds"
+   */
+  readonly cdkBootstrapQualifier?: string;
 }
 
 /**
@@ -179,6 +196,8 @@ export class HardenedPlatformStack extends Stack {
   public readonly baseline?: AccountBaseline;
   /** The published parameters, by name. */
   public readonly parameters: ssm.StringParameter[];
+  /** The role the platform repository's deploy workflows assume, when `githubRepository` is set. */
+  public readonly deployRole?: iam.Role;
 
   constructor(scope: Construct, id: string, props: HardenedPlatformStackProps) {
     assertValid(validatePlatformOptions(props), `HardenedPlatformStack "${id}" props`);
@@ -220,6 +239,16 @@ export class HardenedPlatformStack extends Stack {
     this.baseline = this.createBaseline(props, names);
 
     this.parameters = this.publishParameters(props.githubOrganization);
+    if (props.githubRepository !== undefined) {
+      this.deployRole = new PlatformDeployRole(this, 'DeployRole', {
+        githubRepository: props.githubRepository,
+        environment,
+        oidcProviderArn: this.githubOidcProviderArn,
+        roleName: `${names.prefix}-deploy`,
+        cdkBootstrapQualifier: props.cdkBootstrapQualifier ?? 'hnb659fds',
+      }).role;
+      new CfnOutput(this, 'DeployRoleArn', { value: this.deployRole.roleArn, description: 'Role of the platform repository\'s deploy workflows (AWS_DEPLOY_ROLE_ARN)' });
+    }
     acknowledgeCustomResourceProviders(this);
     new CfnOutput(this, 'ParameterPrefix', { value: this.parameterPrefix, description: 'Prefix of the SSM parameters services join with' });
     new CfnOutput(this, 'ClusterName', { value: this.cluster.clusterName, description: 'ECS cluster of the platform' });

@@ -2,7 +2,7 @@ import { Token } from 'aws-cdk-lib';
 import { validateComplianceFrameworks } from './compliance-frameworks';
 import { DeploymentEnvironment } from './deployment-environment';
 import { DEFAULT_PLATFORM_NAME, validateGithubOrganization, validatePlatformName } from './platform-parameters';
-import { EMAIL, OIDC_PROVIDER_ARN } from './validation';
+import { EMAIL, OIDC_PROVIDER_ARN, validateGithubRepository } from './validation';
 
 /**
  * What a platform is checked on, for `HardenedPlatformStack`'s props and the platform project
@@ -17,6 +17,8 @@ export interface PlatformOptionsToValidate {
   readonly platformName?: string;
   readonly complianceFrameworks?: string[];
   readonly backupCopyVaultArn?: string;
+  /** The platform repository (`owner/repo`) whose workflows may deploy it. */
+  readonly githubRepository?: string;
 }
 
 /** Problems with the props, each naming the option, the bad value and the fix. */
@@ -43,6 +45,7 @@ export function validatePlatformOptions(props: PlatformOptionsToValidate): strin
     );
   }
   problems.push(...validateComplianceFrameworks(props.complianceFrameworks));
+  if (props.githubRepository !== undefined) problems.push(...validateGithubRepository(props.githubRepository));
   const copy = props.backupCopyVaultArn;
   if (copy !== undefined && !Token.isUnresolved(copy)) {
     const match = /^arn:aws[a-z-]*:backup:([a-z0-9-]+):\d{12}:backup-vault:[A-Za-z0-9_.-]{2,50}$/.exec(copy);

@@ -27,6 +27,14 @@ const SERVICE_NAME = /^[a-z](?:[a-z0-9]|-(?=[a-z0-9]))*$/;
 const SERVICE_NAME_MAX = 20;
 export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const GITHUB_REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
+
+/** A message when `value` is not a GitHub repository as "owner/repo"; empty when it is. */
+export function validateGithubRepository(value: unknown, option = 'githubRepository'): string[] {
+  if (typeof value !== 'string' || value.length === 0) {
+    return [`${option} is required as "owner/repo" (for example "example-org/platform")`];
+  }
+  return GITHUB_REPOSITORY.test(value) ? [] : [`${option} "${value}" must be "owner/repo" (for example "example-org/platform"), without a URL or ".git"`];
+}
 const ACM_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/;
 export const OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/;
 const DOMAIN = /^(?=.{1,253}$)(?:(?!-)[a-z0-9-]{1,63}(?<!-)\.)+[a-z]{2,63}$/;

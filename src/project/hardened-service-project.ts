@@ -1,5 +1,4 @@
-import * as cxapi from 'aws-cdk-lib/cx-api';
-import { awscdk, javascript, typescript } from 'projen';
+import { awscdk } from 'projen';
 import { ComposeFiles } from './container/compose-files';
 import { DeployScripts } from './container/deploy-scripts';
 import { DockerFiles } from './container/docker-files';
@@ -7,7 +6,7 @@ import { RuntimesFile } from './container/runtimes-file';
 import { ServiceSample } from './container/service-sample';
 import { TaskDefinitionFile } from './container/task-definition-file';
 import { ServiceDocs } from './docs/service-docs';
-import { kitDependencyRange, kitName, kitVersion, minimumVersion, versionLessThan } from './files/kit-package';
+import { kitAppOptions, typeCheckInCompile } from './files/cdk-app-options';
 import { renderTemplate } from './files/template-file';
 import { CdkExecutionPolicyFile } from './infrastructure/cdk-execution-policy-file';
 import { InfrastructureApp } from './infrastructure/infrastructure-app';
@@ -51,8 +50,7 @@ export class HardenedServiceProject extends awscdk.AwsCdkTypeScriptApp {
 
     // Type-check once in `compile`; `cdk synth` and `npx projen` then run the TypeScript
     // directly with tsx.
-    this.compileTask.exec(`tsc --noEmit -p ${this.tsconfig?.fileName ?? 'tsconfig.json'}`);
-    if (!options.projenrcTsOptions?.runner) this.compileTask.exec(`tsc --noEmit -p ${PROJENRC_TSCONFIG}`);
+    typeCheckInCompile(this, options);
     this.jest?.addIgnorePattern('/app/');
     this.jest?.addWatchIgnorePattern('/app/');
     this.gitignore.exclude('/app/.venv/', '/app/node_modules/', '__pycache__/');
@@ -70,46 +68,9 @@ export class HardenedServiceProject extends awscdk.AwsCdkTypeScriptApp {
   }
 }
 
-/** The tsconfig projen writes for .projenrc.ts and `projenrc/` (type-check only). */
-const PROJENRC_TSCONFIG = 'projenrc/tsconfig.json';
-
 /** The parent's options: defaults that fit this kind of repo, and the kit's dependencies. */
 function parentOptions(options: HardenedServiceProjectOptions, model: ServiceModel): awscdk.AwsCdkTypeScriptAppOptions {
-  const kit = kitName();
-  const isKit = (spec: string) => spec === kit || spec.startsWith(`${kit}@`);
-  // `projen new --from <spec>` lists the kit in devDeps; the CDK app imports it at run time,
-  // so it becomes a runtime dependency with the very same spec.
-  const kitSpec = [...(options.deps ?? []), ...(options.devDeps ?? [])].find(isKit) ?? `${kit}@^${kitVersion()}`;
-  const kitCdk = minimumVersion(kitDependencyRange('aws-cdk-lib'));
-  const tsxSpec = `tsx@${kitDependencyRange('tsx')}`;
-  return {
-    ...options,
-    // The kit's constructs need at least the CDK it was built with; `projen new` writes 2.1.0.
-    cdkVersion: versionLessThan(options.cdkVersion, kitCdk) ? kitCdk : options.cdkVersion,
-    srcdir: options.srcdir ?? 'infrastructure',
-    packageManager: options.packageManager ?? javascript.NodePackageManager.NPM,
-    // Tests are transpiled file by file (ts-jest reads this): `compile` type-checks already.
-    tsconfigDev: options.tsconfigDev ?? { compilerOptions: { isolatedModules: true } },
-    // The flags `cdk init` writes for the kit's CDK version: they change what cdk-nag finds,
-    // and the stack is checked with exactly these.
-    context: { ...cxapi.CURRENTLY_RECOMMENDED_FLAGS, ...options.context },
-    sampleCode: false,
-    // ts-node type-checks on every synth; tsx runs the app in a fraction of the time.
-    app: options.app ?? (options.appEntrypoint ? undefined : `node --import tsx ${options.srcdir ?? 'infrastructure'}/main.ts`),
-    // `npx projen` runs .projenrc.ts with tsx: ts-node type-checked it on every run, loading the
-    // kit's and the CDK's type declarations (about 10 of its 13 seconds); `compile` type-checks it.
-    projenrcTsOptions: { runner: typescript.TypeScriptRunner.tsx({ tsconfig: PROJENRC_TSCONFIG }), ...options.projenrcTsOptions },
-    // TypeScript 7 breaks ts-node (jest's ts-jest and the TypeScript tooling): pin the line the kit is built with.
-    typescriptVersion: options.typescriptVersion ?? kitDependencyRange('typescript'),
-    deps: [...(options.deps ?? []).filter((d) => !isKit(d)), kitSpec, `cdk-nag@${kitDependencyRange('cdk-nag')}`],
-    // Without it projen asks for `@types/node@ts<major.minor>`, a tag TypeScript 6 does not have.
-    // The types of the Node.js line the workflows run the CDK app on.
-    devDeps: [...(options.devDeps ?? []).filter((d) => !isKit(d)), tsxSpec, `@types/node@^${model.nodeVersion.split('.')[0]}`],
-    // The service's own workflows replace projen's generic build workflow.
-    buildWorkflow: options.buildWorkflow ?? false,
-    pullRequestTemplate: options.pullRequestTemplate ?? false,
-    readme: options.readme ?? { contents: renderTemplate('README.md.hbs', readmeContext(model)) },
-  };
+  return kitAppOptions(options, { nodeVersion: model.nodeVersion, readme: renderTemplate('README.md.hbs', readmeContext(model)) });
 }
 
 function readmeContext(model: ServiceModel) {

@@ -123,6 +123,26 @@ export function stagingDomainName(domainName: string): string {
 }
 
 /**
+ * Problems with `awsRegion`, `stagingAccount` and `productionAccount`, each naming the option,
+ * the value and the fix; shared by the service and the platform project types.
+ */
+export function validateRegionAndAccounts(region: unknown, stagingAccount?: unknown, productionAccount?: unknown): string[] {
+  const problems: string[] = [];
+  if (typeof region !== 'string' || !REGION.test(region)) {
+    problems.push(`awsRegion "${region}" must be an AWS region code such as "us-east-1" (lowercase, no availability-zone letter)`);
+  }
+  for (const [option, value] of [
+    ['stagingAccount', stagingAccount],
+    ['productionAccount', productionAccount],
+  ] as const) {
+    if (value !== undefined && !(typeof value === 'string' && ACCOUNT.test(value))) {
+      problems.push(`${option} "${value}" must be a 12-digit AWS account id such as "123456789012" (as a string, keeping leading zeros)`);
+    }
+  }
+  return problems;
+}
+
+/**
  * Validates every option (the service options for each environment with the same checks as
  * the stack, then the project's own) and throws once, listing every problem; returns the
  * resolved model otherwise.
@@ -139,17 +159,7 @@ export function resolveServiceModel(input: HardenedServiceProjectOptions): Servi
     );
   }
   const region = input.awsRegion ?? DEFAULT_REGION;
-  if (typeof region !== 'string' || !REGION.test(region)) {
-    problems.push(`awsRegion "${region}" must be an AWS region code such as "us-east-1" (lowercase, no availability-zone letter)`);
-  }
-  for (const [option, value] of [
-    ['stagingAccount', input.stagingAccount],
-    ['productionAccount', input.productionAccount],
-  ] as const) {
-    if (value !== undefined && !(typeof value === 'string' && ACCOUNT.test(value))) {
-      problems.push(`${option} "${value}" must be a 12-digit AWS account id such as "123456789012" (as a string, keeping leading zeros)`);
-    }
-  }
+  problems.push(...validateRegionAndAccounts(region, input.stagingAccount, input.productionAccount));
   for (const [option, arn, account] of [
     ['stagingCertificateArn', input.stagingCertificateArn, input.stagingAccount],
     ['productionCertificateArn', input.productionCertificateArn, input.productionAccount],

@@ -122,10 +122,10 @@ function sourceHash(): string {
  * `projen new --from hardened-service-kit@file:<tarball> hardened-service ...` in `parent/<folder>`,
  * as a user would run it (CI unset, no git).
  */
-export function scaffold(parent: string, folder: string, tarball: string, args: string[]): string {
+export function scaffold(parent: string, folder: string, tarball: string, args: string[], projectType = 'hardened-service'): string {
   const dir = path.join(parent, folder);
   fs.mkdirSync(dir, { recursive: true });
-  run('npx', ['-y', `projen@${PROJEN_VERSION}`, 'new', '--from', `hardened-service-kit@file:${tarball}`, 'hardened-service', '--no-git', ...args], {
+  run('npx', ['-y', `projen@${PROJEN_VERSION}`, 'new', '--from', `hardened-service-kit@file:${tarball}`, projectType, '--no-git', ...args], {
     cwd: dir,
   });
   return dir;

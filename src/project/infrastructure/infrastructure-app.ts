@@ -36,20 +36,52 @@ export class InfrastructureApp extends Component {
 function appContext(model: ServiceModel) {
   return {
     serviceName: model.serviceName,
-    region: model.region,
     // The platform both stacks join (`platform`), or undefined: each stack has its own network.
     platformName: model.platform?.name,
-    environmentList: `[${model.environments.map((e) => `'${e.environment}'`).sort().join(', ')}]`,
+    ...cdkAppContext('addServiceStacks', 'service-stacks', model.region, model.complianceFrameworks, model.environments.map((e) => ({
+      environment: e.environment,
+      stackName: e.settings.names.stackName,
+      account: e.account,
+      stackOptions: e.stackOptions,
+    }))),
+  };
+}
+
+/** One environment's stack in a generated CDK app. */
+export interface AppStack {
+  readonly environment: string;
+  readonly stackName: string;
+  /** The account id, when pinned. */
+  readonly account?: string;
+  /** The stack's props that plain data holds, rendered as TypeScript. */
+  readonly stackOptions: object;
+}
+
+/**
+ * What the templates of a generated CDK app (`main.ts`, the stacks file, `main.test.ts`) are
+ * rendered from, for the service and the platform repositories alike.
+ */
+export function cdkAppContext(addStacks: string, stacksModule: string, region: string, frameworks: string[], stacks: AppStack[]) {
+  return {
+    addStacks,
+    stacksModule,
+    region,
+    environmentList: `[${stacks.map((e) => `'${e.environment}'`).sort().join(', ')}]`,
     // The packs the compliance test expects to have run: the stacks' complianceFrameworks.
-    packNames: model.complianceFrameworks.join() === ComplianceFramework.DEFAULTS.join()
-      ? 'ComplianceChecks.PACK_NAMES'
-      : 'ComplianceChecks.packNames(stacks.staging.complianceFrameworks)',
-    environments: model.environments.map((e) => ({
+    packNames: packNamesExpression(frameworks),
+    environments: stacks.map((e) => ({
       name: e.environment,
       enumMember: e.environment.toUpperCase(),
-      stackName: e.settings.names.stackName,
+      stackName: e.stackName,
       account: e.account ? `'${e.account}'` : 'process.env.CDK_DEFAULT_ACCOUNT',
-      props: tsProperties(e.stackOptions as unknown as Record<string, unknown>, 4).replace(/\n$/, ''),
+      props: tsProperties(e.stackOptions as Record<string, unknown>, 4).replace(/\n$/, ''),
     })),
   };
+}
+
+/** The packs the generated compliance test expects to have run, as a TypeScript expression. */
+export function packNamesExpression(frameworks: string[]): string {
+  return frameworks.join() === ComplianceFramework.DEFAULTS.join()
+    ? 'ComplianceChecks.PACK_NAMES'
+    : 'ComplianceChecks.packNames(stacks.staging.complianceFrameworks)';
 }

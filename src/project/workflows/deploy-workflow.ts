@@ -165,7 +165,7 @@ export function deployWorkflow(
  * policy. This step reads it and fails unless only `main` may deploy; where the token cannot
  * read it, it warns instead of blocking the deploy.
  */
-function branchPolicyStep(env: EnvironmentModel): JobStep {
+export function branchPolicyStep(env: { readonly environment: string }): JobStep {
   const fix = `In Settings > Environments > ${env.environment} > Deployment branches and tags, choose 'Selected branches and tags' and add only the branch ${MAIN_BRANCH}`;
   return {
     name: 'Check that only main can deploy to this environment',

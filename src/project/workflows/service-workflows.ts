@@ -1,11 +1,9 @@
-import { Component, github, javascript } from 'projen';
+import { github, javascript } from 'projen';
 import { buildWorkflow } from './build-workflow';
 import { deployWorkflow } from './deploy-workflow';
-import { hardenWorkflow } from './projen-workflows';
+import { HardenedWorkflows } from './projen-workflows';
 import { testWorkflow } from './test-workflow';
-import { pinProjectActions } from './workflow-actions';
 import { WorkflowContext } from './workflow-context';
-import { polishWorkflowFile } from './workflow-file';
 import { ServiceWorkflowsProps } from './workflow-validation';
 import { ServiceModel } from '../service-model';
 
@@ -31,7 +29,7 @@ import { ServiceModel } from '../service-model';
  * Every third-party action is pinned to a commit (`workflow-actions.ts`), in these workflows
  * and in projen's own.
  */
-export class ServiceWorkflows extends Component {
+export class ServiceWorkflows extends HardenedWorkflows {
   /** `test.yml`, when generated. */
   public readonly test?: github.GithubWorkflow;
   /** `build.yml`, when generated. */
@@ -39,15 +37,10 @@ export class ServiceWorkflows extends Component {
   /** `deploy-<environment>.yml` of each environment (staging first), when generated. */
   public readonly deploys: github.GithubWorkflow[] = [];
 
-  /** projen's own workflows (made before this component), hardened at synth time. */
-  private readonly projenWorkflows: github.GithubWorkflow[];
-
   constructor(project: javascript.NodeProject, model: ServiceModel, options: ServiceWorkflowsProps = {}) {
     super(project);
-    const gh = github.GitHub.of(project);
+    const gh = this.gh;
     // The options were checked with every other option, in `resolveServiceModel`.
-    this.projenWorkflows = gh ? [...gh.workflows] : [];
-    if (gh) pinProjectActions(gh);
     if (options.workflows === false || !gh) return;
 
     const context: WorkflowContext = {
@@ -63,17 +56,5 @@ export class ServiceWorkflows extends Component {
     for (const environment of model.environments) {
       this.deploys.push(deployWorkflow(gh, context, environment, this.build));
     }
-  }
-
-  /**
-   * Version comments beside the pins in every workflow of the project (any added later in
-   * `.projenrc.ts` included); projen's own workflows also get top-level read-only permissions
-   * and a time limit on each job that has none.
-   */
-  public preSynthesize(): void {
-    const gh = github.GitHub.of(this.project);
-    if (!gh) return;
-    for (const workflow of gh.workflows) polishWorkflowFile(workflow);
-    for (const workflow of this.projenWorkflows) hardenWorkflow(workflow);
   }
 }

@@ -36,7 +36,11 @@ export function testWorkflow(gh: github.GitHub, ctx: WorkflowContext): github.Gi
   return workflow;
 }
 
-function infrastructureTestJob(ctx: WorkflowContext): Job {
+/**
+ * The infrastructure's test job, shared by the service and platform repositories. `doctor`
+ * adds the runtime end-of-life check (a service's runtimes).
+ */
+export function infrastructureTestJob(ctx: Pick<WorkflowContext, 'runsOn' | 'nodeVersion' | 'installCommand'>, doctor = true): Job {
   const failIfChanged = (fix: string) => shellScript('fail-if-changed', { fix });
   return {
     name: 'Infrastructure',
@@ -51,14 +55,14 @@ function infrastructureTestJob(ctx: WorkflowContext): Job {
         name: 'Check that generated files are up to date',
         run: failIfChanged('npx projen changed the files above: run npx projen and commit the result'),
       },
-      {
+      ...(doctor ? [{
         // A warning, not a failure: an end of life close by should not block a pull request,
         // but it shows on every run (annotations) until the option is changed.
         id: 'doctor',
         name: `Check runtime end-of-life dates (warns within ${END_OF_LIFE_WARNING_DAYS} days)`,
         run: 'npx hardened-service doctor',
         continueOnError: true,
-      },
+      }] : []),
       { name: 'Type-check', run: 'npx projen compile' },
       { name: 'Unit tests with coverage, lint and format', run: 'npx projen test' },
       {

@@ -89,7 +89,7 @@ export function requireVariableStep(variable: string, where: string, fix: string
 }
 
 /** Short-lived credentials for `roleVariable`'s role, through the job's OIDC token. */
-export function awsCredentialsStep(model: ServiceModel, roleVariable: string, sessionName: string, name: string): JobStep {
+export function awsCredentialsStep(model: { readonly region: string }, roleVariable: string, sessionName: string, name: string): JobStep {
   return {
     name,
     uses: uses(ACTION_PINS.configureAwsCredentials),

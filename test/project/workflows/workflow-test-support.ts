@@ -27,7 +27,11 @@ export interface Workflows {
 }
 
 export function generate(overrides: Partial<HardenedServiceProjectOptions> = {}): Workflows {
-  const files = synthSnapshot(new HardenedServiceProject(projectOptions(overrides)));
+  return workflowsOf(synthSnapshot(new HardenedServiceProject(projectOptions(overrides))));
+}
+
+/** The workflows among a project's synthesized files. */
+export function workflowsOf(files: Record<string, any>): Workflows {
   const text: Record<string, string> = {};
   const doc: Record<string, any> = {};
   for (const [file, content] of Object.entries(files)) {

@@ -1,0 +1,101 @@
+import { github, javascript } from 'projen';
+import { PlatformEnvironmentModel, PlatformModel } from './platform-model';
+import { renderTemplate } from '../files/template-file';
+import { branchPolicyStep } from '../workflows/deploy-workflow';
+import { HardenedWorkflows } from '../workflows/projen-workflows';
+import { infrastructureTestJob } from '../workflows/test-workflow';
+import { MAIN_BRANCH, newWorkflow, READ, WORKFLOW_TIMEOUTS, WRITE } from '../workflows/workflow-context';
+import { awsCredentialsStep, checkoutStep, DEPLOY_ROLE_VARIABLE, expr, nodeSetupSteps, requireVariableStep } from '../workflows/workflow-steps';
+
+type JobStep = github.workflows.JobStep;
+
+/** Options of `PlatformWorkflows`. */
+export interface PlatformWorkflowsProps {
+  readonly workflows?: boolean;
+  readonly workflowRunsOn?: string[];
+}
+
+/**
+ * The platform repository's GitHub Actions workflows, built from the service repository's
+ * pieces (the same test job, pinned actions, OIDC credentials, branch-policy check, hardening):
+ *
+ * - `test.yml` on pull requests and pushes to other branches (and called by
+ *   `deploy-staging.yml`): generated files up to date, type-check, lint, tests (the app's
+ *   compliance test), `cdk synth` with the compliance gate.
+ * - `deploy-staging.yml` on pushes to `main`: the tests, then `cdk deploy` of the staging
+ *   platform stack in the GitHub environment `staging`.
+ * - `deploy-production.yml` by hand from `main`, in the GitHub environment `production`
+ *   (required reviewers gate it): `cdk deploy` of the production platform stack.
+ *
+ * AWS access is OIDC only: each deploy job assumes the `<platform>-<environment>-deploy` role
+ * the platform stack creates (the GitHub environment's `AWS_DEPLOY_ROLE_ARN`), which may only
+ * assume the account's CDK bootstrap roles. The first deploy of each stack creates that role
+ * and the OIDC provider, so an administrator runs it (PLATFORM.md).
+ */
+export class PlatformWorkflows extends HardenedWorkflows {
+  public readonly test?: github.GithubWorkflow;
+  public readonly deploys: github.GithubWorkflow[] = [];
+
+  constructor(project: javascript.NodeProject, model: PlatformModel, options: PlatformWorkflowsProps = {}) {
+    super(project);
+    const gh = this.gh;
+    if (options.workflows === false || !gh) return;
+    const ctx = {
+      runsOn: options.workflowRunsOn ?? ['ubuntu-latest'],
+      nodeVersion: model.nodeVersion,
+      installCommand: project.package.installCommand,
+    };
+
+    const test = newWorkflow(gh, 'test', `test-${expr('github.ref')}`);
+    test.on({ pullRequest: {}, push: { branches: ['**', `!${MAIN_BRANCH}`] }, workflowCall: {} });
+    test.file?.addOverride('concurrency.cancel-in-progress', expr(`github.ref != 'refs/heads/${MAIN_BRANCH}'`));
+    test.addJobs({ infrastructure: infrastructureTestJob(ctx, false) });
+    this.test = test;
+
+    for (const env of model.environments) {
+      const automatic = env === model.staging;
+      const workflow = newWorkflow(gh, `deploy-${env.environment}`, `deploy-${env.environment}`);
+      if (automatic) {
+        workflow.on({ push: { branches: [MAIN_BRANCH] } });
+        workflow.addJobs({
+          test: { uses: './.github/workflows/test.yml', permissions: { contents: READ } },
+        });
+      } else {
+        workflow.on({ workflowDispatch: {} });
+      }
+      workflow.addJobs({
+        deploy: {
+          name: `Deploy the ${env.environment} platform`,
+          runsOn: ctx.runsOn,
+          ...(automatic ? { needs: ['test'] } : {}),
+          // Production only from main; the environment's deployment branch policy is checked too.
+          if: `github.ref == 'refs/heads/${MAIN_BRANCH}'`,
+          environment: { name: env.environment },
+          permissions: { contents: READ, idToken: WRITE, actions: READ },
+          timeoutMinutes: WORKFLOW_TIMEOUTS.deploy,
+          env: { AWS_REGION: model.region, STACK: env.stackName },
+          steps: deploySteps(model, env, ctx.nodeVersion, ctx.installCommand),
+        },
+      });
+      this.deploys.push(workflow);
+    }
+  }
+}
+
+function deploySteps(model: PlatformModel, env: PlatformEnvironmentModel, nodeVersion: string, installCommand: string): JobStep[] {
+  return [
+    branchPolicyStep(env),
+    requireVariableStep(
+      DEPLOY_ROLE_VARIABLE,
+      `in the GitHub environment ${env.environment}`,
+      `Set it to the DeployRoleArn output of the stack ${env.stackName} (the first deploy is an administrator's: see PLATFORM.md).`,
+    ),
+    checkoutStep(),
+    ...nodeSetupSteps(nodeVersion, installCommand),
+    awsCredentialsStep(model, DEPLOY_ROLE_VARIABLE, env.deployRoleName, `Assume the ${env.environment} platform deploy role`),
+    {
+      name: `Deploy ${env.stackName}`,
+      run: renderTemplate('platform/deploy-platform.sh.hbs', { platformName: model.platformName }),
+    },
+  ];
+}
