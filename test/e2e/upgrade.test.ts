@@ -29,7 +29,7 @@ test('npx projen after a kit upgrade rewrites managed files, keeps user files an
     // A template change...
     fs.appendFileSync(path.join(dir, 'lib', 'templates', 'Dockerfile.hbs'), `${UPGRADE_LINE}\n`);
     // ...and a managed file that the new version no longer produces.
-    const scripts = path.join(dir, 'lib', 'project', 'deploy-scripts.js');
+    const scripts = path.join(dir, 'lib', 'project', 'container', 'deploy-scripts.js');
     const code = fs.readFileSync(scripts, 'utf-8');
     const dropped = code.replace("'docker-run.sh', ", '');
     if (dropped === code) throw new Error(`cannot find the script list in ${scripts}`);
