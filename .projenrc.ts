@@ -85,6 +85,10 @@ new JsonFile(project, 'tsconfig.dev.json', {
 // would write an older API into API.md.
 project.tasks.tryFind('docgen')?.prependExec('rm -rf demo/node_modules');
 
+// jsii writes into lib/ without clearing it: a module that became a folder (core/cost-model.ts ->
+// core/cost-model/index.ts) would leave its old .js behind, which Node resolves first.
+project.compileTask.prependExec('rm -rf lib');
+
 // jsii compiles only .ts: ship the Handlebars templates next to the compiled code.
 project.compileTask.exec('rm -rf lib/templates && cp -R src/templates lib/templates');
 
