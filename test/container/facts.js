@@ -22,7 +22,8 @@ if (!blueprint) {
   process.stderr.write(`facts.js: blueprint "${id}" is not in the kit; it has ${blueprintIds().join(', ')}\n`);
   process.exit(1);
 }
-const { SERVICE_DEFAULTS, workerCount } = require(path.join(path.resolve(kitDir), 'lib', 'constructs', 'settings'));
+const { SERVICE_DEFAULTS } = require(path.join(path.resolve(kitDir), 'lib', 'core', 'defaults'));
+const { workerCount } = require(path.join(path.resolve(kitDir), 'lib', 'core', 'settings'));
 
 const quote = (value) => `'${String(value).replace(/'/g, "'\\''")}'`;
 const facts = {
