@@ -59,6 +59,7 @@ export const REGION_QUOTAS: RegionQuota[] = [
   },
   { type: 'AWS::ElasticLoadBalancingV2::TargetGroup', what: 'target groups per region', limit: 3000 },
   { type: 'AWS::ECS::Cluster', what: 'ECS clusters per region', limit: 10000 },
+  { type: 'AWS::WAFv2::WebACL', what: 'WAF web ACLs per region', limit: 100 },
 ];
 
 /**

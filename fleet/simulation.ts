@@ -213,6 +213,12 @@ export function simulateFleet(options: SimulationOptions = {}): FleetResult {
       found: `${(cost.productionRatio * 100).toFixed(1)}%`,
       ok: cost.productionRatio <= MAX_MARGINAL_RATIO,
     },
+    {
+      // The bound holds for each service, whatever its options, not only on average.
+      check: `marginal production cost of each joined service <= ${MAX_MARGINAL_RATIO * 100}% of its standalone estimate`,
+      found: `at most ${(worstProductionRatio(cost) * 100).toFixed(1)}%`,
+      ok: worstProductionRatio(cost) <= MAX_MARGINAL_RATIO,
+    },
   ];
   return {
     services,
@@ -226,6 +232,12 @@ export function simulateFleet(options: SimulationOptions = {}): FleetResult {
     cost,
     checks,
   };
+}
+
+/** The highest ratio of one service's marginal production cost to its standalone estimate. */
+export function worstProductionRatio(cost: FleetCost): number {
+  const production = cost.services.filter((s) => s.environment === DeploymentEnvironment.PRODUCTION);
+  return Math.max(...production.map((s) => s.joined.totalUsd / s.standalone.totalUsd));
 }
 
 /** The same services standalone, each its own app (what the quotas would meet without the platform). */

@@ -14,6 +14,7 @@ import { accountGithubOidcProviderArn, claimSingleton, singletonKey, singletonOw
 import { acknowledgeCustomResourceProviders, COMPLIANCE_FRAMEWORKS_CONTEXT } from './private/acknowledgements';
 import { newDataKey, newLogsKey } from './private/encryption-keys';
 import { PlatformDeployRole } from './private/platform-deploy-role';
+import { ServiceFirewall } from './service-firewall';
 import { ServiceNetwork } from './service-network';
 import { resolveComplianceFrameworks } from '../core/compliance-frameworks';
 import { COST_ALLOCATION_TAG_KEY } from '../core/defaults';
@@ -33,6 +34,7 @@ import {
   platformParameterPrefix,
 } from '../core/platform-parameters';
 import { validatePlatformOptions } from '../core/platform-validation';
+import { ENVIRONMENT_PRESETS } from '../core/presets';
 import { assertValid } from '../core/validation';
 
 /** Properties of `HardenedPlatformStack`. */
@@ -150,10 +152,11 @@ export interface HardenedPlatformStackProps extends StackProps {
 /**
  * The shared layer of one account, region and environment that hardened services join: the
  * VPC (public, private and isolated subnets, NAT, flow logs, endpoints), the ECS cluster
- * (Container Insights, Fargate capacity providers), the account's GitHub OIDC provider, a
- * backup vault with Vault Lock, an alarm topic, and the account baseline (CloudTrail,
- * GuardDuty, Security Hub, AWS Config, IAM Access Analyzer), published as SSM parameters
- * under `/hardened-platform/<platformName>/<environment>/` for `ServicePlatform`.
+ * (Container Insights, Fargate capacity providers), the web ACL of the services' load
+ * balancers, the account's GitHub OIDC provider, a backup vault with Vault Lock, an alarm
+ * topic, and the account baseline (CloudTrail, GuardDuty, Security Hub, AWS Config, IAM Access
+ * Analyzer), published as SSM parameters under `/hardened-platform/<platformName>/<environment>/`
+ * for `ServicePlatform`.
  *
  * @example
  * new HardenedPlatformStack(app, 'platform-production', {
@@ -182,6 +185,8 @@ export class HardenedPlatformStack extends Stack {
   public readonly network: ServiceNetwork;
   /** The ECS cluster services run in. */
   public readonly cluster: ecs.Cluster;
+  /** The web ACL every joined service associates with its load balancer. */
+  public readonly firewall: ServiceFirewall;
   /** The account's GitHub OIDC provider (created here, or imported). */
   public readonly githubOidcProviderArn: string;
   /** The OIDC provider, when this stack creates it. */
@@ -228,6 +233,13 @@ export class HardenedPlatformStack extends Stack {
       clusterName: names.clusterName,
       containerInsightsV2: ecs.ContainerInsights.ENABLED,
       enableFargateCapacityProviders: true,
+    });
+    // One web ACL for the platform: each joined service associates it with its own load
+    // balancer (the rate limit then counts a client's requests to all of them).
+    this.firewall = new ServiceFirewall(this, 'Firewall', {
+      webAclName: names.webAclName,
+      logsKey: this.logsKey,
+      logRetentionDays: ENVIRONMENT_PRESETS[environment].logRetentionDays,
     });
     this.alarmTopic = this.createAlarmTopic(names, props.alarmEmail);
     this.backupVault = this.createBackupVault(names);
@@ -356,6 +368,7 @@ export class HardenedPlatformStack extends Stack {
       backupCopyVaultArn: this.backupCopyVaultArn,
       alarmTopicArn: this.alarmTopic.topicArn,
       dataKeyArn: this.dataKey.keyArn,
+      webAclArn: this.firewall.webAcl.attrArn,
     };
     return (Object.keys(values) as (keyof PlatformParameterNames)[]).map(
       (key) =>

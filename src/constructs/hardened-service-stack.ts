@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { ApiService } from './api-service';
 import { AuditTrail } from './audit-trail';
@@ -117,8 +118,10 @@ export class HardenedServiceStack extends Stack {
   public readonly apiKeys?: ServiceApiKeys;
   /** Cluster, service, load balancer. */
   public readonly api: ApiService;
-  /** Web ACL on the load balancer. */
-  public readonly firewall: ServiceFirewall;
+  /** Web ACL on the load balancer, unless the stack joins a platform (whose web ACL it uses). */
+  public readonly firewall?: ServiceFirewall;
+  /** ARN of the web ACL on the load balancer: the stack's own, or the platform's. */
+  public readonly webAclArn: string;
   /** Alarms, queries, dashboards, alarm topic. */
   public readonly monitoring: ServiceMonitoring;
   /**
@@ -158,7 +161,7 @@ export class HardenedServiceStack extends Stack {
 
     // Settings resolve once, here; every construct gets the resolved values, so what the stack
     // builds is what the settings (and the docs and the cost model that read them) say.
-    this.platform = props.platform?.bind(this);
+    this.platform = props.platform?.bind(this, { isolatedSubnets: s.database || s.cache });
     this.platformName = props.platform?.platformName;
     if (!this.platform) {
       this.network = new ServiceNetwork(this, 'Network', {
@@ -256,12 +259,22 @@ export class HardenedServiceStack extends Stack {
     }
     serviceAliasRecord(this, s, this.api.loadBalancer);
 
-    this.firewall = new ServiceFirewall(this, 'Firewall', {
-      webAclName: s.names.webAclName,
-      loadBalancerArn: this.api.loadBalancer.loadBalancerArn,
-      logsKey: this.logsKey,
-      logRetentionDays: s.logRetentionDays,
-    });
+    if (this.platform) {
+      // The platform's web ACL (one per platform and environment) guards every joined service.
+      this.webAclArn = this.platform.webAclArn;
+      new wafv2.CfnWebACLAssociation(this, 'PlatformWebAclAssociation', {
+        resourceArn: this.api.loadBalancer.loadBalancerArn,
+        webAclArn: this.webAclArn,
+      });
+    } else {
+      this.firewall = new ServiceFirewall(this, 'Firewall', {
+        webAclName: s.names.webAclName,
+        loadBalancerArn: this.api.loadBalancer.loadBalancerArn,
+        logsKey: this.logsKey,
+        logRetentionDays: s.logRetentionDays,
+      });
+      this.webAclArn = this.firewall.webAcl.attrArn;
+    }
     this.monitoring = new ServiceMonitoring(this, 'Monitoring', {
       serviceOptions: props,
       environment: s.environment,

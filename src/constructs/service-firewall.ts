@@ -4,7 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { newLogsKey } from './private/encryption-keys';
-import { MANAGED_RULE_GROUPS } from '../core/firewall-rules';
+import { MANAGED_RULE_GROUPS, RATE_LIMIT_RULE_NAME } from '../core/firewall-rules';
 import { retentionDays } from './private/log-retention';
 import { SERVICE_DEFAULTS } from '../core/defaults';
 
@@ -12,8 +12,12 @@ import { SERVICE_DEFAULTS } from '../core/defaults';
 export interface ServiceFirewallProps {
   /** Name of the web ACL; it also names the log group (`aws-waf-logs-<name>`). */
   readonly webAclName: string;
-  /** ARN of the application load balancer to protect. */
-  readonly loadBalancerArn: string;
+  /**
+   * ARN of the application load balancer to protect.
+   * @default - no association: a platform's shared web ACL, which each joining service
+   * associates with its own load balancer
+   */
+  readonly loadBalancerArn?: string;
   /**
    * Requests one IP address may make in 5 minutes before it is blocked.
    * @default 2000
@@ -32,7 +36,7 @@ export interface ServiceFirewallProps {
 }
 
 /**
- * A WAFv2 web ACL on the load balancer with AWS managed rule groups (IP reputation, common,
+ * A WAFv2 web ACL (on the load balancer, or a platform's shared one) with AWS managed rule groups (IP reputation, common,
  * known bad inputs, SQL injection) and a per-IP rate limit, logging to an encrypted log
  * group with the Authorization and Cookie headers redacted.
  */
@@ -59,7 +63,7 @@ export class ServiceFirewall extends Construct {
       visibilityConfig: visibility(name),
     }));
     const rateLimit: wafv2.CfnWebACL.RuleProperty = {
-      name: 'RateLimitPerIp',
+      name: RATE_LIMIT_RULE_NAME,
       priority: 0,
       action: { block: {} },
       statement: {
@@ -69,7 +73,7 @@ export class ServiceFirewall extends Construct {
           evaluationWindowSec: 300,
         },
       },
-      visibilityConfig: visibility('RateLimitPerIp'),
+      visibilityConfig: visibility(RATE_LIMIT_RULE_NAME),
     };
 
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
@@ -79,10 +83,12 @@ export class ServiceFirewall extends Construct {
       visibilityConfig: visibility(props.webAclName),
       rules: [rateLimit, ...managed],
     });
-    new wafv2.CfnWebACLAssociation(this, 'Association', {
-      resourceArn: props.loadBalancerArn,
-      webAclArn: this.webAcl.attrArn,
-    });
+    if (props.loadBalancerArn !== undefined) {
+      new wafv2.CfnWebACLAssociation(this, 'Association', {
+        resourceArn: props.loadBalancerArn,
+        webAclArn: this.webAcl.attrArn,
+      });
+    }
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       // WAF only logs to groups whose names start with aws-waf-logs-.

@@ -1,4 +1,4 @@
-import { Fn, Stack, Token } from 'aws-cdk-lib';
+import { Fn, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -40,6 +40,17 @@ export interface ServicePlatformConfig {
   readonly alarmTopicArn: string;
   /** ARN of the second-region vault to copy backups to, or `none` (known at deploy time). */
   readonly backupCopyVaultArn: string;
+  /** ARN of the platform's web ACL, to associate with the service's load balancer. */
+  readonly webAclArn: string;
+}
+
+/** Options of `ServicePlatform.bind`. */
+export interface ServicePlatformBindOptions {
+  /**
+   * Import the platform's isolated subnets (the stack has a database or a cache).
+   * @default true
+   */
+  readonly isolatedSubnets?: boolean;
 }
 
 /**
@@ -80,39 +91,66 @@ export class ServicePlatform {
     this.platformStack = platformStack;
   }
 
-  /** Imports the platform's resources into `scope` (once per scope). */
-  public bind(scope: Construct): ServicePlatformConfig {
+  /**
+   * Imports the platform's resources into `scope` (once per scope: a second call returns the
+   * first binding). Each parameter is declared in the template the first time the stack uses
+   * its value, so a template declares only the parameters it reads (no cfn-lint W2001).
+   */
+  public bind(scope: Construct, options: ServicePlatformBindOptions = {}): ServicePlatformConfig {
     const existing = this.bound.get(scope);
     if (existing) return existing;
     if (this.platformStack) this.dependOnStack(Stack.of(scope), this.platformStack);
 
     const names = platformParameterNames(this.platformName, this.environment);
+    // valueForStringParameter declares the parameter once per stack and name.
     const read = (name: string) => ssm.StringParameter.valueForStringParameter(scope, name);
     const zones = platformZoneCount(this.environment);
     const list = (name: string) => Fn.split(PLATFORM_LIST_SEPARATOR, read(name), zones);
-    const vpc = ec2.Vpc.fromVpcAttributes(scope, 'PlatformVpc', {
+    // A service places nothing by zone and routes nothing (its subnets are the platform's):
+    // a construct that needs a zone's name or a route table gets this error, not a wrong value.
+    const unread = (what: string) =>
+      Array.from({ length: zones }, (_, i) =>
+        Lazy.string({
+          produce: () => {
+            throw new Error(`ServicePlatform: a construct of "${scope.node.path}" uses the platform's ${what} ${i + 1}, which a joined service does not read; select subnets instead`);
+          },
+        }),
+      );
+    const imported = ec2.Vpc.fromVpcAttributes(scope, 'PlatformVpc', {
       vpcId: read(names.vpcId),
-      vpcCidrBlock: read(names.vpcCidr),
-      availabilityZones: list(names.availabilityZones),
+      availabilityZones: unread('Availability Zone'),
       publicSubnetIds: list(names.publicSubnetIds),
       privateSubnetIds: list(names.privateSubnetIds),
-      isolatedSubnetIds: list(names.isolatedSubnetIds),
-      publicSubnetRouteTableIds: list(names.publicRouteTableIds),
-      privateSubnetRouteTableIds: list(names.privateRouteTableIds),
-      isolatedSubnetRouteTableIds: list(names.isolatedRouteTableIds),
+      isolatedSubnetIds: options.isolatedSubnets ?? true ? list(names.isolatedSubnetIds) : undefined,
+      publicSubnetRouteTableIds: unread('public route table'),
+      privateSubnetRouteTableIds: unread('private route table'),
+      isolatedSubnetRouteTableIds: options.isolatedSubnets ?? true ? unread('isolated route table') : undefined,
     });
-    const config: ServicePlatformConfig = {
-      vpc,
-      cluster: ecs.Cluster.fromClusterAttributes(scope, 'PlatformCluster', {
+    // The VPC's CIDR is read only when a construct asks for it (a security group rule "from the VPC").
+    const vpc = new Proxy(imported, {
+      get: (target, property) => (property === 'vpcCidrBlock' ? read(names.vpcCidr) : Reflect.get(target, property, target)),
+    });
+    const once = <T>(make: () => T) => {
+      let value: T | undefined;
+      return () => (value ??= make());
+    };
+    const cluster = once(() =>
+      ecs.Cluster.fromClusterAttributes(scope, 'PlatformCluster', {
         clusterName: read(names.clusterName),
         clusterArn: read(names.clusterArn),
         vpc,
         securityGroups: [],
       }),
-      githubOidcProviderArn: read(names.githubOidcProviderArn),
-      backupVault: backup.BackupVault.fromBackupVaultArn(scope, 'PlatformBackupVault', read(names.backupVaultArn)),
-      alarmTopicArn: read(names.alarmTopicArn),
-      backupCopyVaultArn: read(names.backupCopyVaultArn),
+    );
+    const backupVault = once(() => backup.BackupVault.fromBackupVaultArn(scope, 'PlatformBackupVault', read(names.backupVaultArn)));
+    const config: ServicePlatformConfig = {
+      vpc,
+      get cluster() { return cluster(); },
+      get githubOidcProviderArn() { return read(names.githubOidcProviderArn); },
+      get backupVault() { return backupVault(); },
+      get alarmTopicArn() { return read(names.alarmTopicArn); },
+      get backupCopyVaultArn() { return read(names.backupCopyVaultArn); },
+      get webAclArn() { return read(names.webAclArn); },
     };
     this.bound.set(scope, config);
     return config;

@@ -1,3 +1,5 @@
+import { PLATFORM_PARAMETER_ROOT } from './platform-parameters';
+
 /**
  * The policy that CloudFormation's execution role gets when an account is bootstrapped for the
  * kit (`cdk bootstrap --cloudformation-execution-policies`), instead of the default
@@ -80,6 +82,8 @@ export interface CdkExecutionPolicyInput {
   readonly region: string;
   /** CloudFormation resource types of every stack of the service. */
   readonly resourceTypes: string[];
+  /** The platform the stacks join: CloudFormation then also resolves its SSM parameters. */
+  readonly platformName?: string;
 }
 
 /** The IAM policy document (JSON) of the execution role for one service's stacks. */
@@ -94,11 +98,17 @@ export function cdkExecutionPolicy(input: CdkExecutionPolicyInput): Record<strin
   const statements: Record<string, unknown>[] = [
     { Sid: 'ServicesOfTheStacks', Effect: 'Allow', Action: prefixes.map((p) => `${p}:*`), Resource: '*' },
     {
-      // Stack parameters of type AWS::SSM::Parameter::Value (the image tag, the bootstrap version).
+      // Stack parameters of type AWS::SSM::Parameter::Value (the image tag, the bootstrap version,
+      // a platform's values): CloudFormation resolves them with the execution role.
       Sid: 'ReadStackParameters',
       Effect: 'Allow',
       Action: ['ssm:GetParameter', 'ssm:GetParameters'],
-      Resource: [`${arn}:ssm:*:*:parameter/cdk-bootstrap/*`, `${arn}:ssm:*:*:parameter/${input.serviceName}/*`],
+      Resource: [
+        `${arn}:ssm:*:*:parameter/cdk-bootstrap/*`,
+        `${arn}:ssm:*:*:parameter/${input.serviceName}/*`,
+        // A joined stack's VPC, subnets, cluster, web ACL, ... (ServicePlatform.fromParameters).
+        ...(input.platformName === undefined ? [] : [`${arn}:ssm:*:*:parameter${PLATFORM_PARAMETER_ROOT}/${input.platformName}/*`]),
+      ],
     },
     {
       Sid: 'NestedStacksOfTheService',

@@ -32,7 +32,8 @@ export interface ServiceNames {
 /**
  * Names derived from the service name and environment, for the stack and the docs alike. A
  * service that joins a platform (`platformName`) runs in the platform's cluster
- * (`<platformName>-<environment>`, `platformNames`); every other name stays the service's.
+ * (`<platformName>-<environment>`, `platformNames`) behind the platform's web ACL; every other
+ * name stays the service's.
  */
 export function serviceNames(service: string, environment: DeploymentEnvironment, platformName?: string): ServiceNames {
   const prefix = `${service}-${environment}`;
@@ -53,7 +54,7 @@ export function serviceNames(service: string, environment: DeploymentEnvironment
     alarmPrefix: prefix,
     dashboardPrefix: prefix,
     deployRoleName: `${prefix}-github-deploy`,
-    webAclName: `${prefix}-web-acl`,
+    webAclName: platformName === undefined ? `${prefix}-web-acl` : platformNames(platformName, environment).webAclName,
     trailName: `${prefix}-trail`,
     alarmTopicName: `${prefix}-alarms`,
     budgetName: `${prefix}-monthly`,

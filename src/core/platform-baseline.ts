@@ -167,12 +167,14 @@ export interface PlatformNames {
   readonly trailName: string;
   /** The account's IAM Access Analyzer (one per region). */
   readonly accessAnalyzerName: string;
+  /** The web ACL every joined service's load balancer is associated with (its log group: `aws-waf-logs-<name>`). */
+  readonly webAclName: string;
 }
 
-/** Names derived from the platform name and environment. */
 /** Days the account baseline's trail files stay in S3 unless `archiveRetentionDays` says otherwise: six years, HIPAA's documentation retention. */
 export const PLATFORM_TRAIL_ARCHIVE_DAYS = 2190;
 
+/** Names derived from the platform name and environment. */
 export function platformNames(platformName: string, environment: DeploymentEnvironment): PlatformNames {
   const prefix = `${platformName}-${environment}`;
   return {
@@ -182,5 +184,6 @@ export function platformNames(platformName: string, environment: DeploymentEnvir
     alarmTopicName: `${prefix}-alarms`,
     trailName: `${platformName}-account-trail`,
     accessAnalyzerName: `${platformName}-account`,
+    webAclName: `${prefix}-web-acl`,
   };
 }

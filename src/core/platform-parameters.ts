@@ -69,6 +69,8 @@ export interface PlatformParameterNames {
   readonly alarmTopicArn: string;
   /** ARN of the platform's KMS key for data at rest (backup vault, alarm topic). */
   readonly dataKeyArn: string;
+  /** ARN of the platform's web ACL, which each joined service associates with its load balancer. */
+  readonly webAclArn: string;
 }
 
 /** `/hardened-platform/<platformName>/<environment>`: the prefix of every parameter of one platform. */
@@ -98,20 +100,24 @@ export function platformParameterNames(platformName: string, environment: Deploy
     backupCopyVaultArn: `${p}/backup/copy-vault-arn`,
     alarmTopicArn: `${p}/alarms/topic-arn`,
     dataKeyArn: `${p}/keys/data-key-arn`,
+    webAclArn: `${p}/edge/web-acl-arn`,
   };
 }
 
 /**
- * The parameters a joined service's stack reads (`ServicePlatform.fromParameters`): what the
- * generated AWS setup guide lists. The others are for the platform's own tooling.
+ * The parameters a joined service's stack reads (`ServicePlatform.bind` declares each the first
+ * time the stack uses it): what the generated AWS setup guide lists. The isolated subnets only
+ * with a database or a cache, the backup vaults only with a database; the others are for the
+ * platform's own tooling.
  */
-export const SERVICE_READ_PARAMETERS: readonly (keyof PlatformParameterNames)[] = [
-  'vpcId', 'vpcCidr', 'availabilityZones',
-  'publicSubnetIds', 'privateSubnetIds', 'isolatedSubnetIds',
-  'publicRouteTableIds', 'privateRouteTableIds', 'isolatedRouteTableIds',
-  'clusterName', 'clusterArn', 'githubOidcProviderArn',
-  'backupVaultArn', 'backupCopyVaultArn', 'alarmTopicArn',
-];
+export function serviceReadParameters(uses: { readonly database: boolean; readonly cache: boolean }): (keyof PlatformParameterNames)[] {
+  return [
+    'vpcId', 'publicSubnetIds', 'privateSubnetIds',
+    ...(uses.database || uses.cache ? ['isolatedSubnetIds' as const] : []),
+    'clusterName', 'clusterArn', 'githubOidcProviderArn', 'webAclArn',
+    ...(uses.database ? ['backupVaultArn' as const, 'backupCopyVaultArn' as const] : []),
+  ];
+}
 
 /** Every parameter name of one platform, sorted: what the platform writes and services may read. */
 export function platformParameterList(platformName: string, environment: DeploymentEnvironment): string[] {

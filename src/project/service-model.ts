@@ -8,7 +8,7 @@ import { CostEstimate, estimateJoinedServiceCost, estimateMonthlyCost } from '..
 import { SERVICE_DEFAULTS } from '../core/defaults';
 import { DeploymentEnvironment } from '../core/deployment-environment';
 import { platformNames } from '../core/platform-baseline';
-import { platformParameterNames, SERVICE_READ_PARAMETERS, validatePlatformName } from '../core/platform-parameters';
+import { platformParameterNames, serviceReadParameters, validatePlatformName } from '../core/platform-parameters';
 import { defaultLine, imageRuntimes, RuntimeUse } from '../core/runtime-currency';
 import { HardenedServiceOptions } from '../core/service-options';
 import { ResolvedSettings, resolveSettings } from '../core/settings';
@@ -284,7 +284,7 @@ export function resolveServiceModel(input: HardenedServiceProjectOptions): Servi
     runtimes: serviceRuntimes(baseImage, nodeVersion, shared),
     complianceFrameworks: resolveComplianceFrameworks(input.complianceFrameworks),
     sharedAccount: layout.sharedAccount,
-    ...(platformName === undefined ? {} : { platform: platformModel(platformName) }),
+    ...(platformName === undefined ? {} : { platform: platformModel(platformName, shared) }),
     staging,
     production,
     environments: [staging, production],
@@ -303,13 +303,13 @@ function joinedPlatformName(platform: HardenedServiceProjectOptions['platform'],
   return nameProblems.length === 0 ? platform.name : undefined;
 }
 
-function platformModel(name: string): PlatformModel {
+function platformModel(name: string, uses: { database: boolean; cache: boolean }): PlatformModel {
   return {
     name,
     environments: ENVIRONMENTS.map((environment) => ({
       environment,
       stackPrefix: platformNames(name, environment).prefix,
-      parameters: SERVICE_READ_PARAMETERS.map((key) => platformParameterNames(name, environment)[key]).sort(),
+      parameters: serviceReadParameters(uses).map((key) => platformParameterNames(name, environment)[key]).sort(),
     })),
   };
 }

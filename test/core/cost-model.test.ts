@@ -1,7 +1,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
-import { DeploymentEnvironment, HardenedServiceOptions, HardenedServiceStack } from '../../src';
+import { DeploymentEnvironment, HardenedServiceOptions, HardenedServiceStack, ServicePlatform } from '../../src';
 import {
   additionalTrailsCost,
   budgetFromEstimate,
@@ -253,5 +253,24 @@ describe('cost model resource counts match the synthesized stack', () => {
       expect(strategy).toEqual([{ CapacityProvider: 'FARGATE', Weight: 1 }]);
     }
     expect(service.Properties.DesiredCount).toBe(counts.onDemandTasks + counts.spotTasks);
+  });
+
+  test.each([STAGING, PRODUCTION])('%s, joined to a platform: no network, trail or web ACL of its own', (environment) => {
+    // GIVEN a service that joins a platform
+    const props = snippetProps(environment);
+    const platform = ServicePlatform.fromParameters({ environment, platformName: 'acme' });
+    const t = Template.fromStack(new HardenedServiceStack(newApp(), 'cost', { ...props, platform, complianceChecks: false }));
+    const counts = resourceCounts(resolveSettings(props, environment, 'acme'), true);
+
+    // THEN what the joined estimate counts is what the template has: the platform's web ACL
+    // guards the load balancer, and the service pays only for its requests
+    t.resourceCountIs('AWS::EC2::NatGateway', counts.natGateways);
+    t.resourceCountIs('AWS::EC2::VPCEndpoint', counts.interfaceEndpoints);
+    t.resourceCountIs('AWS::KMS::Key', counts.kmsKeys);
+    t.resourceCountIs('AWS::WAFv2::WebACL', counts.webAcls);
+    t.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
+    t.resourceCountIs('AWS::CloudTrail::Trail', 0);
+    const waf = estimateJoinedServiceCost(resolveSettings(props, environment, 'acme')).lineItems.find((l) => l.id === 'waf')!;
+    expect(waf.monthlyUsd).toBeCloseTo((USAGE_ASSUMPTIONS[environment].requestsPerMonth / 1e6) * PRICES.waf.perMillionRequests, 6);
   });
 });

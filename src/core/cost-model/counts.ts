@@ -1,7 +1,7 @@
 import { CostInputs, ResourceCounts } from './types';
 import { AuthenticationMode } from '../authentication';
 import { FARGATE_SPOT_STRATEGY, SERVICE_DEFAULTS } from '../defaults';
-import { MANAGED_RULE_GROUPS } from '../firewall-rules';
+import { WEB_ACL_RULE_NAMES } from '../firewall-rules';
 import { alarmDefinitions, dashboardNames, MonitoringTargets } from '../monitoring-definitions';
 
 /**
@@ -57,7 +57,8 @@ export function resourceCounts(s: CostInputs, joined = false): ResourceCounts {
     alarms: alarms.length,
     alarmMetrics,
     dashboards: Object.keys(dashboardNames(s)).length,
-    webAclRules: MANAGED_RULE_GROUPS.length + 1,
+    webAcls: joined ? 0 : 1,
+    webAclRules: WEB_ACL_RULE_NAMES.length,
     cacheNodes: s.cache ? 1 + s.cacheReplicas : 0,
     onDemandTasks: split.onDemand,
     spotTasks: split.spot,

@@ -4,6 +4,7 @@ import { PRICES as P } from './prices';
 import { CostInputs, CostLineItem } from './types';
 import { USAGE_ASSUMPTIONS } from './usage';
 import { DeploymentEnvironment } from '../deployment-environment';
+import { WEB_ACL_RULE_NAMES } from '../firewall-rules';
 import { HIPAA_CONFIG_RULES } from '../platform-baseline';
 import { ENVIRONMENT_PRESETS } from '../presets';
 
@@ -63,7 +64,7 @@ export interface PlatformCostEstimate {
 
 /**
  * The monthly cost of one environment's platform: its network (the environment's presets),
- * keys, flow logs and, with `accountBaseline`, the trail, GuardDuty, Config and Security Hub
+ * web ACL, keys, flow logs and, with `accountBaseline`, the trail, GuardDuty, Config and Security Hub
  * of the account. The cluster, the alarm topic, the backup vault and its lock, and IAM Access
  * Analyzer's external-access analyzer have no charge of their own (the snapshots in the vault
  * are billed in each service's estimate).
@@ -98,6 +99,14 @@ export function estimatePlatformCost(environment: DeploymentEnvironment, account
       quantity: `${num(u.flowLogsGb)} GB ingested, ${num(flowStoredGb)} GB stored (kept ${preset.logRetentionDays} days)`,
       unitPrice: `$${P.cloudWatch.logsIngestGb}/GB + $${P.cloudWatch.logsStorageGbMonth}/GB-month`,
       monthlyUsd: u.flowLogsGb * P.cloudWatch.logsIngestGb + flowStoredGb * P.cloudWatch.logsStorageGbMonth,
+    },
+    {
+      id: 'platform-waf',
+      category: 'Edge',
+      item: "WAFv2 web ACL of the services' load balancers (the requests are billed to each service)",
+      quantity: `1 web ACL + ${WEB_ACL_RULE_NAMES.length} rules`,
+      unitPrice: `$${P.waf.webAclMonth}/ACL + $${P.waf.ruleMonth}/rule`,
+      monthlyUsd: P.waf.webAclMonth + WEB_ACL_RULE_NAMES.length * P.waf.ruleMonth,
     },
     kmsLine('platform-kms', PLATFORM_KMS_KEYS + (accountBaseline ? BASELINE_KMS_KEYS : 0)),
     guardDutyLogsLine(u.flowLogsGb),

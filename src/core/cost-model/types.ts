@@ -34,6 +34,8 @@ export interface ResourceCounts {
   /** Metrics billed across the alarms (a metric-math alarm is billed per metric). */
   readonly alarmMetrics: number;
   readonly dashboards: number;
+  /** Web ACLs of the stack's own: 1 standalone, 0 joined (the platform's web ACL guards its load balancer). */
+  readonly webAcls: number;
   readonly webAclRules: number;
   readonly cacheNodes: number;
   /** Tasks at minimum capacity on FARGATE and on FARGATE_SPOT. */

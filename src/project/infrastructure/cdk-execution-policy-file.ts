@@ -32,5 +32,6 @@ export function cdkExecutionPolicyFor(model: ServiceModel): Record<string, unkno
     serviceName: model.serviceName,
     region: model.region,
     resourceTypes: [...new Set(inspectServiceStacks(model).flatMap((f) => f.resourceTypes))].sort(),
+    platformName: model.platform?.name,
   });
 }

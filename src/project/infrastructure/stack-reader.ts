@@ -15,6 +15,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { IConstruct } from 'constructs';
 import { HardenedServiceStack } from '../../constructs/hardened-service-stack';
 import { DeploymentEnvironment } from '../../core/deployment-environment';
+import { WEB_ACL_RULE_NAMES } from '../../core/firewall-rules';
 import { platformZoneCount } from '../../core/platform-parameters';
 
 /** One acknowledged finding, on the construct that carries it. */
@@ -281,9 +282,9 @@ export function inspectStack(stack: HardenedServiceStack, environment: Deploymen
     readonlyRootFilesystem?: boolean;
   }[];
   const container = containers[0];
-  const rules = (stack.resolve(stack.firewall.webAcl.rules) as wafv2.CfnWebACL.RuleProperty[])
-    .slice()
-    .sort((a, b) => a.priority - b.priority);
+  // A joined stack's web ACL is the platform's, built by the same ServiceFirewall.
+  const ownRules = stack.firewall ? (stack.resolve(stack.firewall.webAcl.rules) as wafv2.CfnWebACL.RuleProperty[]) : undefined;
+  const rules = ownRules ? ownRules.slice().sort((a, b) => a.priority - b.priority).map((r) => r.name) : [...WEB_ACL_RULE_NAMES];
 
   const repository = stack.imageRepository.repository.node.defaultChild as ecr.CfnRepository;
   const scanning = stack.resolve(repository.imageScanningConfiguration) as { scanOnPush?: boolean } | undefined;
@@ -320,7 +321,7 @@ export function inspectStack(stack: HardenedServiceStack, environment: Deploymen
     containerEnvironment: (container.environment ?? []).map((e) => e.name),
     containerUser: container.user ?? 'root',
     readonlyRootFilesystem: container.readonlyRootFilesystem === true,
-    webAclRules: rules.map((r) => r.name),
+    webAclRules: rules,
     imageScanOnPush: scanning?.scanOnPush === true,
     imageTagMutability: repository.imageTagMutability ?? 'MUTABLE',
     databaseBackupWindow: db ? stack.resolve(db.preferredBackupWindow) : undefined,

@@ -5,6 +5,7 @@ import { resolveComplianceFrameworks, validateComplianceFrameworks } from '../..
 import { DeploymentEnvironment } from '../../core/deployment-environment';
 import { platformNames } from '../../core/platform-baseline';
 import { DEFAULT_PLATFORM_NAME, platformParameterList, validateGithubOrganization, validatePlatformName } from '../../core/platform-parameters';
+import { validateBackupCopyVaultArn, validateVpcCidr } from '../../core/platform-validation';
 import { assertValid, validateGithubRepository } from '../../core/validation';
 import { DEFAULT_NODE_VERSION, DEFAULT_REGION, validateRegionAndAccounts } from '../service-model';
 import { validateWorkflowOptions } from '../workflows/workflow-validation';
@@ -17,7 +18,13 @@ export type BaselineSwitch = (typeof BASELINE_SWITCHES)[number];
 
 /** The props of one environment's `HardenedPlatformStack` that plain data can hold (no `env`). */
 export type PlatformStackOptions = Pick<HardenedPlatformStackProps, 'platformName' | 'alarmEmail' | 'githubOrganization' | 'githubRepository'
-| 'githubOidcProviderArn' | 'complianceFrameworks' | BaselineSwitch>;
+| 'githubOidcProviderArn' | 'complianceFrameworks' | 'vpcCidr' | 'backupCopyVaultArn' | BaselineSwitch>;
+
+/** The options that differ per environment, by environment. */
+const PER_ENVIRONMENT = {
+  [DeploymentEnvironment.STAGING]: { vpcCidr: 'stagingVpcCidr', backupCopyVaultArn: 'stagingBackupCopyVaultArn' },
+  [DeploymentEnvironment.PRODUCTION]: { vpcCidr: 'productionVpcCidr', backupCopyVaultArn: 'productionBackupCopyVaultArn' },
+} as const;
 
 /** One environment of the platform. */
 export interface PlatformEnvironmentModel {
@@ -79,6 +86,10 @@ export function resolvePlatformModel(input: HardenedPlatformProjectOptions): Pla
       `githubOidcProviderArn "${oidcArn}" must be an IAM OIDC provider ARN such as "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"`,
     );
   }
+  for (const options of Object.values(PER_ENVIRONMENT)) {
+    problems.push(...validateVpcCidr(input[options.vpcCidr], options.vpcCidr));
+    problems.push(...validateBackupCopyVaultArn(input[options.backupCopyVaultArn], region, options.backupCopyVaultArn));
+  }
   const layout = accountLayout(input.stagingAccount, input.productionAccount, oidcArn);
   problems.push(...layout.problems);
   problems.push(...validateComplianceFrameworks(input.complianceFrameworks));
@@ -111,6 +122,8 @@ export function resolvePlatformModel(input: HardenedPlatformProjectOptions): Pla
         githubRepository: input.githubRepository,
         githubOidcProviderArn: providerArn,
         complianceFrameworks: input.complianceFrameworks === undefined ? undefined : complianceFrameworks,
+        vpcCidr: input[PER_ENVIRONMENT[env].vpcCidr],
+        backupCopyVaultArn: input[PER_ENVIRONMENT[env].backupCopyVaultArn],
         ...Object.fromEntries(BASELINE_SWITCHES.filter((s) => input[s] === false).map((s) => [s, false])),
       },
     };

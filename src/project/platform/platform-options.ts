@@ -52,6 +52,33 @@ export interface HardenedPlatformProjectOptions extends awscdk.AwsCdkTypeScriptA
   readonly productionAccount?: string;
 
   /**
+   * CIDR block of staging's VPC (/16 to /19). Give each environment its own block where the
+   * VPCs may ever be peered or joined by a transit gateway.
+   * @default "10.0.0.0/16"
+   */
+  readonly stagingVpcCidr?: string;
+
+  /**
+   * CIDR block of production's VPC (/16 to /19).
+   * @default "10.0.0.0/16"
+   */
+  readonly productionVpcCidr?: string;
+
+  /**
+   * ARN of a backup vault in a second region that staging services' backup plans copy every
+   * recovery point to.
+   * @default - no copy
+   */
+  readonly stagingBackupCopyVaultArn?: string;
+
+  /**
+   * ARN of a backup vault in a second region that production services' backup plans copy every
+   * recovery point to (for example the vault of this platform's production stack there).
+   * @default - no copy
+   */
+  readonly productionBackupCopyVaultArn?: string;
+
+  /**
    * ARN of the account's existing GitHub OIDC provider, to import instead of creating one
    * (IAM holds one per account).
    * @default - the first platform stack of each account creates it

@@ -25,7 +25,8 @@ export interface PlatformWorkflowsProps {
  * - `deploy-staging.yml` on pushes to `main`: the tests, then `cdk deploy` of the staging
  *   platform stack in the GitHub environment `staging`.
  * - `deploy-production.yml` by hand from `main`, in the GitHub environment `production`
- *   (required reviewers gate it): `cdk deploy` of the production platform stack.
+ *   (required reviewers gate it): `cdk deploy` of the production platform stack at the commit
+ *   given, which must be on `main` and deployed to staging by a successful `deploy-staging.yml`.
  *
  * AWS access is OIDC only: each deploy job assumes the `<platform>-<environment>-deploy` role
  * the platform stack creates (the GitHub environment's `AWS_DEPLOY_ROLE_ARN`), which may only
@@ -61,7 +62,17 @@ export class PlatformWorkflows extends HardenedWorkflows {
           test: { uses: './.github/workflows/test.yml', permissions: { contents: READ } },
         });
       } else {
-        workflow.on({ workflowDispatch: {} });
+        workflow.on({
+          workflowDispatch: {
+            inputs: {
+              commit: {
+                description: 'Commit of main to deploy, as deployed to staging by deploy-staging.yml (the full 40-character SHA)',
+                required: true,
+                type: 'string',
+              },
+            },
+          },
+        });
       }
       workflow.addJobs({
         deploy: {
@@ -74,7 +85,7 @@ export class PlatformWorkflows extends HardenedWorkflows {
           permissions: { contents: READ, idToken: WRITE, actions: READ },
           timeoutMinutes: WORKFLOW_TIMEOUTS.deploy,
           env: { AWS_REGION: model.region, STACK: env.stackName },
-          steps: deploySteps(model, env, ctx.nodeVersion, ctx.installCommand),
+          steps: deploySteps(model, env, ctx.nodeVersion, ctx.installCommand, automatic ? undefined : model.staging),
         },
       });
       this.deploys.push(workflow);
@@ -82,15 +93,48 @@ export class PlatformWorkflows extends HardenedWorkflows {
   }
 }
 
-function deploySteps(model: PlatformModel, env: PlatformEnvironmentModel, nodeVersion: string, installCommand: string): JobStep[] {
+/**
+ * Production deploys the commit staging deployed, not whatever `main` holds when someone
+ * starts the workflow: the input must be a full SHA on `main` with a successful
+ * `deploy-staging.yml` run.
+ */
+function stagingVerifiedStep(staging: PlatformEnvironmentModel): JobStep {
+  return {
+    name: `Check that ${staging.environment} deployed this commit`,
+    env: { GH_TOKEN: expr('github.token'), COMMIT: expr('inputs.commit') },
+    run: [
+      'set -euo pipefail',
+      'if ! [[ "$COMMIT" =~ ^[0-9a-f]{40}$ ]]; then',
+      '  echo "::error::commit \"$COMMIT\" must be the full 40-character SHA of a commit deploy-staging.yml deployed"; exit 1',
+      'fi',
+      `runs=$(gh api "repos/$GITHUB_REPOSITORY/actions/workflows/deploy-${staging.environment}.yml/runs?head_sha=$COMMIT&status=success&per_page=1" --jq .total_count)`,
+      'if [ "$runs" -eq 0 ]; then',
+      `  echo "::error::deploy-${staging.environment}.yml has no successful run for $COMMIT: let it deploy the commit to ${staging.environment} first"; exit 1`,
+      'fi',
+      `status=$(gh api "repos/$GITHUB_REPOSITORY/compare/${MAIN_BRANCH}...$COMMIT" --jq .status)`,
+      'if [ "$status" != "identical" ] && [ "$status" != "behind" ]; then',
+      `  echo "::error::$COMMIT is not on ${MAIN_BRANCH} (compare status: $status)"; exit 1`,
+      'fi',
+    ].join('\n'),
+  };
+}
+
+function deploySteps(
+  model: PlatformModel,
+  env: PlatformEnvironmentModel,
+  nodeVersion: string,
+  installCommand: string,
+  verifiedIn?: PlatformEnvironmentModel,
+): JobStep[] {
   return [
     branchPolicyStep(env),
+    ...(verifiedIn ? [stagingVerifiedStep(verifiedIn)] : []),
     requireVariableStep(
       DEPLOY_ROLE_VARIABLE,
       `in the GitHub environment ${env.environment}`,
       `Set it to the DeployRoleArn output of the stack ${env.stackName} (the first deploy is an administrator's: see PLATFORM.md).`,
     ),
-    checkoutStep(),
+    checkoutStep(verifiedIn ? expr('inputs.commit') : undefined),
     ...nodeSetupSteps(nodeVersion, installCommand),
     awsCredentialsStep(model, DEPLOY_ROLE_VARIABLE, env.deployRoleName, `Assume the ${env.environment} platform deploy role`),
     {

@@ -1,6 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { DeploymentEnvironment } from '../../../src/core/deployment-environment';
-import { platformParameterNames, SERVICE_READ_PARAMETERS } from '../../../src/core/platform-parameters';
+import { platformParameterNames, serviceReadParameters } from '../../../src/core/platform-parameters';
+import { cdkExecutionPolicyFor } from '../../../src/project/infrastructure/cdk-execution-policy-file';
 import { buildServiceStacks, inspectServiceStacks } from '../../../src/project/infrastructure/stack-facts';
 import { resolveServiceModel } from '../../../src/project/service-model';
 import { newApp, synthFindings } from '../../constructs/helpers';
@@ -27,8 +28,13 @@ describe('the stacks of a joined service', () => {
     }
   });
 
-  test('read exactly the platform parameters the AWS setup guide lists', () => {
-    const model = resolveServiceModel(projectOptions(JOINED));
+  test.each([
+    [true, true],
+    [true, false],
+    [false, true],
+    [false, false],
+  ])('with database %s and cache %s, read exactly the platform parameters the AWS setup guide lists', (database, cache) => {
+    const model = resolveServiceModel(projectOptions({ ...JOINED, database, cache }));
     const { stacks } = buildServiceStacks(model, newApp());
     stacks.forEach((stack, i) => {
       const environment = model.environments[i].environment;
@@ -38,9 +44,30 @@ describe('the stacks of a joined service', () => {
         .map((p) => p.Default!)
         .sort();
       const names = platformParameterNames('acme', environment);
-      expect(read).toEqual(SERVICE_READ_PARAMETERS.map((key) => names[key]).sort());
+      // Every parameter declared is referenced (cfn-lint W2001 otherwise), and no other is read.
+      const body = JSON.stringify({ ...Template.fromStack(stack).toJSON(), Parameters: undefined });
+      for (const [id, p] of Object.entries(parameters)) {
+        if (p.Default?.startsWith('/hardened-platform/')) expect([p.Default, body.includes(`{"Ref":"${id}"}`)]).toEqual([p.Default, true]);
+      }
+      expect(read).toEqual(serviceReadParameters({ database, cache }).map((key) => names[key]).sort());
       expect(model.platform!.environments[i].parameters).toEqual(read);
     });
+  });
+
+  test('the CDK execution role may read every SSM parameter the stacks declare (CloudFormation resolves them with it)', () => {
+    // An AWS rule: a stack parameter of type AWS::SSM::Parameter::Value is resolved with the
+    // stack's service role; a parameter it may not read fails the change set.
+    const model = resolveServiceModel(projectOptions(JOINED));
+    const { stacks } = buildServiceStacks(model, newApp());
+    const statement = (cdkExecutionPolicyFor(model).Statement as { Sid: string; Resource: string[] }[]).find((st) => st.Sid === 'ReadStackParameters')!;
+    const patterns = statement.Resource.map((r) => new RegExp(`^${r.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`));
+    const declared = stacks.flatMap((stack) =>
+      Object.values(Template.fromStack(stack).toJSON().Parameters as Record<string, { Type: string; Default?: string }>)
+        .filter((p) => p.Type.startsWith('AWS::SSM::Parameter::Value') && p.Default)
+        .map((p) => `arn:aws:ssm:us-east-1:123456789012:parameter${p.Default}`),
+    );
+    expect(declared.some((d) => d.includes('/hardened-platform/acme/'))).toBe(true);
+    expect(declared.filter((arn) => !patterns.some((p) => p.test(arn)))).toEqual([]);
   });
 
   test("facts: no subnet, NAT or trail of its own; the platform's zones and name", () => {

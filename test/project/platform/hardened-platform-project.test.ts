@@ -82,6 +82,22 @@ describe('HardenedPlatformProject', () => {
       expect(model.production.stackOptions.githubOidcProviderArn).toBe(arn.replace('111111111111', '222222222222'));
     });
 
+    test('each environment gets its own VPC CIDR and second-region backup copy, rendered into its stack', () => {
+      const copy = 'arn:aws:backup:us-west-2:222222222222:backup-vault:acme-production';
+      const options = { ...ACCOUNTS, stagingVpcCidr: '10.10.0.0/16', productionVpcCidr: '10.20.0.0/19', productionBackupCopyVaultArn: copy };
+      const files = synthPlatform(options);
+      expect(files['infrastructure/platform-stacks.ts']).toContain("vpcCidr: '10.10.0.0/16',");
+      expect(files['infrastructure/platform-stacks.ts']).toContain("vpcCidr: '10.20.0.0/19',");
+      expect(files['infrastructure/platform-stacks.ts']).toContain(`backupCopyVaultArn: '${copy}',`);
+      const { app, stacks } = buildPlatformStacks(resolvePlatformModel(platformOptions(options)));
+      app.synth();
+      const [staging, production] = stacks.map((stack) => templateJson(app, stack));
+      expect(resourcesOfType(staging, 'AWS::EC2::VPC').map((r) => r.Properties.CidrBlock)).toEqual(['10.10.0.0/16']);
+      expect(resourcesOfType(production, 'AWS::EC2::VPC').map((r) => r.Properties.CidrBlock)).toEqual(['10.20.0.0/19']);
+      const copyValue = (t: any) => resourcesOfType(t, 'AWS::SSM::Parameter').find((r) => String(r.Properties.Name).endsWith('/backup/copy-vault-arn'))!.Properties.Value;
+      expect([copyValue(staging), copyValue(production)]).toEqual(['none', copy]);
+    });
+
     test('PLATFORM.md lists every parameter name of core and the switches to turn off under a delegated administrator', () => {
       const files = synthPlatform({ cloudTrail: false });
       const doc: string = files['docs/PLATFORM.md'];
@@ -124,6 +140,14 @@ describe('HardenedPlatformProject', () => {
       ['the OIDC provider ARN is another provider', { githubOidcProviderArn: 'arn:aws:iam::111111111111:oidc-provider/example.com' }, 'githubOidcProviderArn "arn:aws:iam::111111111111:oidc-provider/example.com" must be an IAM OIDC provider ARN'],
       ['a compliance framework is unknown', { complianceFrameworks: ['HIPAA'] }, 'complianceFrameworks entry "HIPAA" is not a known compliance framework'],
       ['a switch is not a boolean', { guardDuty: 'no' }, 'guardDuty "no" must be true or false'],
+      ['a VPC CIDR is too small for the subnets', { productionVpcCidr: '10.0.0.0/20' }, 'productionVpcCidr "10.0.0.0/20" must have a prefix of /16 to /19'],
+      ['a VPC CIDR has host bits', { stagingVpcCidr: '10.0.1.0/16' }, 'stagingVpcCidr "10.0.1.0/16" has host bits set; use the network address "10.0.0.0/16"'],
+      ['a VPC CIDR is not one', { stagingVpcCidr: '10.0.0.0' }, 'stagingVpcCidr "10.0.0.0" must be an IPv4 CIDR block'],
+      [
+        'the backup copy is in the platform\'s region',
+        { productionBackupCopyVaultArn: 'arn:aws:backup:us-east-1:222222222222:backup-vault:acme' },
+        'productionBackupCopyVaultArn "arn:aws:backup:us-east-1:222222222222:backup-vault:acme" is in the platform\'s own region us-east-1',
+      ],
     ];
     test.each(cases)('fails when %s, before any file is written', (_name, overrides, message) => {
       const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'hsk-platform-invalid-'));
@@ -196,6 +220,51 @@ describe('HardenedPlatformProject', () => {
       }
       expect(YAMLPermissions(workflows.doc[name])).toEqual({ contents: 'read' });
     }
+  });
+});
+
+describe('deploy-production.yml of the platform repo', () => {
+  const production = workflowsOf(synthPlatform()).doc['deploy-production.yml'];
+  const steps: any[] = production.jobs.deploy.steps;
+  const check = steps.find((s) => String(s.name).startsWith('Check that staging deployed'));
+  // A stand-in for the GitHub CLI: answers the two API calls the check makes.
+  const run = (commit: string, stagingRuns: number, compare: string) => {
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'hsk-gh-'));
+    fs.writeFileSync(
+      path.join(bin, 'gh'),
+      `#!/bin/sh\ncase "$2" in *actions/workflows/deploy-staging.yml/runs*) echo ${stagingRuns};; *compare/main...*) echo ${compare};; *) exit 9;; esac\n`,
+      { mode: 0o755 },
+    );
+    const result = require('child_process').spawnSync('bash', ['-c', check.run], {
+      env: { PATH: `${bin}:${process.env.PATH}`, COMMIT: commit, GITHUB_REPOSITORY: 'example-org/acme-platform' },
+      encoding: 'utf8',
+    });
+    fs.rmSync(bin, { recursive: true, force: true });
+    return { status: result.status, out: result.stdout + result.stderr };
+  };
+  const sha = 'a'.repeat(40);
+
+  test('asks for the commit and deploys exactly that commit, after the check', () => {
+    expect(production.on.workflow_dispatch.inputs.commit.required).toBe(true);
+    const checkout = steps.findIndex((s) => s.name === 'Check out');
+    expect(steps[checkout].with.ref).toBe('${{ inputs.commit }}');
+    expect(steps.indexOf(check)).toBeGreaterThanOrEqual(0);
+    expect(steps.indexOf(check)).toBeLessThan(checkout);
+  });
+
+  test.each([
+    ['a short SHA', sha.slice(0, 12), 1, 'behind', 'must be the full 40-character SHA'],
+    ['a commit staging never deployed', sha, 0, 'behind', 'deploy-staging.yml has no successful run for'],
+    ['a commit that is not on main', sha, 1, 'diverged', 'is not on main (compare status: diverged)'],
+  ])('refuses %s', (_name, commit, runs, compare, message) => {
+    const r = run(commit, runs, compare);
+    expect(r.status).toBe(1);
+    expect(r.out).toContain(message);
+  });
+
+  test('accepts a commit of main that staging deployed', () => {
+    expect(run(sha, 1, 'behind').status).toBe(0);
+    expect(run(sha, 2, 'identical').status).toBe(0);
   });
 });
 
