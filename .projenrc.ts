@@ -160,6 +160,9 @@ project.addTask('demo', {
   receiveArgs: true,
 });
 
+// `npx projen compat` is the pull request's API check (jsii-diff against the last release tag).
+project.tasks.tryFind('compat')?.reset('bash scripts/api-compat.sh');
+
 // Every action pinned to the kit's table, jsii-diff on every pull request, hardened jobs.
 hardenKitWorkflows(project);
 
