@@ -31,6 +31,8 @@ const API_COMPAT_STEP: github.workflows.JobStep = {
   env: {
     PR_TITLE: '${{ github.event.pull_request.title }}',
     PR_BODY: '${{ github.event.pull_request.body }}',
+    // The release tags are the upstream repository's (a fork's checkout may lack them).
+    UPSTREAM: '${{ github.server_url }}/${{ github.repository }}.git',
   },
   run: 'scripts/api-compat.sh',
 };

@@ -6,6 +6,8 @@
 # footer in the body (squash merges turn both into the commit projen's release reads).
 #
 # Env: PR_TITLE, PR_BODY   the pull request's title and body (empty outside a pull request)
+#      UPSTREAM            the repository whose release tags count (a fork's pull request is
+#                          checked out from the fork, which may lack them); its v* tags are fetched
 #      BASELINE            what to compare against instead of the last tag's npm package:
 #                          a directory holding a package.json and .jsii, or npm:name@version
 set -euo pipefail
@@ -15,6 +17,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 name="$(node -p "require('./package.json').name")"
 baseline="${BASELINE:-}"
 if [ -z "$baseline" ]; then
+  [ -z "${UPSTREAM:-}" ] || git fetch --quiet --no-tags "$UPSTREAM" '+refs/tags/v*:refs/tags/v*'
   tag="$(git describe --tags --abbrev=0 --match 'v[0-9]*' 2>/dev/null || true)"
   if [ -z "$tag" ]; then
     echo "api-compat: no release tag (v*) yet: the first release has nothing to be compatible with"

@@ -107,7 +107,11 @@ describe("the kit's workflows", () => {
     expect(buildIndex).toBeGreaterThan(-1);
     expect(compatIndex).toBeGreaterThan(buildIndex);
     // the pull request's text reaches the script through env, never into the script
-    expect(list[compatIndex].env).toEqual({ PR_TITLE: '${{ github.event.pull_request.title }}', PR_BODY: '${{ github.event.pull_request.body }}' });
+    expect(list[compatIndex].env).toEqual({
+      PR_TITLE: '${{ github.event.pull_request.title }}',
+      PR_BODY: '${{ github.event.pull_request.body }}',
+      UPSTREAM: '${{ github.server_url }}/${{ github.repository }}.git',
+    });
     expect(list[0].with['fetch-depth']).toBe(0);
     // the build never pushes: a build that changes files fails
     expect(list.some((s) => s.name === 'Fail build on mutation')).toBe(true);
