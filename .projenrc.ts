@@ -1,4 +1,5 @@
-import { awscdk, javascript, JsonFile } from 'projen';
+import { awscdk, javascript, JsonFile, release } from 'projen';
+import { CONVENTIONAL_TYPES, hardenKitWorkflows, KIT_WORKFLOW_NODE_VERSION } from './projenrc/kit-workflows';
 
 /** Versions that the kit and the repos it generates must agree on. */
 const CDK_VERSION = '2.276.0';
@@ -23,9 +24,32 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // life on 2026-04-30; the floor moves to 24 once the development machines do.
   minNodeVersion: '20.19.0',
 
-  // The kit's own CI is `.ci/run`; releases are cut by hand for now.
-  github: false,
-  release: false,
+  // The kit's release pipeline (docs/releasing.md): every push to main whose commits since the
+  // last tag are releasable is released; conventional commits decide the bump, projen writes
+  // the changelog, tags, makes the GitHub release and publishes to npm with provenance through
+  // GitHub OIDC (trusted publishing: no npm token exists anywhere). `.ci/run` stays the full CI.
+  github: true,
+  release: true,
+  releaseTrigger: release.ReleaseTrigger.continuous(),
+  // Breaking changes bump the major from the first release on (projen's bump treats a 0.x
+  // breaking change as a minor): the fleet's `^1.2.3` ranges then never take one unasked.
+  minMajorVersion: 1,
+  releaseToNpm: true,
+  npmTrustedPublishing: true,
+  npmProvenance: true,
+  // Trusted publishing needs npm 11.5.1 or later, which Node 24 ships (Node 20's npm is 10).
+  workflowNodeVersion: KIT_WORKFLOW_NODE_VERSION,
+  // The pull-request build never pushes: a build that changes files fails instead.
+  buildWorkflowOptions: { mutableBuild: false },
+  // Dependency upgrades stay a maintainer's `npx projen upgrade` (no token-holding workflow).
+  depsUpgradeOptions: { workflow: false },
+  githubOptions: {
+    mergify: false,
+    pullRequestLintOptions: { semanticTitleOptions: { types: CONVENTIONAL_TYPES } },
+  },
+  // publib publishes with the release job's OIDC token: an exact version, never `latest`.
+  jsiiReleaseVersion: '0.2.1061',
+  pullRequestTemplate: false,
   package: true,
 
   peerDeps: [`projen@^${PROJEN_VERSION}`],
@@ -135,5 +159,11 @@ project.addTask('demo', {
   exec: 'bash scripts/demo.sh',
   receiveArgs: true,
 });
+
+// `npx projen compat` is the pull request's API check (jsii-diff against the last release tag).
+project.tasks.tryFind('compat')?.reset('bash scripts/api-compat.sh');
+
+// Every action pinned to the kit's table, jsii-diff on every pull request, hardened jobs.
+hardenKitWorkflows(project);
 
 project.synth();

@@ -207,13 +207,14 @@ export class HardenedServiceStack extends Stack {
         replicas: s.cacheReplicas,
         snapshotRetentionDays: s.cacheSnapshotRetentionDays,
         logRetentionDays: s.logRetentionDays,
+        deletionProtection: s.deletionProtection,
         encryptionKey: this.dataKey,
         logsKey: this.logsKey,
       });
     }
 
     if (AuthenticationMode.usesApiKeys(s.authentication)) {
-      this.apiKeys = new ServiceApiKeys(this, 'ApiKeys', { secretName: s.names.apiKeysSecretName, encryptionKey: this.dataKey });
+      this.apiKeys = new ServiceApiKeys(this, 'ApiKeys', { secretName: s.names.apiKeysSecretName, deletionProtection: s.deletionProtection, encryptionKey: this.dataKey });
     }
 
     this.certificate = serviceCertificate(this, s);

@@ -1,4 +1,4 @@
-import { SecretValue } from 'aws-cdk-lib';
+import { RemovalPolicy, SecretValue } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -9,6 +9,12 @@ import { newDataKey } from './private/encryption-keys';
 export interface ServiceApiKeysProps {
   /** Name of the secret, for example `hedis-optimizer-production/api-keys`. */
   readonly secretName: string;
+
+  /**
+   * Retain the secret (the digests of the issued keys) when it leaves the stack or is replaced.
+   * @default false
+   */
+  readonly deletionProtection?: boolean;
 
   /**
    * KMS key that encrypts the secret.
@@ -37,6 +43,7 @@ export class ServiceApiKeys extends Construct {
       encryptionKey: key,
       // Not secret: an empty list of digests. The runbook puts the first digest in.
       secretStringValue: SecretValue.unsafePlainText(JSON.stringify({ keys: [] })),
+      removalPolicy: props.deletionProtection ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
     acknowledge(this.secret, ACK.apiKeysRotatedByRunbook);
   }

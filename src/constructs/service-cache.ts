@@ -1,3 +1,4 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -47,6 +48,13 @@ export interface ServiceCacheProps {
   readonly logRetentionDays?: number;
 
   /**
+   * Keep the data when the cache leaves the stack or is replaced: a final snapshot of the
+   * replication group, and the AUTH token secret retained.
+   * @default - staging false, production true
+   */
+  readonly deletionProtection?: boolean;
+
+  /**
    * KMS key for data at rest and the AUTH token secret.
    * @default - a new key with rotation
    */
@@ -86,6 +94,7 @@ export class ServiceCache extends Construct {
     const replicas = props.replicas ?? preset.cacheReplicas;
     const snapshotRetentionDays = props.snapshotRetentionDays ?? preset.cacheSnapshotRetentionDays;
     const logRetentionDays = props.logRetentionDays ?? preset.logRetentionDays;
+    const deletionProtection = props.deletionProtection ?? preset.deletionProtection;
     const key = props.encryptionKey ?? newDataKey(this, 'Key', `Cache ${props.replicationGroupId}`);
     const logsKey = props.logsKey ?? newLogsKey(this, 'LogsKey', `Cache logs ${props.replicationGroupId}`);
     this.port = SERVICE_DEFAULTS.cachePort;
@@ -104,6 +113,7 @@ export class ServiceCache extends Construct {
       encryptionKey: key,
       // ElastiCache accepts 16-128 printable characters without @, " or /.
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: deletionProtection ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
     acknowledge(this.authToken, ACK.nonRotatingSecret);
 
@@ -141,6 +151,7 @@ export class ServiceCache extends Construct {
         },
       ],
     });
+    if (deletionProtection) this.replicationGroup.applyRemovalPolicy(RemovalPolicy.SNAPSHOT);
     acknowledge(this.replicationGroup, ACK.defaultRedisPort);
     if (replicas === 0) acknowledge(this.replicationGroup, ACK.stagingSingleNodeCache);
   }

@@ -58,8 +58,9 @@ export interface ServiceDatabaseProps {
   readonly multiAz?: boolean;
 
   /**
-   * Deletion protection; with it, the instance and its log groups are retained when removed from
-   * the stack, without it a final snapshot is taken.
+   * Deletion protection; with it, the instance, its log groups, its master secret and its
+   * parameter group are retained when removed from the stack or replaced, without it a final
+   * snapshot is taken.
    * @default - staging false, production true
    */
   readonly deletionProtection?: boolean;
@@ -232,6 +233,13 @@ export class ServiceDatabase extends Construct {
       this.instance.node.addDependency(group);
     }
     this.secret = this.instance.secret!;
+    if (deletionProtection) {
+      // A retained instance keeps its password and its parameter group: without the secret no
+      // client can log in, and CloudFormation cannot delete a parameter group still in use.
+      // (`instance.secret` is the attachment; the generated secret is the instance's child.)
+      (this.instance.node.findChild('Secret') as secretsmanager.Secret).applyRemovalPolicy(RemovalPolicy.RETAIN);
+      this.parameterGroup.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    }
     acknowledge(this.instance, ACK.defaultDatabasePort, ACK.cdkValidatorInstanceClass);
     if (!multiAz) acknowledge(this.instance, ACK.stagingSingleAzDatabase);
     if (!deletionProtection) acknowledge(this.instance, ACK.stagingDatabaseDeletable);

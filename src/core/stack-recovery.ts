@@ -19,7 +19,9 @@ export const IMPORT_IDENTIFIERS: Record<string, string> = {
   'AWS::Logs::LogGroup': 'LogGroupName',
   'AWS::RDS::DBInstance': 'DBInstanceIdentifier',
   'AWS::RDS::DBSubnetGroup': 'DBSubnetGroupName',
+  'AWS::RDS::DBParameterGroup': 'DBParameterGroupName',
   'AWS::S3::Bucket': 'BucketName',
+  'AWS::SecretsManager::Secret': 'Id',
 };
 
 /** Deletion policies that leave the resource in the account. */
