@@ -1,10 +1,9 @@
-import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, StackProps, Tags } from 'aws-cdk-lib';
+import { CfnOutput, Fn, Stack, StackProps, Tags } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { AccountBaseline } from './account-baseline';
@@ -14,6 +13,7 @@ import { accountGithubOidcProviderArn, claimSingleton, singletonKey, singletonOw
 import { acknowledgeCustomResourceProviders, COMPLIANCE_FRAMEWORKS_CONTEXT } from './private/acknowledgements';
 import { newDataKey, newLogsKey } from './private/encryption-keys';
 import { PlatformDeployRole } from './private/platform-deploy-role';
+import { platformAlarmTopic, platformBackupVault } from './private/platform-resources';
 import { ServiceFirewall } from './service-firewall';
 import { ServiceNetwork } from './service-network';
 import { resolveComplianceFrameworks } from '../core/compliance-frameworks';
@@ -241,8 +241,8 @@ export class HardenedPlatformStack extends Stack {
       logsKey: this.logsKey,
       logRetentionDays: ENVIRONMENT_PRESETS[environment].logRetentionDays,
     });
-    this.alarmTopic = this.createAlarmTopic(names, props.alarmEmail);
-    this.backupVault = this.createBackupVault(names);
+    this.alarmTopic = platformAlarmTopic(this, this.dataKey, names.alarmTopicName, props.alarmEmail);
+    this.backupVault = platformBackupVault(this, this.dataKey, names.backupVaultName, VAULT_LOCK_PRESETS[environment]);
     this.backupCopyVaultArn = props.backupCopyVaultArn ?? PLATFORM_NO_BACKUP_COPY;
 
     const provider = this.githubProvider(props.githubOidcProviderArn);
@@ -265,41 +265,6 @@ export class HardenedPlatformStack extends Stack {
     new CfnOutput(this, 'ParameterPrefix', { value: this.parameterPrefix, description: 'Prefix of the SSM parameters services join with' });
     new CfnOutput(this, 'ClusterName', { value: this.cluster.clusterName, description: 'ECS cluster of the platform' });
     new CfnOutput(this, 'VpcId', { value: this.network.vpc.vpcId, description: 'VPC of the platform' });
-  }
-
-  private createAlarmTopic(names: PlatformNames, email: string): sns.Topic {
-    const topic = new sns.Topic(this, 'AlarmTopic', {
-      topicName: names.alarmTopicName,
-      masterKey: this.dataKey,
-      enforceSSL: true,
-    });
-    topic.addSubscription(new subscriptions.EmailSubscription(email));
-    // EventBridge (GuardDuty findings) and CloudWatch alarms publish to the encrypted topic.
-    this.dataKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowAlarmPublishers',
-        principals: [new iam.ServicePrincipal('events.amazonaws.com'), new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
-      }),
-    );
-    return topic;
-  }
-
-  private createBackupVault(names: PlatformNames): backup.BackupVault {
-    const lock = VAULT_LOCK_PRESETS[this.deploymentEnvironment];
-    return new backup.BackupVault(this, 'BackupVault', {
-      backupVaultName: names.backupVaultName,
-      encryptionKey: this.dataKey,
-      removalPolicy: RemovalPolicy.RETAIN,
-      lockConfiguration: {
-        minRetention: Duration.days(lock.minRetentionDays),
-        maxRetention: Duration.days(lock.maxRetentionDays),
-        // Set: compliance mode (immutable after the grace time); unset: governance mode.
-        changeableFor: lock.changeableForDays === undefined ? undefined : Duration.days(lock.changeableForDays),
-      },
-    });
   }
 
   /** The account's provider: imported, created here (first in the app), or the owner's. */

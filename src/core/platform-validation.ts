@@ -2,7 +2,7 @@ import { Token } from 'aws-cdk-lib';
 import { validateComplianceFrameworks } from './compliance-frameworks';
 import { DeploymentEnvironment } from './deployment-environment';
 import { DEFAULT_PLATFORM_NAME, validateGithubOrganization, validatePlatformName } from './platform-parameters';
-import { EMAIL, OIDC_PROVIDER_ARN, validateGithubRepository } from './validation';
+import { EMAIL, OIDC_PROVIDER_ARN, validateDeploymentEnvironment, validateGithubRepository, validateStackRegion } from './validation';
 
 /**
  * What a platform is checked on, for `HardenedPlatformStack`'s props and the platform project
@@ -24,16 +24,11 @@ export interface PlatformOptionsToValidate {
 
 /** Problems with the props, each naming the option, the bad value and the fix. */
 export function validatePlatformOptions(props: PlatformOptionsToValidate): string[] {
-  const problems: string[] = [];
-  if (!Object.values(DeploymentEnvironment).includes(props.environment)) {
-    problems.push(`environment "${props.environment}" must be DeploymentEnvironment.STAGING or DeploymentEnvironment.PRODUCTION`);
-  }
   const region = props.env?.region;
-  if (region === undefined || Token.isUnresolved(region)) {
-    problems.push(
-      'env.region is required: the platform\'s Availability Zones, its regional account baseline and the Security Hub standards\' ARNs need a concrete region (for example env: { account: "123456789012", region: "us-east-1" })',
-    );
-  }
+  const problems = [
+    ...validateDeploymentEnvironment(props.environment),
+    ...validateStackRegion(region, "the platform's Availability Zones, its regional account baseline and the Security Hub standards' ARNs"),
+  ];
   problems.push(...validatePlatformName(props.platformName ?? DEFAULT_PLATFORM_NAME));
   problems.push(...validateGithubOrganization(props.githubOrganization ?? ''));
   if (!EMAIL.test(props.alarmEmail ?? '')) {

@@ -266,6 +266,18 @@ function validateAuthentication(options: HardenedServiceOptions): string[] {
   return problems;
 }
 
+/** A problem when `environment` is not one of the two, for a stack's props. */
+export function validateDeploymentEnvironment(environment: DeploymentEnvironment): string[] {
+  if (Object.values(DeploymentEnvironment).includes(environment)) return [];
+  return [`environment "${environment}" must be DeploymentEnvironment.STAGING or DeploymentEnvironment.PRODUCTION`];
+}
+
+/** A problem when a stack's `env.region` is missing or a token; `needs` says what needs it. */
+export function validateStackRegion(region: string | undefined, needs: string): string[] {
+  if (region !== undefined && !Token.isUnresolved(region)) return [];
+  return [`env.region is required: ${needs} need a concrete region (for example env: { account: "123456789012", region: "us-east-1" })`];
+}
+
 /** Throws one error that lists every problem, or returns when there is none. */
 export function assertValid(problems: string[], what: string): void {
   if (problems.length === 0) return;

@@ -1,7 +1,7 @@
-import { StackProps, Token } from 'aws-cdk-lib';
+import { StackProps } from 'aws-cdk-lib';
 import { DeploymentEnvironment } from '../../core/deployment-environment';
 import { HardenedServiceOptions } from '../../core/service-options';
-import { validateServiceOptions } from '../../core/validation';
+import { validateDeploymentEnvironment, validateServiceOptions, validateStackRegion } from '../../core/validation';
 import { ServicePlatform } from '../service-platform';
 
 /** What `HardenedServiceStack` checks of its props (its props type, named here without importing the stack). */
@@ -12,16 +12,11 @@ export interface StackPropsToValidate extends StackProps, HardenedServiceOptions
 
 /** Problems with the props, the shared service options' and the stack's own. */
 export function validateStackProps(props: StackPropsToValidate): string[] {
-  const problems = validateServiceOptions(props, props.environment);
-  if (!Object.values(DeploymentEnvironment).includes(props.environment)) {
-    problems.unshift(`environment "${props.environment}" must be DeploymentEnvironment.STAGING or DeploymentEnvironment.PRODUCTION`);
-  }
-  const region = props.env?.region;
-  if (region === undefined || Token.isUnresolved(region)) {
-    problems.push(
-      'env.region is required: load balancer access logs and the VPC\'s Availability Zones need a concrete region (for example env: { account: "123456789012", region: "us-east-1" })',
-    );
-  }
+  const problems = [
+    ...validateDeploymentEnvironment(props.environment),
+    ...validateServiceOptions(props, props.environment),
+    ...validateStackRegion(props.env?.region, "load balancer access logs and the VPC's Availability Zones"),
+  ];
   if (props.platform) problems.push(...validatePlatformJoin(props, props.platform));
   return problems;
 }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -235,7 +236,7 @@ describe('deploy-production.yml of the platform repo', () => {
       `#!/bin/sh\ncase "$2" in *actions/workflows/deploy-staging.yml/runs*) echo ${stagingRuns};; *compare/main...*) echo ${compare};; *) exit 9;; esac\n`,
       { mode: 0o755 },
     );
-    const result = require('child_process').spawnSync('bash', ['-c', check.run], {
+    const result = spawnSync('bash', ['-c', check.run], {
       env: { PATH: `${bin}:${process.env.PATH}`, COMMIT: commit, GITHUB_REPOSITORY: 'example-org/acme-platform' },
       encoding: 'utf8',
     });
