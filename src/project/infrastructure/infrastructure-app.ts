@@ -1,5 +1,6 @@
 import { Component, Project, SampleFile } from 'projen';
 import { ComplianceFramework } from '../../core/compliance-frameworks';
+import { REPLACEMENTS_ACK_FILE } from '../../core/stateful-resources';
 import { renderTemplate, TemplateFile } from '../files/template-file';
 import { tsProperties } from '../files/ts-literal';
 import { ServiceModel } from '../service-model';
@@ -30,8 +31,17 @@ export class InfrastructureApp extends Component {
     new SampleFile(project, `${srcdir}/main.test.ts`, {
       contents: renderTemplate('infrastructure/main.test.ts.hbs', context()),
     });
+    // The reviewed list of deliberate replacements and removals that `hardened-service diff`
+    // (the pull requests' infrastructure-diff check) lets through; empty to start with.
+    new SampleFile(project, REPLACEMENTS_ACK_FILE, { contents: `${JSON.stringify(REPLACEMENTS_ACK_TEMPLATE, undefined, 2)}\n` });
   }
 }
+
+/** What `projen new` writes into the acknowledgements file (docs/CI_CD_GUIDE.md says how to add one). */
+const REPLACEMENTS_ACK_TEMPLATE = {
+  $comment: 'Stateful resources that a pull request deliberately replaces or removes: { "stack", "logicalId", "reason" } each. See docs/CI_CD_GUIDE.md.',
+  acknowledgements: [],
+};
 
 function appContext(model: ServiceModel) {
   return {
