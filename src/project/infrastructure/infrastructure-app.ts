@@ -31,17 +31,22 @@ export class InfrastructureApp extends Component {
     new SampleFile(project, `${srcdir}/main.test.ts`, {
       contents: renderTemplate('infrastructure/main.test.ts.hbs', context()),
     });
-    // The reviewed list of deliberate replacements and removals that `hardened-service diff`
-    // (the pull requests' infrastructure-diff check) lets through; empty to start with.
-    new SampleFile(project, REPLACEMENTS_ACK_FILE, { contents: `${JSON.stringify(REPLACEMENTS_ACK_TEMPLATE, undefined, 2)}\n` });
+    addReplacementsAckFile(project);
   }
 }
 
-/** What `projen new` writes into the acknowledgements file (docs/CI_CD_GUIDE.md says how to add one). */
-const REPLACEMENTS_ACK_TEMPLATE = {
-  $comment: 'Stateful resources that a pull request deliberately replaces or removes: { "stack", "logicalId", "reason" } each. See docs/CI_CD_GUIDE.md.',
-  acknowledgements: [],
-};
+/**
+ * The reviewed list of deliberate replacements and removals that `hardened-service diff` (the
+ * pull requests' infrastructure-diff check) lets through, owned by the repository and empty to
+ * start with. Shared by the service and the platform repositories.
+ */
+export function addReplacementsAckFile(project: Project): void {
+  const contents = {
+    $comment: 'Stateful resources that a pull request deliberately replaces or removes: { "stack", "logicalId", "reason" } each (see hardened-service diff -h).',
+    acknowledgements: [],
+  };
+  new SampleFile(project, REPLACEMENTS_ACK_FILE, { contents: `${JSON.stringify(contents, undefined, 2)}\n` });
+}
 
 function appContext(model: ServiceModel) {
   return {

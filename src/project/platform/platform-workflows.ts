@@ -3,6 +3,7 @@ import { PlatformEnvironmentModel, PlatformModel } from './platform-model';
 import { renderTemplate } from '../files/template-file';
 import { branchPolicyStep } from '../workflows/deploy-workflow';
 import { HardenedWorkflows } from '../workflows/projen-workflows';
+import { addDiffToUpgradeWorkflow, infrastructureDiffWorkflow } from '../workflows/diff-workflow';
 import { infrastructureTestJob } from '../workflows/test-workflow';
 import { MAIN_BRANCH, newWorkflow, READ, WORKFLOW_TIMEOUTS, WRITE } from '../workflows/workflow-context';
 import { awsCredentialsStep, checkoutStep, DEPLOY_ROLE_VARIABLE, expr, nodeSetupSteps, requireVariableStep } from '../workflows/workflow-steps';
@@ -35,6 +36,8 @@ export interface PlatformWorkflowsProps {
 export class PlatformWorkflows extends HardenedWorkflows {
   public readonly test?: github.GithubWorkflow;
   public readonly deploys: github.GithubWorkflow[] = [];
+  /** `infrastructure-diff.yml`, as the service repositories have it. */
+  public readonly infrastructureDiff?: github.GithubWorkflow;
 
   constructor(project: javascript.NodeProject, model: PlatformModel, options: PlatformWorkflowsProps = {}) {
     super(project);
@@ -51,6 +54,9 @@ export class PlatformWorkflows extends HardenedWorkflows {
     test.file?.addOverride('concurrency.cancel-in-progress', expr(`github.ref != 'refs/heads/${MAIN_BRANCH}'`));
     test.addJobs({ infrastructure: infrastructureTestJob(ctx, false) });
     this.test = test;
+    this.infrastructureDiff = infrastructureDiffWorkflow(gh, ctx);
+    const upgrade = gh.tryFindWorkflow('upgrade');
+    if (upgrade) addDiffToUpgradeWorkflow(upgrade);
 
     for (const env of model.environments) {
       const automatic = env === model.staging;
