@@ -23,7 +23,7 @@ interface ManifestArtifact {
  * nested assemblies (CDK stages). `flag` names the option in error messages.
  */
 export function readAssembly(dir: string, flag: string): AssemblyStack[] {
-  const fix = `pass the folder that npx cdk synth --output DIR wrote (it holds manifest.json and <stack>.template.json)`;
+  const fix = 'pass the folder that npx cdk synth --output DIR wrote (it holds manifest.json and <stack>.template.json)';
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
     throw new UsageError(`${flag} "${dir}" is not a folder; ${fix}`);
   }

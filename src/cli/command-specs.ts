@@ -112,7 +112,7 @@ export const SPECS: Record<CommandName, CommandSpec> = {
   // Offline: reads two cloud assemblies, never AWS.
   'diff': {
     summary: 'compare two synthesized cloud assemblies; fail when a stateful resource would be replaced or removed without an acknowledgement',
-    usage: `hardened-service diff --base DIR --head DIR [--acknowledgements FILE] [--json | --markdown]`,
+    usage: 'hardened-service diff --base DIR --head DIR [--acknowledgements FILE] [--json | --markdown]',
     defaultTimeoutSeconds: 60,
     flags: [
       { name: 'base', kind: 'string', placeholder: 'DIR', required: true, description: 'cloud assembly of the base (what is deployed, or the target branch): the folder npx cdk synth --output DIR wrote' },

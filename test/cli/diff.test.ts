@@ -29,8 +29,15 @@ class RenamedDatabaseStack extends HardenedServiceStack {
 
 type StackClass = new (scope: Construct, id: string, props: HardenedServiceStackProps) => HardenedServiceStack;
 
+/** A kit change: another stack class, other props, or an edit of the built stack. */
+interface KitChange {
+  readonly stackClass?: StackClass;
+  readonly props?: Partial<HardenedServiceStackProps>;
+  readonly edit?: (stack: HardenedServiceStack) => void;
+}
+
 /** Synthesizes both environments' stacks, as the generated app does; returns the cloud assembly folder. */
-function synthesize(options: { stackClass?: StackClass; props?: Partial<HardenedServiceStackProps>; edit?: (stack: HardenedServiceStack) => void } = {}): string {
+function synthesize(options: KitChange = {}): string {
   // What `cdk synth` passes an app: the construct path of each resource in its metadata.
   const app = newApp({ ...recommendedContext(), 'aws:cdk:enable-path-metadata': true });
   for (const environment of ENVIRONMENTS) {
@@ -161,7 +168,7 @@ describe('hardened-service diff', () => {
     // WHEN all are, THEN it passes
     const all = await diff(['--base', base, '--head', renamed, '--acknowledgements', ackFile({ acknowledgements: entries })]);
     expect(all.code).toBe(0);
-    expect(all.stdout).toContain(`ACKNOWLEDGED: restored from the snapshot into the new instance`);
+    expect(all.stdout).toContain('ACKNOWLEDGED: restored from the snapshot into the new instance');
   });
 
   test('--markdown: a summary table, the blocking resources with a ready acknowledgement entry, and each stack', async () => {

@@ -38,7 +38,7 @@ function runScript(run: string, cwd: string, env: Record<string, string>, synthe
     '#!/usr/bin/env bash',
     'case "$1" in',
     `  hardened-service) shift; exec "${TSX}" "${path.join(ROOT, 'src', 'cli', 'main.ts')}" "$@" ;;`,
-    `  cdk) [ -n "$SYNTHESIZED" ] || exit 1; out="\${@: -1}"; cp -R "$SYNTHESIZED" "$out" ;;`,
+    '  cdk) [ -n "$SYNTHESIZED" ] || exit 1; out="${@: -1}"; cp -R "$SYNTHESIZED" "$out" ;;',
     '  *) echo "unexpected npx $*" >&2; exit 99 ;;',
     'esac',
   ].join('\n'), { mode: 0o755 });
