@@ -60,6 +60,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-ecs@^3.700.0',
     '@aws-sdk/client-cloudformation@^3.700.0',
     '@aws-sdk/client-ssm@^3.700.0',
+    // `hardened-service diff`: the library behind `cdk diff`, which knows which property
+    // changes replace a resource.
+    '@aws-cdk/cloudformation-diff@^2.187.0',
   ],
   devDeps: [
     `projen@${PROJEN_VERSION}`,

@@ -63,12 +63,22 @@ export interface RecoveryPlanArgs {
   readonly retry: RetryPolicy;
 }
 
+export interface DiffArgs {
+  readonly command: 'diff';
+  readonly base: string;
+  readonly head: string;
+  /** The acknowledgements file given with the flag (undefined: the default, if present). */
+  readonly acknowledgements?: string;
+  readonly json: boolean;
+  readonly markdown: boolean;
+}
+
 export interface HelpArgs {
   readonly command: 'help';
   readonly text: string;
 }
 
-export type ParsedArgs = DeployArgs | MigrateArgs | RollbackArgs | StatusArgs | DoctorArgs | RecoveryPlanArgs | HelpArgs;
+export type ParsedArgs = DeployArgs | MigrateArgs | RollbackArgs | StatusArgs | DoctorArgs | RecoveryPlanArgs | DiffArgs | HelpArgs;
 
 const NAME = /^[A-Za-z0-9_-]{1,255}$/;
 const ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:[a-z-]+\/\S+$/;
@@ -178,6 +188,10 @@ export function parseArgs(argv: readonly string[], env: Record<string, string | 
   const healthFailures = count('health-failures', 3);
   const rollbackTimeoutSeconds = seconds('rollback-timeout', 900);
 
+  if (values.get('json') === true && values.get('markdown') === true) {
+    problems.push('--json and --markdown are both given; pick one output');
+  }
+
   if (problems.length > 0) {
     throw new UsageError(problems.join('; '));
   }
@@ -213,6 +227,8 @@ export function parseArgs(argv: readonly string[], env: Record<string, string | 
         timeoutSeconds: common.timeoutSeconds,
         retry: common.retry,
       };
+    case 'diff':
+      return { command: name, base: str('base')!, head: str('head')!, acknowledgements: str('acknowledgements'), json: common.json, markdown: values.get('markdown') === true };
   }
 }
 

@@ -1,5 +1,6 @@
 import { DEFAULT_RETRY_POLICY } from './retry';
 import { END_OF_LIFE_WARNING_DAYS, RUNTIMES_FILE } from '../core/runtime-currency';
+import { REPLACEMENTS_ACK_FILE } from '../core/stateful-resources';
 
 /**
  * What each command of the deploy tool accepts: the commands, their flags and the help text.
@@ -7,7 +8,7 @@ import { END_OF_LIFE_WARNING_DAYS, RUNTIMES_FILE } from '../core/runtime-currenc
  */
 
 /** The commands, in the order help lists them. */
-export const COMMANDS = ['deploy', 'migrate', 'rollback', 'status', 'doctor', 'recovery-plan'] as const;
+export const COMMANDS = ['deploy', 'migrate', 'rollback', 'status', 'doctor', 'recovery-plan', 'diff'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 /** Environment variables the CLI reads besides the standard AWS ones. */
@@ -108,6 +109,19 @@ export const SPECS: Record<CommandName, CommandSpec> = {
       timeout(120), JSON_FLAG,
     ],
   },
+  // Offline: reads two cloud assemblies, never AWS.
+  'diff': {
+    summary: 'compare two synthesized cloud assemblies; fail when a stateful resource would be replaced or removed without an acknowledgement',
+    usage: 'hardened-service diff --base DIR --head DIR [--acknowledgements FILE] [--json | --markdown]',
+    defaultTimeoutSeconds: 60,
+    flags: [
+      { name: 'base', kind: 'string', placeholder: 'DIR', required: true, description: 'cloud assembly of the base (what is deployed, or the target branch): the folder npx cdk synth --output DIR wrote' },
+      { name: 'head', kind: 'string', placeholder: 'DIR', required: true, description: 'cloud assembly of the change (the pull request); stacks are paired with the base by stack name' },
+      { name: 'acknowledgements', kind: 'string', placeholder: 'FILE', description: `reviewed replacements and removals, { "acknowledgements": [ { "stack", "logicalId", "reason" } ] } (default: ${REPLACEMENTS_ACK_FILE} if it exists)` },
+      { name: 'json', kind: 'boolean', description: 'one JSON document on stdout: every stack, resource and property change, the blocking and acknowledged ones' },
+      { name: 'markdown', kind: 'boolean', description: 'the report as Markdown on stdout (for $GITHUB_STEP_SUMMARY and pull request bodies)' },
+    ],
+  },
 };
 
 /** `hardened-service -h`. */
@@ -156,7 +170,9 @@ const EXIT_CODES_HELP = [
   '  0  done',
   '  1  failed, nothing half-done (migration failed; rollout or verification failed and was rolled back);',
   `     doctor: a runtime, base image or engine is past or within ${END_OF_LIFE_WARNING_DAYS} days of its end of life`,
-  `  2  bad input (flags, unknown cluster or service, image without a tag); doctor: no ${RUNTIMES_FILE}`,
+  '     diff: a stateful resource would be replaced or removed and the acknowledgements file does not name it',
+  `  2  bad input (flags, unknown cluster or service, image without a tag); doctor: no ${RUNTIMES_FILE};`,
+  '     diff: no cloud assembly at --base or --head, or a malformed acknowledgements file',
   '  3  timed out (what was started was undone)',
   '  4  the rollback itself failed: the service needs attention',
 ].join('\n');

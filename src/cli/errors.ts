@@ -8,7 +8,9 @@ export const ExitCode = {
   OK: 0,
   /**
    * The operation failed and nothing is left half-done: a migration exited non-zero, or a
-   * rollout or health verification failed and the previous revision was restored.
+   * rollout or health verification failed and the previous revision was restored. For the
+   * read-only commands: `doctor` found a runtime at its end of life, `diff` a stateful resource
+   * that would be replaced or removed without an acknowledgement.
    */
   FAILED: 1,
   /** Bad input: a missing or malformed flag, an unknown cluster or service, an untagged image. */

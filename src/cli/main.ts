@@ -41,6 +41,16 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       return fail(reporter, err);
     }
   }
+  if (args.command === 'diff') {
+    // Two local cloud assemblies: no AWS clients. Loaded here only: the AWS service
+    // specification it reads is large, and no other command needs it.
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      return (require('./diff') as typeof import('./diff')).diff(args, reporter);
+    } catch (err) {
+      return fail(reporter, err);
+    }
+  }
   if (args.command === 'recovery-plan') {
     const cloudformation = new CloudFormationClient({ maxAttempts: 1 });
     try {

@@ -105,8 +105,8 @@ describe('parseArgs', () => {
   });
 
   test('fails when the command is missing or unknown', () => {
-    expect(problem([])).toBe('missing command; expected one of deploy, migrate, rollback, status, doctor, recovery-plan (see hardened-service -h)');
-    expect(problem(['ship'])).toBe('unknown command "ship"; expected one of deploy, migrate, rollback, status, doctor, recovery-plan (see hardened-service -h)');
+    expect(problem([])).toBe('missing command; expected one of deploy, migrate, rollback, status, doctor, recovery-plan, diff (see hardened-service -h)');
+    expect(problem(['ship'])).toBe('unknown command "ship"; expected one of deploy, migrate, rollback, status, doctor, recovery-plan, diff (see hardened-service -h)');
   });
 });
 
@@ -135,6 +135,6 @@ describe('main', () => {
 
   test('fails when the command is missing, with exit code 2', async () => {
     const result = await run([]);
-    expect(result).toEqual({ code: 2, stdout: '', stderr: 'hardened-service: missing command; expected one of deploy, migrate, rollback, status, doctor, recovery-plan (see hardened-service -h)\n' });
+    expect(result).toEqual({ code: 2, stdout: '', stderr: 'hardened-service: missing command; expected one of deploy, migrate, rollback, status, doctor, recovery-plan, diff (see hardened-service -h)\n' });
   });
 });

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { acknowledgedRules, listTree, openFindings, PACKS, packKit, requireTool, run, runFailing, scaffold, tempDir } from './helpers';
+import { acknowledgedRules, cleanEnv, listTree, openFindings, PACKS, packKit, requireTool, run, runFailing, scaffold, tempDir } from './helpers';
 
 /**
  * End to end: pack the kit, `projen new` each blueprint from the tarball, then build the
@@ -119,6 +119,43 @@ describe.each(BLUEPRINTS)('projen new --blueprint %s', (blueprint) => {
     expect(eol.status).toBe(1);
     expect(eol.output).toContain('Node.js 20 (20) reached its end of life on 2026-04-30');
     expect(eol.output).toContain('change workflowNodeVersion');
+  });
+
+  // The diff does not depend on the blueprint: one is enough.
+  (blueprint === 'python-api' ? test : test.skip)('hardened-service diff: the repo synthesizes offline; a change that replaces the cache fails and names it; the acknowledgements file lets it through', () => {
+    // GIVEN no AWS configuration at all, as in the infrastructure-diff job
+    const offline = Object.fromEntries(Object.entries(cleanEnv({ AWS_EC2_METADATA_DISABLED: 'true' })).filter(([key]) => !key.startsWith('AWS_') || key === 'AWS_EC2_METADATA_DISABLED'));
+    const dir = tempDir('hsk-e2e-diff-');
+    const [base, head] = [path.join(dir, 'base'), path.join(dir, 'head')];
+    run('npx', ['cdk', 'synth', '--quiet', '--output', base], { cwd: repo, env: offline });
+    // WHEN the user's hooks.ts changes the production cache's port, a property that replaces it
+    const hooks = path.join(repo, 'infrastructure', 'hooks.ts');
+    const original = fs.readFileSync(hooks, 'utf-8');
+    try {
+      fs.writeFileSync(hooks, original.replace('// Add your resources here.', "_stacks.production.cache?.replicationGroup.addPropertyOverride('Port', 6380);"));
+      run('npx', ['cdk', 'synth', '--quiet', '--output', head], { cwd: repo, env: offline });
+    } finally {
+      fs.writeFileSync(hooks, original);
+    }
+    // THEN the packed kit's diff fails and names the cache
+    const template = JSON.parse(fs.readFileSync(path.join(base, `${SERVICE}-production.template.json`), 'utf-8'));
+    const cache = Object.keys(template.Resources).find((id) => template.Resources[id].Type === 'AWS::ElastiCache::ReplicationGroup')!;
+    const blocked = runFailing('npx', ['hardened-service', 'diff', '--base', base, '--head', head], { cwd: repo, env: offline });
+    expect(blocked.status).toBe(1);
+    expect(blocked.output).toContain(`hardened-service diff: 1 stateful resource(s) would be replaced or removed: ${SERVICE}-production ${cache} (AWS::ElastiCache::ReplicationGroup, ${SERVICE}-production/Cache/ReplicationGroup) replaced`);
+    expect(blocked.output).toContain('Port: 6379 -> 6380 (replaces)');
+    // the repo's acknowledgements file, written empty by projen new, lets it through once it names the cache
+    const ackFile = path.join(repo, 'infrastructure', 'replacements-ack.json');
+    const ackText = fs.readFileSync(ackFile, 'utf-8');
+    expect(JSON.parse(ackText).acknowledgements).toEqual([]);
+    try {
+      fs.writeFileSync(ackFile, JSON.stringify({ acknowledgements: [{ stack: `${SERVICE}-production`, logicalId: cache, reason: 'the cache holds only sessions; clients reconnect' }] }));
+      const passed = run('npx', ['hardened-service', 'diff', '--base', base, '--head', head, '--markdown'], { cwd: repo, env: offline });
+      expect(passed).toContain(`| ${SERVICE}-production | \`${cache}\` | AWS::ElastiCache::ReplicationGroup | ${SERVICE}-production/Cache/ReplicationGroup | replaced |`);
+      expect(passed).toContain('| the cache holds only sessions; clients reconnect |');
+    } finally {
+      fs.writeFileSync(ackFile, ackText);
+    }
   });
 
   test('both compose files are valid for docker-compose', () => {

@@ -1,5 +1,6 @@
 import { Component, Project, SampleFile } from 'projen';
 import { ComplianceFramework } from '../../core/compliance-frameworks';
+import { REPLACEMENTS_ACK_FILE } from '../../core/stateful-resources';
 import { renderTemplate, TemplateFile } from '../files/template-file';
 import { tsProperties } from '../files/ts-literal';
 import { ServiceModel } from '../service-model';
@@ -30,7 +31,21 @@ export class InfrastructureApp extends Component {
     new SampleFile(project, `${srcdir}/main.test.ts`, {
       contents: renderTemplate('infrastructure/main.test.ts.hbs', context()),
     });
+    addReplacementsAckFile(project);
   }
+}
+
+/**
+ * The reviewed list of deliberate replacements and removals that `hardened-service diff` (the
+ * pull requests' infrastructure-diff check) lets through, owned by the repository and empty to
+ * start with. Shared by the service and the platform repositories.
+ */
+export function addReplacementsAckFile(project: Project): void {
+  const contents = {
+    $comment: 'Stateful resources that a pull request deliberately replaces or removes: { "stack", "logicalId", "reason" } each (see hardened-service diff -h).',
+    acknowledgements: [],
+  };
+  new SampleFile(project, REPLACEMENTS_ACK_FILE, { contents: `${JSON.stringify(contents, undefined, 2)}\n` });
 }
 
 function appContext(model: ServiceModel) {

@@ -1,7 +1,7 @@
 import { Component, Project, SampleFile } from 'projen';
 import { PlatformModel } from './platform-model';
 import { renderTemplate, TemplateFile } from '../files/template-file';
-import { cdkAppContext } from '../infrastructure/infrastructure-app';
+import { addReplacementsAckFile, cdkAppContext } from '../infrastructure/infrastructure-app';
 
 /**
  * The platform's CDK app under `infrastructure/`: the managed entry point `main.ts` and
@@ -22,6 +22,7 @@ export class PlatformApp extends Component {
     this.stacks = new TemplateFile(project, `${srcdir}/platform-stacks.ts`, { template: 'platform/platform-stacks.ts.hbs', context });
     new SampleFile(project, `${srcdir}/hooks.ts`, { contents: renderTemplate('platform/hooks.ts.hbs', context()) });
     new SampleFile(project, `${srcdir}/main.test.ts`, { contents: renderTemplate('infrastructure/main.test.ts.hbs', context()) });
+    addReplacementsAckFile(project);
   }
 }
 

@@ -2,6 +2,7 @@ import { github, javascript } from 'projen';
 import { PlatformEnvironmentModel, PlatformModel } from './platform-model';
 import { renderTemplate } from '../files/template-file';
 import { branchPolicyStep } from '../workflows/deploy-workflow';
+import { addDiffToUpgradeWorkflow, infrastructureDiffWorkflow } from '../workflows/diff-workflow';
 import { HardenedWorkflows } from '../workflows/projen-workflows';
 import { infrastructureTestJob } from '../workflows/test-workflow';
 import { MAIN_BRANCH, newWorkflow, READ, WORKFLOW_TIMEOUTS, WRITE } from '../workflows/workflow-context';
@@ -36,6 +37,8 @@ export interface PlatformWorkflowsProps {
 export class PlatformWorkflows extends HardenedWorkflows {
   public readonly test?: github.GithubWorkflow;
   public readonly deploys: github.GithubWorkflow[] = [];
+  /** `infrastructure-diff.yml`, as the service repositories have it. */
+  public readonly infrastructureDiff?: github.GithubWorkflow;
 
   constructor(project: javascript.NodeProject, model: PlatformModel, options: PlatformWorkflowsProps = {}) {
     super(project);
@@ -52,6 +55,9 @@ export class PlatformWorkflows extends HardenedWorkflows {
     test.file?.addOverride('concurrency.cancel-in-progress', expr(`github.ref != 'refs/heads/${MAIN_BRANCH}'`));
     test.addJobs({ infrastructure: infrastructureTestJob(ctx, false) });
     this.test = test;
+    this.infrastructureDiff = infrastructureDiffWorkflow(gh, ctx);
+    const upgrade = gh.tryFindWorkflow('upgrade');
+    if (upgrade) addDiffToUpgradeWorkflow(upgrade);
 
     for (const env of model.environments) {
       const automatic = env === model.staging;

@@ -1,6 +1,7 @@
 import { github, javascript } from 'projen';
 import { buildWorkflow } from './build-workflow';
 import { deployWorkflow } from './deploy-workflow';
+import { addDiffToUpgradeWorkflow, infrastructureDiffWorkflow } from './diff-workflow';
 import { HardenedWorkflows } from './projen-workflows';
 import { testWorkflow } from './test-workflow';
 import { WorkflowContext } from './workflow-context';
@@ -25,6 +26,11 @@ import { ServiceModel } from '../service-model';
  *   as deployed, migrate, roll out, verify health through the load balancer, roll back on
  *   failure).
  *
+ * - `infrastructure-diff.yml` on every pull request: synthesizes the base and the pull request
+ *   offline and fails when a stateful resource would be replaced or removed without an entry in
+ *   `infrastructure/replacements-ack.json`; projen's `upgrade.yml` puts the kit versions and the
+ *   same diff in the upgrade pull request's body.
+ *
  * AWS access is OIDC only: each job that needs it assumes a role whose ARN is a GitHub variable.
  * Every third-party action is pinned to a commit (`workflow-actions.ts`), in these workflows
  * and in projen's own.
@@ -36,6 +42,8 @@ export class ServiceWorkflows extends HardenedWorkflows {
   public readonly build?: github.GithubWorkflow;
   /** `deploy-<environment>.yml` of each environment (staging first), when generated. */
   public readonly deploys: github.GithubWorkflow[] = [];
+  /** `infrastructure-diff.yml`, when generated. */
+  public readonly infrastructureDiff?: github.GithubWorkflow;
 
   constructor(project: javascript.NodeProject, model: ServiceModel, options: ServiceWorkflowsProps = {}) {
     super(project);
@@ -56,5 +64,8 @@ export class ServiceWorkflows extends HardenedWorkflows {
     for (const environment of model.environments) {
       this.deploys.push(deployWorkflow(gh, context, environment, this.build));
     }
+    this.infrastructureDiff = infrastructureDiffWorkflow(gh, context);
+    const upgrade = gh.tryFindWorkflow('upgrade');
+    if (upgrade) addDiffToUpgradeWorkflow(upgrade);
   }
 }

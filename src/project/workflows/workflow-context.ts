@@ -27,6 +27,8 @@ export const WORKFLOW_TIMEOUTS = {
    * on failure, the rollback (15 more), so the job never stops the tool half-way.
    */
   deploy: 120,
+  /** Two installs and two `cdk synth` runs (base and pull request), and the offline diff. */
+  diff: 30,
   /** Jobs of other workflows (projen's own) that set no limit. */
   other: 30,
 } as const;

@@ -74,7 +74,7 @@ describe.each(BLUEPRINTS)('the %s blueprint on supported runtimes', (blueprint) 
   test('every workflow job that sets up Node.js uses Node 24 by default', () => {
     const versions = nodeVersions(files);
     // build.yml runs the CDK app through test.yml, which it calls.
-    const jobs = ['deploy-production.yml/deploy', 'deploy-staging.yml/deploy', 'test.yml/infrastructure', ...(blueprint === 'node-api' ? ['test.yml/app'] : [])];
+    const jobs = ['deploy-production.yml/deploy', 'deploy-staging.yml/deploy', 'infrastructure-diff.yml/infrastructure-diff', 'test.yml/infrastructure', ...(blueprint === 'node-api' ? ['test.yml/app'] : [])];
     expect(Object.keys(versions).sort()).toEqual(jobs.sort());
     expect(new Set(Object.values(versions))).toEqual(new Set(['24']));
   });

@@ -17,7 +17,7 @@ export const { runLint } = require(path.join(path.dirname(require.resolve('@tktc
 };
 
 export const WORKFLOW_DIR = '.github/workflows/';
-export const OURS = ['test.yml', 'build.yml', 'deploy-staging.yml', 'deploy-production.yml'];
+export const OURS = ['test.yml', 'build.yml', 'deploy-staging.yml', 'deploy-production.yml', 'infrastructure-diff.yml'];
 export const CONFIGURE_AWS = ACTION_PINS.configureAwsCredentials.action;
 
 /** The generated workflows of one project: text and parsed document, by file name. */

@@ -2,6 +2,7 @@ import { cellText } from './format';
 import { cdkExecutionPolicyName, partitionOf } from '../../../core/cdk-execution-policy';
 import { DEPLOYED_IMAGE_TAG_PREFIX, DEPLOYED_IMAGES_KEPT } from '../../../core/defaults';
 import { DeploymentEnvironment } from '../../../core/deployment-environment';
+import { MIN_ACK_REASON_LENGTH, REPLACEMENTS_ACK_FILE, STATEFUL_RESOURCE_TYPES } from '../../../core/stateful-resources';
 import { CDK_EXECUTION_POLICY_PATH, cdkExecutionPolicyFor } from '../../infrastructure/cdk-execution-policy-file';
 import { StackFacts } from '../../infrastructure/stack-facts';
 import { EnvironmentModel, ServiceModel } from '../../service-model';
@@ -26,6 +27,10 @@ export function ciDocs(model: ServiceModel, facts: StackFacts[], projenSecrets: 
       productionPublishRoleVariable: publishRoleVariable(DeploymentEnvironment.PRODUCTION),
       deployedTagPrefix: DEPLOYED_IMAGE_TAG_PREFIX,
       deployedImagesKept: DEPLOYED_IMAGES_KEPT,
+      // The infrastructure diff of every pull request (`infrastructure-diff.yml`).
+      ackFile: REPLACEMENTS_ACK_FILE,
+      minAckReasonLength: MIN_ACK_REASON_LENGTH,
+      statefulTypes: STATEFUL_RESOURCE_TYPES.map((t) => `\`${t}\``).join(', '),
     },
   };
 }
