@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { STATEFUL_RESOURCE_TYPES } from '../../src/core/stateful-resources';
 import { HardenedServiceProjectOptions } from '../../src/project/hardened-service-project';
 import { buildServiceStacks } from '../../src/project/infrastructure/stack-facts';
 import { resolvePlatformModel } from '../../src/project/platform/platform-model';
@@ -26,22 +27,13 @@ const MANIFEST_FILE = join(__dirname, 'stateful-manifest.json');
 const UPDATE = process.env.HSK_UPDATE_STATEFUL_MANIFEST === '1';
 const REGENERATE = 'HSK_UPDATE_STATEFUL_MANIFEST=1 npx jest test/constructs/stateful-manifest.test.ts';
 
-/** Types whose resources hold data (or name what holds it): their logical ids are pinned. */
-const STATEFUL_TYPES = [
-  'AWS::RDS::DBInstance',
-  'AWS::RDS::DBSubnetGroup',
-  'AWS::RDS::DBParameterGroup',
-  'AWS::ElastiCache::ReplicationGroup',
-  'AWS::ElastiCache::SubnetGroup',
-  'AWS::ElastiCache::ParameterGroup',
-  'AWS::S3::Bucket',
-  'AWS::KMS::Key',
-  'AWS::Logs::LogGroup',
-  'AWS::ECR::Repository',
-  'AWS::SecretsManager::Secret',
-  'AWS::Backup::BackupVault',
-  'AWS::Backup::BackupPlan',
-];
+/**
+ * Types whose resources hold data (or name what holds it): their logical ids are pinned. The
+ * same list `hardened-service diff` blocks replacements of (src/core/stateful-resources.ts).
+ */
+const STATEFUL_TYPES = STATEFUL_RESOURCE_TYPES;
+/** Of those, the types the kit's stacks do not create (Aurora; the cache uses a default parameter group). */
+const NOT_CREATED = ['AWS::RDS::DBCluster', 'AWS::RDS::DBClusterParameterGroup', 'AWS::ElastiCache::ParameterGroup'];
 
 /**
  * Of those, the types whose resources hold the data itself, with the policies that keep it when
@@ -153,7 +145,7 @@ describe('stateful identities', () => {
 
   test('the manifest covers the database, the cache, their groups, buckets, keys, logs, the repository, secrets and backups', () => {
     const types = new Set(Object.values(built.manifest).flatMap((stacks) => Object.values(stacks).flatMap((s) => Object.values(s))));
-    for (const type of STATEFUL_TYPES.filter((t) => t !== 'AWS::ElastiCache::ParameterGroup')) expect(types).toContain(type);
+    for (const type of STATEFUL_TYPES.filter((t) => !NOT_CREATED.includes(t))) expect(types).toContain(type);
     // both environments of every case
     for (const stacks of Object.values(built.manifest)) expect(Object.keys(stacks)).toHaveLength(2);
   });
