@@ -6,6 +6,7 @@ import { END_OF_LIFE_WARNING_DAYS, findLine } from '../../../core/runtime-curren
 import { workerCount } from '../../../core/settings';
 import { LOCAL_ISSUER_PORT } from '../../container/local-auth';
 import { kitName, kitVersion } from '../../files/kit-package';
+import { DEPLOY_TOOL } from '../alarm-runbook';
 import { ServiceModel } from '../../service-model';
 
 /** The service itself, as every document names it: identity, sizing, engines, ports. */
@@ -14,6 +15,7 @@ export function serviceDocs(model: ServiceModel) {
     serviceName: model.serviceName,
     region: model.region,
     kitName: kitName(),
+    deployTool: DEPLOY_TOOL,
     blueprint: { ...model.blueprint, description: model.blueprint.description.replace(/\.$/, '') },
     containerPort: model.containerPort,
     healthCheckPath: model.healthCheckPath,
