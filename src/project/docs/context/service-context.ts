@@ -25,6 +25,7 @@ export function serviceDocs(model: ServiceModel) {
     cache: model.cache,
     githubRepository: model.githubRepository,
     alarmEmail: model.production.settings.alarmEmail,
+    alarmHttpsEndpoints: model.production.settings.alarmHttpsEndpoints,
     allowedOrigins: model.allowedOrigins.length > 0 ? model.allowedOrigins.join(', ') : undefined,
     migrateCommand: model.blueprint.migrateCommand,
     nodeVersion: model.nodeVersion,
