@@ -52,6 +52,18 @@ export const DOCUMENT_SECTIONS: Record<ServiceDocName, DocsSection[]> = {
 export interface DocsProjectFacts {
   /** Secrets projen's own workflows read (`upgrade.yml`'s pull request token). */
   readonly projenSecrets?: string[];
+  /** The checks GitHub shows for a pull request (job names), and the PR-title rule. */
+  readonly checks?: PullRequestChecks;
+}
+
+/** What a pull request must pass, as GitHub names it. */
+export interface PullRequestChecks {
+  /** Job names of the test workflow: the status checks to require on the main branch. */
+  readonly testJobs: string[];
+  /** Job name of `pull-request-lint.yml`, when the project has it. */
+  readonly titleJob?: string;
+  /** The conventional prefixes a pull request title must start with. */
+  readonly titleTypes: string[];
 }
 
 /** The documents' values of one project, each section built at its first use. */
@@ -93,7 +105,7 @@ export class DocsContext {
       case 'auth': return { auth: authenticationContext(model) };
       case 'cost': return costDocs(model, (this.section('environments') as { environments: EnvironmentDocs[] }).environments);
       case 'scaling': return { scaling: scaling(model) };
-      case 'ci': return ciDocs(model, this.facts, this.project.projenSecrets ?? []);
+      case 'ci': return ciDocs(model, this.facts, this.project.projenSecrets ?? [], this.project.checks);
       case 'bootstrap': return bootstrapDocs(model);
       case 'platform': return platformDocs(model);
     }
