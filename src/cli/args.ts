@@ -84,7 +84,8 @@ export interface VersionArgs {
   readonly text: string;
 }
 
-export type ParsedArgs = DeployArgs | MigrateArgs | RollbackArgs | RevisionsArgs | StatusArgs | DoctorArgs | RecoveryPlanArgs | HelpArgs | VersionArgs;
+export type ParsedArgs =
+  | DeployArgs | MigrateArgs | RollbackArgs | RevisionsArgs | StatusArgs | DoctorArgs | RecoveryPlanArgs | HelpArgs | VersionArgs;
 
 const NAME = /^[A-Za-z0-9_-]{1,255}$/;
 const ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:[a-z-]+\/\S+$/;

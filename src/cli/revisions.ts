@@ -49,5 +49,12 @@ export async function revisions(ctx: CommandContext, args: RevisionsArgs): Promi
     active.length > listed.length ? `(${active.length - listed.length} older ACTIVE revisions not shown; --limit N shows more)` : '',
     `roll back to one with: hardened-service rollback --cluster ${args.cluster} --service ${args.service} --to REVISION`,
   ].filter((l) => l !== '');
-  reporter.result(lines, { cluster: args.cluster, service: args.service, family, taskDefinition: currentArn, revisions: listed, total: active.length });
+  reporter.result(lines, {
+    cluster: args.cluster,
+    service: args.service,
+    family,
+    taskDefinition: currentArn,
+    revisions: listed,
+    total: active.length,
+  });
 }

@@ -1,5 +1,5 @@
-import { HardenedServiceProject } from '../../src/project/hardened-service-project';
 import { projectOptions, synth } from './helpers';
+import { HardenedServiceProject } from '../../src/project/hardened-service-project';
 
 const ENDPOINT = 'https://events.pager.example.com/integration/sns';
 

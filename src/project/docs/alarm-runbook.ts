@@ -1,5 +1,5 @@
-import { AlarmDefinition } from '../../core/monitoring-definitions';
 import { SERVICE_DEFAULTS } from '../../core/defaults';
+import { AlarmDefinition } from '../../core/monitoring-definitions';
 import { ALB_ACCESS_LOG_PREFIX } from '../../core/names';
 import { ResolvedSettings, workerCount } from '../../core/settings';
 

@@ -1,6 +1,6 @@
 import * as YAML from 'yaml';
-import { synth } from '../helpers';
 import { SERVICE_DOCS } from '../../../src/project/docs/docs-context';
+import { synth } from '../helpers';
 
 /** A synthesized YAML file as an object (the snapshot holds YAML as text). */
 function yaml(files: Record<string, unknown>, file: string): any {

@@ -55,7 +55,7 @@ describe('generated runbooks and guides (standalone service, both environments i
     const offenders = Object.entries(g.files).filter(([, content]) => /date -u -d|date -d /.test(typeof content === 'string' ? content : JSON.stringify(content)));
     expect(offenders.map(([name]) => name)).toEqual([]);
     // The runbook's metric windows are computed by node instead.
-    expect(String(g.files['docs/OPERATIONS_RUNBOOK.md'])).toContain(`--start-time "$(node -p 'new Date(Date.now() - 3 * 3600e3).toISOString()')"`);
+    expect(String(g.files['docs/OPERATIONS_RUNBOOK.md'])).toContain('--start-time "$(node -p \'new Date(Date.now() - 3 * 3600e3).toISOString()\')"');
   });
 
   test('every deploy tool line runs the local binary, with --region, and flags the CLI parses', () => {

@@ -4,13 +4,18 @@ import { DEPLOYED_IMAGE_TAG_PREFIX, DEPLOYED_IMAGES_KEPT } from '../../../core/d
 import { DeploymentEnvironment } from '../../../core/deployment-environment';
 import { CDK_EXECUTION_POLICY_PATH, cdkExecutionPolicyFor } from '../../infrastructure/cdk-execution-policy-file';
 import { StackFacts } from '../../infrastructure/stack-facts';
-import type { PullRequestChecks } from '../docs-context';
 import { EnvironmentModel, ServiceModel } from '../../service-model';
 import { MAIN_BRANCH, WORKFLOW_TIMEOUTS } from '../../workflows/workflow-context';
 import { defaultHealthUrl, DEPLOY_ROLE_VARIABLE, HEALTH_URL_VARIABLE, PROJEN_TOKEN_SECRET, publishRoleVariable } from '../../workflows/workflow-steps';
+import type { PullRequestChecks } from '../docs-context';
 
 /** The workflows as the CI/CD, deployment and monitoring guides describe them. */
-export function ciDocs(model: ServiceModel, facts: StackFacts[], projenSecrets: string[], checks: PullRequestChecks = { testJobs: [], titleTypes: [] }) {
+export function ciDocs(
+  model: ServiceModel,
+  facts: StackFacts[],
+  projenSecrets: string[],
+  checks: PullRequestChecks = { testJobs: [], titleTypes: [] },
+) {
   return {
     ci: {
       requiredChecks: [...checks.testJobs, ...(checks.titleJob ? [checks.titleJob] : [])],

@@ -1,14 +1,14 @@
 import { cellText, title, usd } from './format';
 import { DeploymentEnvironment } from '../../../core/deployment-environment';
 import { alarmDefinitions, dashboardNames, queryDefinitions } from '../../../core/monitoring-definitions';
+import { platformNames } from '../../../core/platform-baseline';
+import { platformParameterNames } from '../../../core/platform-parameters';
 import { ResolvedSettings } from '../../../core/settings';
 import { namedTargets } from '../../infrastructure/cloudwatch-config';
 import { StackFacts } from '../../infrastructure/stack-facts';
 import { EnvironmentModel, ServiceModel } from '../../service-model';
 import { defaultHealthUrl } from '../../workflows/workflow-steps';
 import { alarmNotes, deployTool, escalation, firstCommands } from '../alarm-runbook';
-import { platformNames } from '../../../core/platform-baseline';
-import { platformParameterNames } from '../../../core/platform-parameters';
 
 /** AWS-documented recovery behaviour the RPO/RTO statements rest on. */
 const RECOVERY = {
@@ -74,7 +74,10 @@ function environmentContext(model: ServiceModel, env: EnvironmentModel, facts: S
       scaleToZero: s.scaleToZeroOutsideWorkingHours,
     },
     facts,
-    logGroups: facts.logGroups.map((g) => ({ ...g, find: g.name === undefined ? stackResourceCommand(model.region, s.names.stackName, g.logicalId) : undefined })),
+    logGroups: facts.logGroups.map((g) => ({
+      ...g,
+      find: g.name === undefined ? stackResourceCommand(model.region, s.names.stackName, g.logicalId) : undefined,
+    })),
     hasUnnamedLogGroups: facts.logGroups.some((g) => g.name === undefined),
     auditLogsElsewhere: auditLogsElsewhere(model, env),
     interfaceEndpoints: facts.interfaceEndpoints.join(', '),

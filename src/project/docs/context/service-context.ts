@@ -6,8 +6,8 @@ import { END_OF_LIFE_WARNING_DAYS, findLine } from '../../../core/runtime-curren
 import { workerCount } from '../../../core/settings';
 import { LOCAL_ISSUER_PORT } from '../../container/local-auth';
 import { kitName, kitVersion } from '../../files/kit-package';
-import { DEPLOY_TOOL } from '../alarm-runbook';
 import { ServiceModel } from '../../service-model';
+import { DEPLOY_TOOL } from '../alarm-runbook';
 
 /** The service itself, as every document names it: identity, sizing, engines, ports. */
 export function serviceDocs(model: ServiceModel) {
