@@ -228,7 +228,7 @@ export const COMMAND_EXIT_CODES: Partial<Record<CommandName, readonly ExitCodeLi
     [ExitCode.BAD_INPUT, 'bad input: a flag, an unknown cluster, service or revision, no AWS region or credentials, or no older ACTIVE revision, or --to names no revision of the service\'s family (list them: hardened-service revisions)'],
     [ExitCode.TIMEOUT, 'timed out (--timeout) or interrupted: nothing is undone, the service is still rolling to the target revision (check with hardened-service status)'],
     [ExitCode.ROLLBACK_FAILED, 'the rollback deployment failed: the service needs attention'],
-    SECOND_SIGNAL_LINE,
+    ['130/143', 'a second SIGINT/SIGTERM: exited at once; the service keeps rolling to the target revision (check with hardened-service status)'],
   ],
   'revisions': [
     [ExitCode.OK, 'listed'],

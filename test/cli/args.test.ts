@@ -135,6 +135,7 @@ describe('global flags and per-command help', () => {
     // rollback's timeout undoes nothing: the service keeps rolling to the target.
     expect(commandHelp('rollback')).toContain('  3        timed out (--timeout) or interrupted: nothing is undone, the service is still rolling to the target revision');
     expect(commandHelp('rollback')).not.toContain('what was started was undone');
+    expect(commandHelp('rollback')).not.toContain('the undo was sent');
     expect(commandHelp('deploy')).toMatch(/ {2}1 +failed and undone: .*the service was busy/);
     expect(commandHelp('deploy')).toMatch(/ {2}130\/143 {2}a second SIGINT\/SIGTERM: exited at once/);
     expect(commandHelp('deploy')).toMatch(/ {2}2 +bad input: .*no AWS region \(--region, AWS_REGION\) or no AWS credentials/);
