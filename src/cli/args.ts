@@ -1,9 +1,9 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { CommandName, commandHelp, COMMANDS, CommandSpec, ENV, GLOBAL_FLAGS, globalHelp, SPECS } from './command-specs';
 import { UsageError } from './errors';
+import { hoistGlobalFlags, kitVersion } from './global-flags';
 import { ImageRef, parseImage, splitCommandLine } from './image';
 import { DEFAULT_RETRY_POLICY, RetryPolicy } from './retry';
+import { closest } from './suggest';
 
 export { commandHelp, COMMANDS, ENV, globalHelp } from './command-specs';
 export type { CommandName } from './command-specs';
@@ -297,24 +297,6 @@ function readFlags(command: CommandName, spec: CommandSpec, args: readonly strin
   return { values, problems, help };
 }
 
-/** `--region X status ...` -> `status --region X ...`: global flags may come before the command. */
-function hoistGlobalFlags(argv: readonly string[]): string[] {
-  const before: string[] = [];
-  let i = 0;
-  while (i < argv.length && GLOBAL_FLAGS.some((f) => argv[i] === `--${f.name}` || argv[i].startsWith(`--${f.name}=`))) {
-    const takesNext = !argv[i].includes('=') && i + 1 < argv.length;
-    before.push(...argv.slice(i, takesNext ? i + 2 : i + 1));
-    i += takesNext ? 2 : 1;
-  }
-  return before.length === 0 ? [...argv] : [argv[i], ...before, ...argv.slice(i + 1)].filter((a) => a !== undefined);
-}
-
-/** The version of the installed kit: its package.json, two folders up from src/cli or lib/cli. */
-export function kitVersion(): string {
-  const file = path.join(__dirname, '..', '..', 'package.json');
-  return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version?: string }).version ?? 'unknown';
-}
-
 function readNumber(
   problems: string[],
   flag: string,
@@ -358,30 +340,4 @@ function checkUrl(raw: string): string | undefined {
     return `--health-url "${raw}" uses ${url.protocol.replace(/:$/, '')}; pass an http or https URL`;
   }
   return undefined;
-}
-
-/** The candidate within edit distance 2 of `name`, if any. */
-function closest(name: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const candidate of candidates) {
-    const d = editDistance(name, candidate);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = row;
-  }
-  return previous[b.length];
 }

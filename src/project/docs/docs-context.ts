@@ -1,5 +1,5 @@
 import { complianceDocsContext } from './compliance-docs';
-import { bootstrapDocs, ciDocs } from './context/ci-context';
+import { bootstrapDocs, ciDocs, PullRequestChecks } from './context/ci-context';
 import { complianceDocs, firewallDocs } from './context/compliance-context';
 import { costDocs } from './context/cost-context';
 import { EnvironmentDocs, environmentsDocs } from './context/environment-context';
@@ -69,15 +69,6 @@ export interface DocsProjectFacts {
   readonly checks?: PullRequestChecks;
 }
 
-/** What a pull request must pass, as GitHub names it. */
-export interface PullRequestChecks {
-  /** Job names of the test workflow: the status checks to require on the main branch. */
-  readonly testJobs: string[];
-  /** Job name of `pull-request-lint.yml`, when the project has it. */
-  readonly titleJob?: string;
-  /** The conventional prefixes a pull request title must start with. */
-  readonly titleTypes: string[];
-}
 
 /** The documents' values of one project, each section built at its first use. */
 export class DocsContext {

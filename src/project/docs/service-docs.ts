@@ -1,5 +1,6 @@
 import { Component, DependencyType, github, Project, YamlFile } from 'projen';
-import { DocsContext, PullRequestChecks, SERVICE_DOCS } from './docs-context';
+import { PullRequestChecks } from './context/ci-context';
+import { DocsContext, SERVICE_DOCS } from './docs-context';
 import { kitDependencyRange } from '../files/kit-package';
 import { TemplateFile } from '../files/template-file';
 import { CloudWatchConfigFile } from '../infrastructure/cloudwatch-config';
