@@ -1,7 +1,9 @@
-import { CommandName, commandHelp, COMMANDS, CommandSpec, ENV, globalHelp, SPECS } from './command-specs';
+import { CommandName, commandHelp, COMMANDS, CommandSpec, ENV, GLOBAL_FLAGS, globalHelp, SPECS } from './command-specs';
 import { UsageError } from './errors';
+import { hoistGlobalFlags, kitVersion } from './global-flags';
 import { ImageRef, parseImage, splitCommandLine } from './image';
 import { DEFAULT_RETRY_POLICY, RetryPolicy } from './retry';
+import { closest } from './suggest';
 
 export { commandHelp, COMMANDS, ENV, globalHelp } from './command-specs';
 export type { CommandName } from './command-specs';
@@ -15,6 +17,8 @@ export interface CommonArgs {
   readonly timeoutSeconds: number;
   readonly pollIntervalMs: number;
   readonly retry: RetryPolicy;
+  /** `--region`: the region of every AWS client; undefined leaves it to the SDK's settings. */
+  readonly region?: string;
 }
 
 export interface DeployArgs extends CommonArgs {
@@ -42,6 +46,11 @@ export interface RollbackArgs extends CommonArgs {
   readonly imageTagParameter?: string;
 }
 
+export interface RevisionsArgs extends CommonArgs {
+  readonly command: 'revisions';
+  readonly limit: number;
+}
+
 export interface StatusArgs extends CommonArgs {
   readonly command: 'status';
   readonly imageTagParameter?: string;
@@ -61,6 +70,7 @@ export interface RecoveryPlanArgs {
   readonly json: boolean;
   readonly timeoutSeconds: number;
   readonly retry: RetryPolicy;
+  readonly region?: string;
 }
 
 export interface DiffArgs {
@@ -78,12 +88,20 @@ export interface HelpArgs {
   readonly text: string;
 }
 
-export type ParsedArgs = DeployArgs | MigrateArgs | RollbackArgs | StatusArgs | DoctorArgs | RecoveryPlanArgs | DiffArgs | HelpArgs;
+/** `--version`: `text` is what to print. */
+export interface VersionArgs {
+  readonly command: 'version';
+  readonly text: string;
+}
+
+export type ParsedArgs =
+  | DeployArgs | MigrateArgs | RollbackArgs | RevisionsArgs | StatusArgs | DoctorArgs | RecoveryPlanArgs | DiffArgs | HelpArgs | VersionArgs;
 
 const NAME = /^[A-Za-z0-9_-]{1,255}$/;
 const ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:[a-z-]+\/\S+$/;
 const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?|\[?[0-9A-Fa-f:]+\]?)$/;
 const PARAMETER_NAME = /^[A-Za-z0-9_.\-/]{1,2048}$/;
+const REGION = /^[a-z]{2}(?:-[a-z]+)+-[0-9]{1,2}$/;
 const REVISION = /^(?:[1-9][0-9]*|[A-Za-z0-9_-]{1,255}:[1-9][0-9]*|arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:task-definition\/[A-Za-z0-9_-]{1,255}:[1-9][0-9]*)$/;
 
 /**
@@ -91,7 +109,10 @@ const REVISION = /^(?:[1-9][0-9]*|[A-Za-z0-9_-]{1,255}:[1-9][0-9]*|arn:aws[a-z-]
  * `-h`/`--help` anywhere wins over any problem.
  */
 export function parseArgs(argv: readonly string[], env: Record<string, string | undefined>): ParsedArgs {
-  const [command, ...rest] = argv;
+  if (argv.includes('--version') && !argv.includes('-h') && !argv.includes('--help')) {
+    return { command: 'version', text: `hardened-service ${kitVersion()}\n` };
+  }
+  const [command, ...rest] = hoistGlobalFlags(argv);
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
     if (command === undefined) {
       throw new UsageError(`missing command; expected one of ${COMMANDS.join(', ')} (see hardened-service -h)`);
@@ -170,6 +191,10 @@ export function parseArgs(argv: readonly string[], env: Record<string, string | 
       problems.push('--connect-to needs --health-url: it says where the health URL\'s requests go; pass both, or neither');
     }
   }
+  const region = str('region');
+  if (region !== undefined && !REGION.test(region)) {
+    problems.push(`--region "${region}" is not an AWS region; pass a region name such as us-east-1 or eu-west-2`);
+  }
   const to = str('to');
   if (to !== undefined && !REVISION.test(to)) {
     problems.push(`--to "${to}" is not a revision; pass a revision number (7), FAMILY:REVISION (my-service:7) or a task definition ARN`);
@@ -183,10 +208,12 @@ export function parseArgs(argv: readonly string[], env: Record<string, string | 
     timeoutSeconds: seconds('timeout', spec.defaultTimeoutSeconds),
     pollIntervalMs: seconds('poll-interval', 5, ENV.pollInterval) * 1000,
     retry: readRetryPolicy(problems, env),
+    region,
   };
   const healthChecks = count('health-checks', 3);
   const healthFailures = count('health-failures', 3);
   const rollbackTimeoutSeconds = seconds('rollback-timeout', 900);
+  const limit = count('limit', 10);
 
   if (values.get('json') === true && values.get('markdown') === true) {
     problems.push('--json and --markdown are both given; pick one output');
@@ -213,6 +240,8 @@ export function parseArgs(argv: readonly string[], env: Record<string, string | 
       return { ...common, command: name, image: image!, migrateCommand: commandArgs! };
     case 'rollback':
       return { ...common, command: name, to, imageTagParameter: parameter };
+    case 'revisions':
+      return { ...common, command: name, limit };
     case 'status':
       return { ...common, command: name, imageTagParameter: parameter };
     case 'doctor':
@@ -226,6 +255,7 @@ export function parseArgs(argv: readonly string[], env: Record<string, string | 
         json: common.json,
         timeoutSeconds: common.timeoutSeconds,
         retry: common.retry,
+        region,
       };
     case 'diff':
       return { command: name, base: str('base')!, head: str('head')!, acknowledgements: str('acknowledgements'), json: common.json, markdown: values.get('markdown') === true };
@@ -248,9 +278,10 @@ function readFlags(command: CommandName, spec: CommandSpec, args: readonly strin
     }
     const eq = token.indexOf('=');
     const flagName = token.slice(2, eq >= 0 ? eq : undefined);
-    const flag = spec.flags.find((f) => f.name === flagName);
+    const flags = [...spec.flags, ...GLOBAL_FLAGS];
+    const flag = flags.find((f) => f.name === flagName);
     if (!flag) {
-      const guess = closest(flagName, spec.flags.map((f) => f.name));
+      const guess = closest(flagName, flags.map((f) => f.name));
       problems.push(`unknown flag --${flagName} for ${command}${guess ? ` (did you mean --${guess}?)` : ''} (see hardened-service ${command} -h)`);
       if (eq < 0 && i + 1 < args.length && !args[i + 1].startsWith('-')) {
         i++;
@@ -325,30 +356,4 @@ function checkUrl(raw: string): string | undefined {
     return `--health-url "${raw}" uses ${url.protocol.replace(/:$/, '')}; pass an http or https URL`;
   }
   return undefined;
-}
-
-/** The candidate within edit distance 2 of `name`, if any. */
-function closest(name: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const candidate of candidates) {
-    const d = editDistance(name, candidate);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = row;
-  }
-  return previous[b.length];
 }

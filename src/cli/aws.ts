@@ -17,12 +17,21 @@ export interface AwsClients {
  * `AWS_ENDPOINT_URL_SSM`). The SDK's own retries are off: `AwsCaller` retries instead, so
  * that every retry is reported and none outlives `--timeout`.
  */
-export function createClients(): AwsClients {
-  const config = {
+export function createClients(region?: string): AwsClients {
+  const config = clientConfig(region);
+  return { ecs: new ECSClient(config), ssm: new SSMClient(config) };
+}
+
+/**
+ * The configuration every AWS client of the CLI gets: the SDK's retries off, bounded
+ * connections, and `--region` when given (else the SDK's chain: AWS_REGION, the profile).
+ */
+export function clientConfig(region?: string) {
+  return {
     maxAttempts: 1,
     requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
+    ...(region ? { region } : {}),
   };
-  return { ecs: new ECSClient(config), ssm: new SSMClient(config) };
 }
 
 /** Runs AWS calls with retries, backoff, the deadline, and readable configuration errors. */
@@ -64,7 +73,7 @@ function configurationError(err: unknown): UsageError | undefined {
     return undefined;
   }
   if (/region is missing/i.test(err.message)) {
-    return new UsageError('no AWS region is configured; set AWS_REGION (or a region in the AWS_PROFILE profile)');
+    return new UsageError('no AWS region is configured; pass --region, or set AWS_REGION (or a region in the AWS_PROFILE profile)');
   }
   if (err.name === 'CredentialsProviderError' || /could not load credentials/i.test(err.message)) {
     return new UsageError(`no AWS credentials were found (${err.message.split('\n')[0]}); set AWS_PROFILE, or run in a role such as the GitHub OIDC deploy role`);

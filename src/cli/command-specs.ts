@@ -1,3 +1,4 @@
+import { ExitCode } from './errors';
 import { DEFAULT_RETRY_POLICY } from './retry';
 import { END_OF_LIFE_WARNING_DAYS, RUNTIMES_FILE } from '../core/runtime-currency';
 import { REPLACEMENTS_ACK_FILE } from '../core/stateful-resources';
@@ -8,7 +9,7 @@ import { REPLACEMENTS_ACK_FILE } from '../core/stateful-resources';
  */
 
 /** The commands, in the order help lists them. */
-export const COMMANDS = ['deploy', 'migrate', 'rollback', 'status', 'doctor', 'recovery-plan', 'diff'] as const;
+export const COMMANDS = ['deploy', 'migrate', 'rollback', 'revisions', 'status', 'doctor', 'recovery-plan', 'diff'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 /** Environment variables the CLI reads besides the standard AWS ones. */
@@ -83,8 +84,18 @@ export const SPECS: Record<CommandName, CommandSpec> = {
       CONTAINER, PARAMETER, timeout(900), POLL, JSON_FLAG,
     ],
   },
+  'revisions': {
+    summary: 'list the ACTIVE task definition revisions of the service, newest first, with their images: what rollback --to takes',
+    usage: 'hardened-service revisions --cluster C --service S [--container NAME] [--limit N] [--json]',
+    defaultTimeoutSeconds: 120,
+    flags: [
+      CLUSTER, SERVICE, CONTAINER,
+      { name: 'limit', kind: 'count', placeholder: 'N', description: 'list at most N revisions (default 10)' },
+      timeout(120), JSON_FLAG,
+    ],
+  },
   'status': {
-    summary: 'show the service, its deployments and, with --image-tag-parameter, whether the stack agrees',
+    summary: `show the service, its deployments and, with --image-tag-parameter, whether the stack agrees (exit ${ExitCode.NEEDS_ATTENTION} if not, or if a rollout failed)`,
     usage: 'hardened-service status --cluster C --service S [--image-tag-parameter NAME] [--json]',
     defaultTimeoutSeconds: 60,
     flags: [CLUSTER, SERVICE, CONTAINER, PARAMETER, timeout(60), JSON_FLAG],
@@ -135,7 +146,9 @@ export function globalHelp(): string {
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.padEnd(width)}  ${SPECS[c].summary}`),
     '',
-    'Run "hardened-service <command> -h" for its flags.',
+    'Run "hardened-service <command> -h" for its flags and exit codes.',
+    '',
+    globalFlagsHelp(),
     '',
     EXIT_CODES_HELP,
     '',
@@ -158,7 +171,9 @@ export function commandHelp(command: CommandName): string {
     ...spec.flags.map((f, i) => `  ${labels[i].padEnd(width)}  ${f.required ? '(required) ' : ''}${f.description}`),
     `  ${'-h, --help'.padEnd(width)}  show this help`,
     '',
-    EXIT_CODES_HELP,
+    globalFlagsHelp(),
+    '',
+    exitCodesHelp(command),
     '',
     ENVIRONMENT_HELP,
     '',
@@ -166,20 +181,113 @@ export function commandHelp(command: CommandName): string {
 }
 
 const EXIT_CODES_HELP = [
-  'Exit codes:',
+  'Exit codes (each command lists its own under "hardened-service <command> -h"):',
   '  0  done',
-  '  1  failed, nothing half-done (migration failed; rollout or verification failed and was rolled back);',
-  `     doctor: a runtime, base image or engine is past or within ${END_OF_LIFE_WARNING_DAYS} days of its end of life`,
-  '     diff: a stateful resource would be replaced or removed and the acknowledgements file does not name it',
-  `  2  bad input (flags, unknown cluster or service, image without a tag); doctor: no ${RUNTIMES_FILE};`,
-  '     diff: no cloud assembly at --base or --head, or a malformed acknowledgements file',
-  '  3  timed out (what was started was undone)',
+  '  1  failed, nothing half-done (migration failed; rollout or verification failed and was rolled back;',
+  '     the service was busy; an AWS call failed after its retries)',
+  '  2  bad input (flags, unknown cluster or service, image without a tag, no AWS region or credentials)',
+  '  3  timed out or interrupted by SIGINT/SIGTERM (what was started was undone)',
   '  4  the rollback itself failed: the service needs attention',
+  `  ${ExitCode.NEEDS_ATTENTION}  status: the image-tag parameter differs from the running image, or a rollout failed`,
+  '  130/143  a second SIGINT/SIGTERM: exited at once, without waiting for the undo it started',
 ].join('\n');
+
+// ---- Global flags, --version and per-command exit codes (newcomer path) ----
+
+/**
+ * Flags every command takes, before or after the command name. `--region` goes to every AWS
+ * client the command makes; without it, the SDK's own settings (AWS_REGION, the profile) apply.
+ */
+export const GLOBAL_FLAGS: readonly FlagSpec[] = [
+  { name: 'region', kind: 'string', placeholder: 'REGION', description: 'AWS region of every call (default: AWS_REGION, AWS_DEFAULT_REGION or the AWS_PROFILE profile\'s region)' },
+];
+
+function globalFlagsHelp(): string {
+  const labels = GLOBAL_FLAGS.map((f) => `--${f.name} ${f.placeholder}`);
+  const width = Math.max(...labels.map((l) => l.length), '--version'.length);
+  return [
+    'Global flags:',
+    ...GLOBAL_FLAGS.map((f, i) => `  ${labels[i].padEnd(width)}  ${f.description}`),
+    `  ${'--version'.padEnd(width)}  print the version of hardened-service-kit and exit`,
+  ].join('\n');
+}
+
+type ExitCodeLine = readonly [code: number | string, meaning: string];
+
+const BAD_INPUT_LINE: ExitCodeLine = [ExitCode.BAD_INPUT, 'bad input: a missing or malformed flag, an unknown cluster, service or container, or no AWS region (--region, AWS_REGION) or no AWS credentials (AWS_PROFILE, a role); nothing was changed'];
+const AWS_FAILED = 'an AWS call failed after its retries';
+const SECOND_SIGNAL_LINE: ExitCodeLine = ['130/143', 'a second SIGINT/SIGTERM: exited at once; the undo was sent but not waited for (check with hardened-service status)'];
+
+/** What each exit code means for each command (see `ExitCode`); `-h` prints them. */
+export const COMMAND_EXIT_CODES: Partial<Record<CommandName, readonly ExitCodeLine[]>> = {
+  'deploy': [
+    [ExitCode.OK, 'deployed: the new revision is stable (and healthy at --health-url, and recorded in --image-tag-parameter)'],
+    [ExitCode.FAILED, `failed and undone: the migration exited non-zero, or the rollout or health check failed and the previous revision is back, or the service was busy (a deployment in progress: nothing was changed), or ${AWS_FAILED}`],
+    BAD_INPUT_LINE,
+    [ExitCode.TIMEOUT, 'timed out (--timeout) or interrupted (SIGINT/SIGTERM): the migration task was stopped or the previous revision is back'],
+    [ExitCode.ROLLBACK_FAILED, 'the rollback itself failed (or --rollback-timeout passed): the service needs attention; the message names what to run'],
+    SECOND_SIGNAL_LINE,
+  ],
+  'migrate': [
+    [ExitCode.OK, 'the migration task exited 0; the service was not changed'],
+    [ExitCode.FAILED, `the migration task exited non-zero (or did not start), or ${AWS_FAILED}; the service was not changed`],
+    BAD_INPUT_LINE,
+    [ExitCode.TIMEOUT, 'timed out (--timeout) or interrupted (SIGINT/SIGTERM): the migration task was stopped'],
+    [ExitCode.ROLLBACK_FAILED, 'stopping the timed-out migration task failed: the message gives the aws ecs stop-task command'],
+    SECOND_SIGNAL_LINE,
+  ],
+  'rollback': [
+    [ExitCode.OK, 'the service runs the target revision and is stable (and --image-tag-parameter names its tag)'],
+    [ExitCode.FAILED, AWS_FAILED],
+    [ExitCode.BAD_INPUT, 'bad input: a flag, an unknown cluster, service or revision, no AWS region or credentials, or no older ACTIVE revision, or --to names no revision of the service\'s family (list them: hardened-service revisions)'],
+    [ExitCode.TIMEOUT, 'timed out (--timeout) or interrupted: nothing is undone, the service is still rolling to the target revision (check with hardened-service status)'],
+    [ExitCode.ROLLBACK_FAILED, 'the rollback deployment failed: the service needs attention'],
+    ['130/143', 'a second SIGINT/SIGTERM: exited at once; the service keeps rolling to the target revision (check with hardened-service status)'],
+  ],
+  'revisions': [
+    [ExitCode.OK, 'listed'],
+    [ExitCode.FAILED, AWS_FAILED],
+    BAD_INPUT_LINE,
+    [ExitCode.TIMEOUT, 'timed out (--timeout) or interrupted; nothing is changed by this command'],
+  ],
+  'status': [
+    [ExitCode.OK, 'the service answered; with --image-tag-parameter, the parameter names the running image; no rollout failed'],
+    [ExitCode.FAILED, AWS_FAILED],
+    BAD_INPUT_LINE,
+    [ExitCode.TIMEOUT, 'timed out (--timeout) or interrupted; nothing is changed by this command'],
+    [ExitCode.NEEDS_ATTENTION, 'needs attention: the image-tag parameter differs from the running image (the next cdk deploy would change it), or a deployment\'s rollout FAILED'],
+  ],
+  'doctor': [
+    [ExitCode.OK, `nothing is past or within ${END_OF_LIFE_WARNING_DAYS} days of its end of life`],
+    [ExitCode.FAILED, `a runtime, base image or engine is past or within ${END_OF_LIFE_WARNING_DAYS} days of its end of life`],
+    [ExitCode.BAD_INPUT, `bad input: a flag, or no (or a malformed) ${RUNTIMES_FILE}`],
+  ],
+  'recovery-plan': [
+    [ExitCode.OK, 'the mapping covers every retained resource: run cdk import with it'],
+    [ExitCode.FAILED, `something stops the import (listed as "problem:"), or ${AWS_FAILED}`],
+    [ExitCode.BAD_INPUT, 'bad input: a flag, an unreadable --template, the stack still exists or was not deleted in the last 90 days, or no AWS region or credentials'],
+    [ExitCode.TIMEOUT, 'timed out (--timeout) or interrupted; nothing is changed by this command'],
+  ],
+  'diff': [
+    [ExitCode.OK, 'no stateful resource would be replaced or removed, or each one is acknowledged'],
+    [ExitCode.FAILED, 'a stateful resource would be replaced or removed and the acknowledgements file does not name it (each is listed)'],
+    [ExitCode.BAD_INPUT, 'bad input: a flag, no cloud assembly at --base or --head, or a malformed acknowledgements file'],
+  ],
+};
+
+/** The exit codes of one command, or the general list for a command without its own. */
+export function exitCodesHelp(command: CommandName): string {
+  const lines = COMMAND_EXIT_CODES[command];
+  if (!lines) {
+    return EXIT_CODES_HELP;
+  }
+  const width = Math.max(...lines.map(([code]) => String(code).length));
+  return ['Exit codes:', ...lines.map(([code, meaning]) => `  ${String(code).padEnd(width)}  ${meaning}`)].join('\n');
+}
 
 const ENVIRONMENT_HELP = [
   'Environment:',
-  '  AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL and the other standard AWS SDK settings',
+  '  AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL and the other standard AWS SDK settings (--region wins over AWS_REGION)',
   `  ${ENV.pollInterval.padEnd(34)}  default for --poll-interval`,
   `  ${ENV.maxAttempts.padEnd(34)}  attempts per AWS call on throttling or transient errors (default ${DEFAULT_RETRY_POLICY.maxAttempts})`,
   `  ${ENV.retryBaseDelay.padEnd(34)}  first retry backoff in seconds, doubling (default ${DEFAULT_RETRY_POLICY.baseDelayMs / 1000})`,

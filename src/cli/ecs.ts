@@ -74,7 +74,7 @@ export class EcsOperations {
       return { taskDefinition: out.taskDefinition, tags: out.tags ?? [] };
     } catch (err) {
       if (flag && err instanceof Error && (err.name === 'ClientException' || err.name === 'TaskDefinitionNotFoundException')) {
-        throw new UsageError(`${flag} "${taskDefinition}" is not a task definition revision in ${await this.region()} (${err.message}); list them with aws ecs list-task-definitions`);
+        throw new UsageError(`${flag} "${taskDefinition}" is not a task definition revision in ${await this.region()} (${err.message}); list them with hardened-service revisions --cluster CLUSTER --service SERVICE`);
       }
       throw err;
     }

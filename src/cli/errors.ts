@@ -19,7 +19,17 @@ export const ExitCode = {
   TIMEOUT: 3,
   /** Restoring the previous revision failed: the service needs a human. */
   ROLLBACK_FAILED: 4,
+  /**
+   * `status` only: the service answered, but needs attention: the image-tag parameter names
+   * another image than the one that runs (drift), or a rollout failed.
+   */
+  NEEDS_ATTENTION: 5,
 } as const;
+
+/** The name of an exit code (`BAD_INPUT`), as `--json` reports it in `error.code`. */
+export function exitCodeName(code: number): string {
+  return (Object.keys(ExitCode) as (keyof typeof ExitCode)[]).find((k) => ExitCode[k] === code) ?? 'FAILED';
+}
 
 /** One of the values of `ExitCode`. */
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { COMMANDS, parseArgs, ParsedArgs } from './args';
-import { AwsCaller, createClients } from './aws';
+import { AwsCaller, clientConfig, createClients } from './aws';
 import { CommandContext } from './context';
 import { deploy } from './deploy';
 import { doctor } from './doctor';
@@ -11,6 +11,7 @@ import { migrate } from './migrate';
 import { CliIo, Reporter } from './output';
 import { ImageTagParameter } from './parameter';
 import { recoveryPlan } from './recovery-plan';
+import { revisions } from './revisions';
 import { rollback } from './rollback';
 import { status } from './status';
 import { interrupt, interruptedBy } from './timing';
@@ -28,7 +29,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   } catch (err) {
     return fail(reporter, err);
   }
-  if (args.command === 'help') {
+  if (args.command === 'help' || args.command === 'version') {
     io.stdout.write(args.text);
     return ExitCode.OK;
   }
@@ -52,7 +53,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     }
   }
   if (args.command === 'recovery-plan') {
-    const cloudformation = new CloudFormationClient({ maxAttempts: 1 });
+    const cloudformation = new CloudFormationClient(clientConfig(args.region));
     try {
       return await recoveryPlan(args, cloudformation, new AwsCaller(args.retry, reporter), reporter);
     } catch (err) {
@@ -61,7 +62,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       cloudformation.destroy();
     }
   }
-  const clients = createClients();
+  const clients = createClients(args.region);
   const caller = new AwsCaller(args.retry, reporter);
   const ctx: CommandContext = {
     ecs: new EcsOperations(clients.ecs, caller),
@@ -79,9 +80,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       case 'rollback':
         await rollback(ctx, args);
         break;
-      case 'status':
-        await status(ctx, args);
+      case 'revisions':
+        await revisions(ctx, args);
         break;
+      case 'status':
+        return await status(ctx, args);
     }
     return ExitCode.OK;
   } catch (err) {

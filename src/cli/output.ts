@@ -1,3 +1,5 @@
+import { exitCodeName } from './errors';
+
 /** Where the CLI writes. `main()` takes one so that tests can run it in-process. */
 export interface CliIo {
   readonly stdout: OutputStream;
@@ -102,11 +104,15 @@ export class Reporter {
     }
   }
 
-  /** The final error: one line on stderr, and the JSON document in `--json` mode. */
+  /**
+   * The final error: one line on stderr, and in `--json` mode the JSON document, whose `error`
+   * is `{ code, exitCode, message }` (`code` names the exit code: `BAD_INPUT`, `TIMEOUT`, ...).
+   */
   public failure(message: string, exitCode: number, data: EventData = {}): void {
     this.endLiveLine();
     if (this.json) {
-      this.io.stdout.write(`${JSON.stringify({ ok: false, command: this.command, exitCode, error: message, ...data, elapsedSeconds: this.elapsedSeconds() }, undefined, 2)}\n`);
+      const error = { code: exitCodeName(exitCode), exitCode, message };
+      this.io.stdout.write(`${JSON.stringify({ ok: false, command: this.command, exitCode, error, ...data, elapsedSeconds: this.elapsedSeconds() }, undefined, 2)}\n`);
     }
     this.io.stderr.write(`hardened-service${this.command ? ` ${this.command}` : ''}: ${message}\n`);
   }

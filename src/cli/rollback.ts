@@ -91,7 +91,7 @@ async function previousRevision(ctx: CommandContext, family: string, currentArn:
   const older = (await ctx.ecs.listActiveRevisions(family, deadline)).filter((arn) => revisionOf(arn) < current);
   const target = older.pop();
   if (!target) {
-    throw new UsageError(`the service runs ${shortRevision(currentArn)} and family ${family} has no older ACTIVE revision; pass --to REVISION`);
+    throw new UsageError(`the service runs ${shortRevision(currentArn)} and family ${family} has no older ACTIVE revision; pass --to REVISION (hardened-service revisions lists them)`);
   }
   return target;
 }

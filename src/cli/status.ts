@@ -1,15 +1,17 @@
 import { StatusArgs } from './args';
 import { CommandContext } from './context';
 import { pickContainer, shortRevision } from './ecs';
+import { ExitCode, ExitCodeValue } from './errors';
 import { versionOf } from './image';
 import { Deadline } from './timing';
 
 /**
  * `hardened-service status`: the service, its deployments and recent events; with
  * `--image-tag-parameter`, whether the stack's parameter names the image that runs (if not,
- * the next `cdk deploy` would change the image).
+ * the next `cdk deploy` would change the image). Resolves to `NEEDS_ATTENTION` on that drift
+ * or when a deployment's rollout FAILED, so that scripts and CI can act on it; else `OK`.
  */
-export async function status(ctx: CommandContext, args: StatusArgs): Promise<void> {
+export async function status(ctx: CommandContext, args: StatusArgs): Promise<ExitCodeValue> {
   const { ecs, reporter } = ctx;
   const deadline = Deadline.after(args.timeoutSeconds);
   const service = await ecs.describeService({ cluster: args.cluster, service: args.service }, deadline);
@@ -55,7 +57,16 @@ export async function status(ctx: CommandContext, args: StatusArgs): Promise<voi
   if (events.length > 0) {
     lines.push('events', ...events.map((e) => `  ${e.createdAt ?? ''}  ${e.message ?? ''}`));
   }
+  const attention = [
+    ...(parameter && !parameter.inSync ? [`${parameter.name} = ${parameter.value} differs from the running image (${versionOf(image) ?? 'untagged'})`] : []),
+    ...deployments.filter((d) => d.rolloutState === 'FAILED').map((d) => `the rollout of ${shortRevision(d.taskDefinition)} FAILED${d.rolloutStateReason ? ` (${d.rolloutStateReason})` : ''}`),
+  ];
+  if (attention.length > 0) {
+    lines.push(`attention   ${attention.join('; ')} (exit code ${ExitCode.NEEDS_ATTENTION})`);
+  }
   reporter.result(lines, {
+    ok: attention.length === 0,
+    attention,
     cluster: args.cluster,
     service: service.serviceName,
     status: service.status,
@@ -69,4 +80,5 @@ export async function status(ctx: CommandContext, args: StatusArgs): Promise<voi
     imageTagParameter: parameter,
     events,
   });
+  return attention.length > 0 ? ExitCode.NEEDS_ATTENTION : ExitCode.OK;
 }

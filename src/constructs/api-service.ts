@@ -13,7 +13,7 @@ import { newLogsKey } from './private/encryption-keys';
 import { DeploymentEnvironment } from '../core/deployment-environment';
 import { retentionDays } from './private/log-retention';
 import { FARGATE_SPOT_STRATEGY, SERVICE_DEFAULTS, TASK_PLATFORM } from '../core/defaults';
-import { CONTAINER_NAME } from '../core/names';
+import { ALB_ACCESS_LOG_PREFIX, CONTAINER_NAME } from '../core/names';
 import { ENVIRONMENT_PRESETS } from '../core/presets';
 
 /** Properties of `ApiService`. */
@@ -276,9 +276,9 @@ export class ApiService extends Construct {
       deletionProtection,
       http2Enabled: true,
       desyncMitigationMode: elbv2.DesyncMitigationMode.STRICTEST,
-      idleTimeout: Duration.seconds(60),
+      idleTimeout: Duration.seconds(SERVICE_DEFAULTS.loadBalancerIdleTimeoutSeconds),
     });
-    this.loadBalancer.logAccessLogs(this.accessLogsBucket, 'alb');
+    this.loadBalancer.logAccessLogs(this.accessLogsBucket, ALB_ACCESS_LOG_PREFIX);
     if (!deletionProtection) acknowledge(this.loadBalancer, ACK.stagingLoadBalancerDeletable);
 
     this.httpsListener = this.loadBalancer.addListener('Https', {

@@ -106,6 +106,10 @@ export class ServiceMonitoring extends Construct {
       enforceSSL: true,
     });
     this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(s.alarmEmail));
+    // Pagers and chat: HTTPS only (validated), so alarms never travel in clear text.
+    for (const endpoint of s.alarmHttpsEndpoints) {
+      this.alarmTopic.addSubscription(new subscriptions.UrlSubscription(endpoint, { protocol: sns.SubscriptionProtocol.HTTPS }));
+    }
     this.alarmTopic.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowBudgetsPublish',

@@ -28,6 +28,8 @@ export interface BaseSettings extends EnvironmentPreset {
   readonly database: boolean;
   readonly cache: boolean;
   readonly alarmEmail: string;
+  /** HTTPS subscriptions of the alarm topic (`alarmHttpsEndpoints`), in the order given. */
+  readonly alarmHttpsEndpoints: string[];
   readonly githubRepository: string;
   readonly allowedOrigins: string[];
   readonly scaleToZeroOutsideWorkingHours: boolean;
@@ -71,6 +73,7 @@ export function resolveBaseSettings(options: HardenedServiceOptions, environment
     database: options.database ?? SERVICE_DEFAULTS.database,
     cache: options.cache ?? SERVICE_DEFAULTS.cache,
     alarmEmail: options.alarmEmail,
+    alarmHttpsEndpoints: options.alarmHttpsEndpoints ?? [],
     githubRepository: options.githubRepository,
     allowedOrigins: options.allowedOrigins ?? [],
     scaleToZeroOutsideWorkingHours: !isProduction && (options.scaleToZeroOutsideWorkingHours ?? false),

@@ -28,6 +28,8 @@ export const SERVICE_DEFAULTS = {
   databaseName: 'app',
   /** Database connections per worker process (the pool bound the sample apps honour). */
   dbPoolSizePerWorker: 5,
+  /** Seconds the load balancer waits for a task's answer before it returns 504 itself. */
+  loadBalancerIdleTimeoutSeconds: 60,
   /**
    * Requests per task per minute that request-count autoscaling holds each task at (the load
    * balancer's `RequestCountPerTarget`). The container check measures the capacity of one default

@@ -4,6 +4,12 @@ import { platformNames } from './platform-baseline';
 /** Name of the application's container in the task definition. */
 export const CONTAINER_NAME = 'app';
 
+/**
+ * Key prefix of the load balancer's access logs in their bucket (the bucket's name is generated:
+ * the docs find it from the load balancer's attributes).
+ */
+export const ALB_ACCESS_LOG_PREFIX = 'alb';
+
 /** Physical names of everything the docs and the deploy tool refer to. */
 export interface ServiceNames {
   /** `hedis-optimizer-production` */

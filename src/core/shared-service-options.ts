@@ -60,6 +60,17 @@ export interface SharedServiceOptions {
   readonly alarmEmail: string;
 
   /**
+   * HTTPS endpoints that receive every alarm (and budget alert) besides `alarmEmail`: a paging
+   * or chat service's SNS integration URL (PagerDuty, Opsgenie, an incoming-webhook relay). Each
+   * is an HTTPS subscription of the KMS-encrypted alarm topic and must confirm it (these services
+   * do so themselves). Only `https://` URLs: SNS would otherwise send alarms in clear text. The
+   * URL is written into the template and this repository: use an endpoint whose URL may be read
+   * by whoever reads the repository, or keep the key out of the URL.
+   * @default - none: alarms go to alarmEmail only
+   */
+  readonly alarmHttpsEndpoints?: string[];
+
+  /**
    * GitHub repository, as "owner/repo", whose workflows may assume the deploy roles. Required;
    * the default is the placeholder `projen new` writes.
    * @default "example-org/example-service"

@@ -147,6 +147,7 @@ export function validateServiceOptions(
       `alarmEmail "${options.alarmEmail}" is not an email address (for example "oncall@example.com")`,
     );
   }
+  problems.push(...alarmHttpsEndpointProblems(options.alarmHttpsEndpoints));
   if (typeof options.githubRepository !== 'string' || options.githubRepository.length === 0) {
     problems.push('githubRepository is required as "owner/repo" (for example "example-org/hedis-optimizer")');
   } else if (!Token.isUnresolved(options.githubRepository)) {
@@ -306,4 +307,35 @@ function range(from: number, to: number, step: number): number[] {
 function describeSizes(sizes: number[]): string {
   if (sizes.length <= 3) return sizes.join(', ');
   return `${sizes[0]} to ${sizes[sizes.length - 1]} in steps of ${sizes[1] - sizes[0]}`;
+}
+
+/**
+ * `alarmHttpsEndpoints`: absolute `https://` URLs, each once. SNS delivers to `http://`
+ * endpoints in clear text, so those are refused.
+ */
+export function alarmHttpsEndpointProblems(endpoints: readonly string[] | undefined): string[] {
+  if (endpoints === undefined || Token.isUnresolved(endpoints)) {
+    return [];
+  }
+  const problems: string[] = [];
+  endpoints.forEach((endpoint, i) => {
+    const option = `alarmHttpsEndpoints[${i}]`;
+    if (Token.isUnresolved(endpoint)) {
+      return;
+    }
+    let url: URL | undefined;
+    try {
+      url = new URL(endpoint);
+    } catch {
+      url = undefined;
+    }
+    if (url === undefined || /\s/.test(endpoint)) {
+      problems.push(`${option} "${endpoint}" is not a URL; pass the endpoint's full address, for example "https://events.example.com/integration/sns"`);
+    } else if (url.protocol !== 'https:') {
+      problems.push(`${option} "${endpoint}" uses ${url.protocol.replace(/:$/, '')}; alarms may only go to https:// endpoints (SNS sends anything else in clear text): use the endpoint's https address`);
+    } else if (endpoints.indexOf(endpoint) !== i) {
+      problems.push(`${option} "${endpoint}" is listed twice; list each endpoint once`);
+    }
+  });
+  return problems;
 }

@@ -5,8 +5,10 @@ import { DockerFiles } from './container/docker-files';
 import { RuntimesFile } from './container/runtimes-file';
 import { ServiceSample } from './container/service-sample';
 import { TaskDefinitionFile } from './container/task-definition-file';
+import { DOC_PURPOSES, SERVICE_DOCS } from './docs/docs-context';
 import { ServiceDocs } from './docs/service-docs';
 import { kitAppOptions, typeCheckInCompile } from './files/cdk-app-options';
+import { kitName } from './files/kit-package';
 import { renderTemplate } from './files/template-file';
 import { CdkExecutionPolicyFile } from './infrastructure/cdk-execution-policy-file';
 import { InfrastructureApp } from './infrastructure/infrastructure-app';
@@ -85,5 +87,8 @@ function readmeContext(model: ServiceModel) {
     region: model.region,
     stagingStack: model.staging.settings.names.stackName,
     stacks: model.environments.map((e) => e.settings.names.stackName),
+    nodeMajor: model.nodeVersion.split('.')[0],
+    kitName: kitName(),
+    docs: SERVICE_DOCS.map((name) => ({ name, purpose: DOC_PURPOSES[name] })),
   };
 }

@@ -213,6 +213,7 @@ export function resolveServiceModel(input: HardenedServiceProjectOptions): Servi
       database: input.database,
       cache: input.cache,
       alarmEmail: input.alarmEmail,
+      alarmHttpsEndpoints: input.alarmHttpsEndpoints,
       githubRepository: input.githubRepository,
       allowedOrigins: input.allowedOrigins,
       certificateArn: staging ? input.stagingCertificateArn : input.productionCertificateArn,

@@ -1,4 +1,7 @@
-import { commandHelp, globalHelp, parseArgs } from '../../src/cli/args';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { commandHelp, COMMANDS, globalHelp, parseArgs } from '../../src/cli/args';
+import { COMMAND_EXIT_CODES } from '../../src/cli/command-specs';
 import { UsageError } from '../../src/cli/errors';
 import { main } from '../../src/cli/main';
 
@@ -86,6 +89,8 @@ describe('parseArgs', () => {
     [['rollback', ...BASE, '--to', 'previous'], '--to "previous" is not a revision; pass a revision number (7), FAMILY:REVISION (my-service:7) or a task definition ARN'],
     [['migrate', ...BASE, '--image', IMAGE], '--command is required'],
     [['migrate', ...BASE, '--image', IMAGE, '--command', '  '], '--command is empty; pass the command to run, for example --command "alembic upgrade head"'],
+    [['status', ...BASE, '--region', 'US East'], '--region "US East" is not an AWS region; pass a region name such as us-east-1 or eu-west-2'],
+    [['revisions', ...BASE, '--limit', '0'], '--limit "0" is not a count; pass a whole number from 1 to 100'],
     [['status', ...BASE, '--image-tag-parameter', 'not a name'], '--image-tag-parameter "not a name" is not an SSM parameter name; expected a path such as /my-service/production/image-tag'],
   ])('fails for %j', (argv, message) => {
     expect(problem(argv)).toBe(message);
@@ -105,8 +110,50 @@ describe('parseArgs', () => {
   });
 
   test('fails when the command is missing or unknown', () => {
-    expect(problem([])).toBe('missing command; expected one of deploy, migrate, rollback, status, doctor, recovery-plan, diff (see hardened-service -h)');
-    expect(problem(['ship'])).toBe('unknown command "ship"; expected one of deploy, migrate, rollback, status, doctor, recovery-plan, diff (see hardened-service -h)');
+    expect(problem([])).toBe('missing command; expected one of deploy, migrate, rollback, revisions, status, doctor, recovery-plan, diff (see hardened-service -h)');
+    expect(problem(['ship'])).toBe('unknown command "ship"; expected one of deploy, migrate, rollback, revisions, status, doctor, recovery-plan, diff (see hardened-service -h)');
+  });
+});
+
+describe('global flags and per-command help', () => {
+  test('--region is taken before or after the command, by every command', () => {
+    expect(parseArgs(['status', ...BASE, '--region', 'eu-west-2'], {})).toMatchObject({ command: 'status', region: 'eu-west-2' });
+    expect(parseArgs(['--region', 'eu-west-2', 'rollback', ...BASE], {})).toMatchObject({ command: 'rollback', region: 'eu-west-2' });
+    expect(parseArgs(['--region=ap-southeast-2', 'recovery-plan', '--stack-name', 's', '--template', 't.json'], {})).toMatchObject({ command: 'recovery-plan', region: 'ap-southeast-2' });
+    expect(parseArgs(['deploy', ...BASE, '--image', IMAGE], {})).toMatchObject({ region: undefined });
+    for (const command of ['deploy', 'migrate', 'rollback', 'revisions', 'status', 'recovery-plan'] as const) {
+      expect(commandHelp(command)).toMatch(/Global flags:\n {2}--region REGION {2}AWS region of every call/);
+    }
+  });
+
+  test('revisions reads its flags with a default limit of 10', () => {
+    expect(parseArgs(['revisions', ...BASE], {})).toMatchObject({ command: 'revisions', limit: 10, timeoutSeconds: 120 });
+    expect(parseArgs(['revisions', ...BASE, '--limit', '3', '--json'], {})).toMatchObject({ limit: 3, json: true });
+  });
+
+  test('each command -h lists its own exit codes', () => {
+    // rollback's timeout undoes nothing: the service keeps rolling to the target.
+    expect(commandHelp('rollback')).toContain('  3        timed out (--timeout) or interrupted: nothing is undone, the service is still rolling to the target revision');
+    expect(commandHelp('rollback')).not.toContain('what was started was undone');
+    expect(commandHelp('rollback')).not.toContain('the undo was sent');
+    expect(commandHelp('deploy')).toMatch(/ {2}1 +failed and undone: .*the service was busy/);
+    expect(commandHelp('deploy')).toMatch(/ {2}130\/143 {2}a second SIGINT\/SIGTERM: exited at once/);
+    expect(commandHelp('deploy')).toMatch(/ {2}2 +bad input: .*no AWS region \(--region, AWS_REGION\) or no AWS credentials/);
+    expect(commandHelp('status')).toMatch(/ {2}5 {2}needs attention: the image-tag parameter differs from the running image .*or a deployment's rollout FAILED/);
+    expect(commandHelp('doctor')).not.toContain('130/143');
+    expect(commandHelp('migrate')).toContain('  4        stopping the timed-out migration task failed');
+    expect(globalHelp()).toContain('  5  status: the image-tag parameter differs from the running image, or a rollout failed');
+  });
+
+  test('every command has its own exit codes', () => {
+    expect(COMMANDS.filter((c) => COMMAND_EXIT_CODES[c] === undefined)).toEqual([]);
+  });
+
+  test('--version prints the version of the package, and exits 0', async () => {
+    const { version } = JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8'));
+    expect(await run(['--version'])).toEqual({ code: 0, stdout: `hardened-service ${version}\n`, stderr: '' });
+    expect(await run(['status', '--version'])).toEqual({ code: 0, stdout: `hardened-service ${version}\n`, stderr: '' });
+    expect(globalHelp()).toContain('--version');
   });
 });
 
@@ -114,7 +161,7 @@ describe('main', () => {
   test('prints help on stdout and exits 0', async () => {
     const result = await run(['deploy', '--help']);
     expect(result).toEqual({ code: 0, stdout: commandHelp('deploy'), stderr: '' });
-    expect(result.stdout).toContain('  2  bad input (flags, unknown cluster or service, image without a tag)');
+    expect(result.stdout).toContain('  2        bad input: a missing or malformed flag, an unknown cluster, service or container, or no AWS region (--region, AWS_REGION) or no AWS credentials (AWS_PROFILE, a role); nothing was changed');
   });
 
   test('fails when the input is bad, with exit code 2 and exactly one line on stderr, before any AWS call', async () => {
@@ -129,12 +176,17 @@ describe('main', () => {
   test('fails when the input is bad with --json, also giving a JSON document on stdout', async () => {
     const result = await run(['status', '--json']);
     expect(result.code).toBe(2);
-    expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, command: 'status', exitCode: 2, error: '--cluster is required; --service is required' });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      ok: false,
+      command: 'status',
+      exitCode: 2,
+      error: { code: 'BAD_INPUT', exitCode: 2, message: '--cluster is required; --service is required' },
+    });
     expect(result.stderr).toBe('hardened-service status: --cluster is required; --service is required\n');
   });
 
   test('fails when the command is missing, with exit code 2', async () => {
     const result = await run([]);
-    expect(result).toEqual({ code: 2, stdout: '', stderr: 'hardened-service: missing command; expected one of deploy, migrate, rollback, status, doctor, recovery-plan, diff (see hardened-service -h)\n' });
+    expect(result).toEqual({ code: 2, stdout: '', stderr: 'hardened-service: missing command; expected one of deploy, migrate, rollback, revisions, status, doctor, recovery-plan, diff (see hardened-service -h)\n' });
   });
 });

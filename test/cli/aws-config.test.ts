@@ -25,7 +25,14 @@ const NO_FILES = {
 describe('AWS configuration', () => {
   test('fails when no region is configured, with exit code 2', async () => {
     const run = await runWithEnvironment(['status', '--cluster', 'c', '--service', 's'], NO_FILES);
-    expect(run).toEqual({ code: 2, stdout: '', stderr: 'hardened-service status: no AWS region is configured; set AWS_REGION (or a region in the AWS_PROFILE profile)\n' });
+    expect(run).toEqual({ code: 2, stdout: '', stderr: 'hardened-service status: no AWS region is configured; pass --region, or set AWS_REGION (or a region in the AWS_PROFILE profile)\n' });
+  });
+
+  test('--region stands in for AWS_REGION, and reaches the client', async () => {
+    const run = await runWithEnvironment(['status', '--cluster', 'c', '--service', 's', '--region', 'us-east-1'], NO_FILES);
+    // The region is there: the next thing missing is credentials.
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^hardened-service status: no AWS credentials were found/);
   });
 
   test('fails when no credentials are found, with exit code 2', async () => {

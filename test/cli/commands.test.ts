@@ -128,13 +128,13 @@ describe('rollback', () => {
   test('fails when there is no older revision', async () => {
     const run = await runCli(['rollback', ...target()], proxy.endpoint);
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe(`hardened-service rollback: the service runs ${fixture.family}:1 and family ${fixture.family} has no older ACTIVE revision; pass --to REVISION\n`);
+    expect(run.stderr).toBe(`hardened-service rollback: the service runs ${fixture.family}:1 and family ${fixture.family} has no older ACTIVE revision; pass --to REVISION (hardened-service revisions lists them)\n`);
   });
 
   test('fails when --to names a revision that does not exist', async () => {
     const run = await runCli(['rollback', ...target(), '--to', '42'], proxy.endpoint);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(new RegExp(`^hardened-service rollback: --to "${fixture.family}:42" is not a task definition revision in us-east-1 \\(.*\\); list them with aws ecs list-task-definitions\\n$`));
+    expect(run.stderr).toMatch(new RegExp(`^hardened-service rollback: --to "${fixture.family}:42" is not a task definition revision in us-east-1 \\(.*\\); list them with hardened-service revisions --cluster CLUSTER --service SERVICE\\n$`));
   });
 });
 
@@ -158,6 +158,88 @@ describe('status', () => {
     await emulator.setParameter(fixture, '0.9.0');
     const drift = await runCli(['status', ...target(), '--image-tag-parameter', fixture.parameter], proxy.endpoint);
     expect(drift.stdout).toContain(`parameter   ${fixture.parameter} = 0.9.0: DIFFERS from the running image (1.0.0); the next cdk deploy would change the image`);
+    expect(drift.stdout).toContain(`attention   ${fixture.parameter} = 0.9.0 differs from the running image (1.0.0) (exit code 5)`);
+    expect(drift.code).toBe(5);
+    const json = await runCli(['status', ...target(), '--image-tag-parameter', fixture.parameter, '--json'], proxy.endpoint);
+    expect(json.code).toBe(5);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, command: 'status', attention: [`${fixture.parameter} = 0.9.0 differs from the running image (1.0.0)`] });
+  });
+
+  test('exits 5 when a rollout failed', async () => {
+    // GIVEN the service seen steady on revision 1, then someone's rollout of revision 2 that the circuit breaker fails
+    proxy.reset();
+    simulateRollouts(proxy, (td) => (td.endsWith(':2') ? 'fail' : 'complete'));
+    expect((await runCli(['status', ...target()], proxy.endpoint)).code).toBe(0);
+    await emulator.startDeployment(fixture, `${REPOSITORY}:1.1.0`);
+    let run = await runCli(['status', ...target()], proxy.endpoint);
+    for (let polls = 0; polls < 5 && !run.stdout.includes('FAILED'); polls++) {
+      run = await runCli(['status', ...target()], proxy.endpoint);
+    }
+
+    // THEN
+    expect(run.code).toBe(5);
+    expect(run.stdout).toContain(`attention   the rollout of ${fixture.family}:2 FAILED (ECS deployment circuit breaker: tasks failed to start.) (exit code 5)`);
+  });
+});
+
+describe('revisions', () => {
+  test('lists the ACTIVE revisions newest first, with images, the running one and the default rollback target', async () => {
+    await deployTag('1.1.0');
+    await deployTag('1.2.0');
+    const run = await runCli(['revisions', ...target()], proxy.endpoint);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const lines = run.stdout.split('\n');
+    expect(lines[1]).toMatch(new RegExp(`^${fixture.family}:3 +running +${REPOSITORY}:1\\.2\\.0$`));
+    expect(lines[2]).toMatch(new RegExp(`^${fixture.family}:2 +rollback default +${REPOSITORY}:1\\.1\\.0$`));
+    expect(lines[3]).toMatch(new RegExp(`^${fixture.family}:1 +${REPOSITORY}:1\\.0\\.0$`));
+    expect(run.stdout).toContain(`roll back to one with: hardened-service rollback --cluster ${fixture.cluster} --service ${fixture.service} --to REVISION`);
+    // Only reads.
+    expect(proxy.forwarded('UpdateService')).toHaveLength(2);
+  });
+
+  test('--limit and --json', async () => {
+    await deployTag('1.1.0');
+    const run = await runCli(['revisions', ...target(), '--limit', '1', '--json'], proxy.endpoint);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      ok: true,
+      command: 'revisions',
+      total: 2,
+      revisions: [{ taskDefinition: revision(2), revision: 2, image: `${REPOSITORY}:1.1.0`, running: true, rollbackDefault: false }],
+    });
+  });
+});
+
+describe('--region', () => {
+  test('wins over AWS_REGION for every client', async () => {
+    const saved = process.env.AWS_REGION;
+    process.env.AWS_REGION = 'eu-west-2';
+    try {
+      const elsewhere = await runCli(['status', ...target()], proxy.endpoint);
+      expect(elsewhere.code).toBe(2);
+      expect(elsewhere.stderr).toContain(`--cluster "${fixture.cluster}" was not found in eu-west-2`);
+      const here = await runCli(['status', ...target(), '--region', 'us-east-1', '--image-tag-parameter', fixture.parameter], proxy.endpoint);
+      expect(here.stderr).toBe('');
+      expect(here.code).toBe(0);
+      // The SSM client got the region too: the parameter exists only in us-east-1.
+      expect(here.stdout).toContain(`parameter   ${fixture.parameter} = 1.0.0: matches the running image`);
+    } finally {
+      process.env.AWS_REGION = saved;
+    }
+  });
+});
+
+describe('--json on errors', () => {
+  test('prints one JSON error object with its code and message', async () => {
+    const run = await runCli(['status', '--cluster', 'nope', '--service', fixture.service, '--json'], proxy.endpoint);
+    expect(run.code).toBe(2);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      ok: false,
+      command: 'status',
+      exitCode: 2,
+      error: { code: 'BAD_INPUT', exitCode: 2, message: expect.stringMatching(/^--cluster "nope" was not found in us-east-1/) },
+    });
   });
 });
 

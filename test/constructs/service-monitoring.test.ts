@@ -1,5 +1,5 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { newApp, snippetProps, snippetTemplates } from './helpers';
+import { newApp, snippetProps, snippetTemplates, synthFindings } from './helpers';
 import { DeploymentEnvironment, HardenedServiceStack } from '../../src';
 import { ERROR_FILTER_PATTERN } from '../../src/core/monitoring-definitions';
 
@@ -25,6 +25,27 @@ describe('ServiceMonitoring', () => {
     }
     prod.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue(), TopicName: 'hedis-optimizer-production-alarms' });
     prod.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
+  });
+
+  test('alarmHttpsEndpoints add HTTPS subscriptions of the encrypted alarm topic, with no open cdk-nag finding', () => {
+    // GIVEN a pager's and a chat relay's endpoint
+    const app = newApp();
+    const endpoints = ['https://events.pager.example.com/integration/abc/enqueue', 'https://chat-relay.example.com/sns'];
+    const stack = new HardenedServiceStack(app, 'paged', { ...snippetProps(PRODUCTION), alarmHttpsEndpoints: endpoints });
+
+    // THEN
+    const t = Template.fromStack(stack);
+    const subscriptions = Object.values(t.findResources('AWS::SNS::Subscription')).map((r) => r.Properties);
+    const topic = Object.keys(t.findResources('AWS::SNS::Topic', { Properties: { TopicName: 'hedis-optimizer-production-alarms' } }))[0];
+    expect(subscriptions.filter((p) => p.Protocol === 'https')).toEqual(
+      endpoints.map((endpoint) => expect.objectContaining({ Protocol: 'https', Endpoint: endpoint, TopicArn: { Ref: topic } })),
+    );
+    expect(subscriptions.filter((p) => p.Protocol === 'email')).toHaveLength(1);
+    expect(synthFindings(app).findings).toEqual([]);
+  });
+
+  test('the default is email only', () => {
+    expect(Object.values(prod.findResources('AWS::SNS::Subscription')).map((r) => r.Properties.Protocol)).toEqual(['email']);
   });
 
   test('alarms on p95 latency above latencyP95Ms', () => {

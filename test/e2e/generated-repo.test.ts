@@ -48,6 +48,11 @@ describe.each(BLUEPRINTS)('projen new --blueprint %s', (blueprint) => {
     expect(projenrc).toContain(`blueprint: '${blueprint}'`);
     const pkg = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf-8'));
     expect(pkg.dependencies['hardened-service-kit']).toEqual(`file:${tarball}`);
+    // .projenrc.ts names the CDK version the repo really pins (the kit's minimum), not projen's lower default.
+    const cdkVersion = /cdkVersion: ["']([0-9.]+)["']/.exec(projenrc)?.[1];
+    expect(pkg.dependencies['aws-cdk-lib']).toEqual(`^${cdkVersion}`);
+    // The installed deploy tool knows its version.
+    expect(run(path.join(repo, 'node_modules', '.bin', 'hardened-service'), ['--version'], { cwd: repo })).toBe('hardened-service 1.0.0\n');
     const tree = listTree(repo);
     for (const file of [
       'Dockerfile', '.dockerignore', 'docker-compose.yml', 'docker-compose.prod.yml', '.env.example',

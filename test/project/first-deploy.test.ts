@@ -41,6 +41,31 @@ describe('the documented first image is built for the laptop\'s CPU', () => {
     expect({ X86_64: 'linux/amd64', ARM64: 'linux/arm64' }[TASK_PLATFORM.cpuArchitecture]).toBe(TASK_PLATFORM.imagePlatform);
   });
 
+  test('docker-build.sh tags with the full commit SHA by default, the tag production deploys take', () => {
+    // GIVEN the generated script in a git repository, and a docker stand-in
+    const files = synth();
+    const dir = tempOutdir();
+    const script = writeGenerated(files, 'scripts/docker-build.sh', dir);
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf-8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } }).trim();
+    git('init', '-q');
+    git('add', '.');
+    git('commit', '-q', '-m', 'first');
+    const bin = path.join(dir, 'bin');
+    fs.mkdirSync(bin);
+    const recorded = path.join(dir, 'docker-args');
+    fs.writeFileSync(path.join(bin, 'docker'), `#!/bin/sh\nprintf '%s\\n' "$@" > '${recorded}'\n`, { mode: 0o755 });
+    // WHEN it runs without -t
+    const out = execFileSync('bash', [script], { env: { ...process.env, PATH: `${bin}:${process.env.PATH}` }, encoding: 'utf-8', stdio: 'pipe' });
+    // THEN the tag is the whole SHA, which the production workflow's image check accepts
+    const args = fs.readFileSync(recorded, 'utf-8').trim().split('\n');
+    const sha = git('rev-parse', 'HEAD');
+    expect(args[args.indexOf('--tag') + 1]).toBe(`hedis-optimizer:${sha}`);
+    expect(sha).toMatch(/^[0-9a-f]{40}$/);
+    expect(out).toContain(`Built hedis-optimizer:${sha}`);
+    expect(JSON.stringify(files['.github/workflows/deploy-production.yml'])).toContain('^[0-9a-f]{40}$');
+    expect(files['scripts/docker-build.sh']).toContain('-t TAG         image tag (default: the full 40-character SHA of the current git commit,');
+  });
+
   test('docker-build.sh still lets a user pick another platform with -p', () => {
     const files = synth();
     expect(files['scripts/docker-build.sh']).toContain('-p PLATFORM    target platform (default: linux/amd64');
@@ -187,7 +212,7 @@ describe('the recovery guide promises a redeploy that would fail', () => {
   test('the guide imports the retained resources before it deploys, with flags recovery-plan accepts', () => {
     const guide = String(synth()['docs/DISASTER_RECOVERY.md']);
     expect(guide).not.toContain('Deploy the stack again (`npx cdk deploy <stack>`)');
-    const plan = guide.indexOf('npx hardened-service recovery-plan');
+    const plan = guide.indexOf('./node_modules/.bin/hardened-service recovery-plan --region us-east-1');
     const importAt = guide.indexOf('npx cdk import hedis-optimizer-production --resource-mapping recovery-hedis-optimizer-production.json');
     const deployAt = guide.indexOf('npx cdk deploy hedis-optimizer-production', importAt);
     expect(plan).toBeGreaterThan(0);
@@ -196,6 +221,6 @@ describe('the recovery guide promises a redeploy that would fail', () => {
     // every flag the guide passes is one the command's own parser accepts
     const line = guide.slice(plan, guide.indexOf('\n', guide.indexOf('\n', plan) + 1)).replace(/\\\n\s*/g, ' ');
     const argv = line.slice(line.indexOf('recovery-plan')).trim().split(/\s+/);
-    expect(parseArgs(argv, {})).toMatchObject({ command: 'recovery-plan', stackName: 'hedis-optimizer-production', out: 'recovery-hedis-optimizer-production.json' });
+    expect(parseArgs(argv, {})).toMatchObject({ command: 'recovery-plan', region: 'us-east-1', stackName: 'hedis-optimizer-production', out: 'recovery-hedis-optimizer-production.json' });
   });
 });

@@ -35,7 +35,7 @@ describe('a service that joins a platform', () => {
     expect(files['.github/workflows/deploy-production.yml']).toContain('CLUSTER: acme-production');
     // The service's own names stay the service's: task family, service, stack.
     expect(JSON.stringify(files['infrastructure/aws/ecs-task-definition.json'])).toContain('hedis-optimizer-');
-    expect(files['docs/OPERATIONS_RUNBOOK.md']).toContain('npx hardened-service status --cluster acme-production --service hedis-optimizer');
+    expect(files['docs/OPERATIONS_RUNBOOK.md']).toContain('./node_modules/.bin/hardened-service status --region us-east-1 --cluster acme-production --service hedis-optimizer');
   });
 
   test('the cost estimate and the default budget are the joined estimate', () => {

@@ -1,5 +1,5 @@
 import { complianceDocsContext } from './compliance-docs';
-import { bootstrapDocs, ciDocs } from './context/ci-context';
+import { bootstrapDocs, ciDocs, PullRequestChecks } from './context/ci-context';
 import { complianceDocs, firewallDocs } from './context/compliance-context';
 import { costDocs } from './context/cost-context';
 import { EnvironmentDocs, environmentsDocs } from './context/environment-context';
@@ -31,6 +31,19 @@ export const SERVICE_DOCS = [
 /** One of the generated documents. */
 export type ServiceDocName = (typeof SERVICE_DOCS)[number];
 
+/** What each document is for, in the order a newcomer reads them (the README lists them). */
+export const DOC_PURPOSES: Record<ServiceDocName, string> = {
+  'ARCHITECTURE.md': 'what runs where: network, services, data, the request path, the cost per environment',
+  'AWS_SETUP_GUIDE.md': 'the accounts, the CDK bootstrap and the first deploy of each environment',
+  'CI_CD_GUIDE.md': 'the workflows, the GitHub environments, variables, secrets and required checks',
+  'DEPLOYMENT_GUIDE.md': 'deploying and rolling back by hand, migrations, promoting to production',
+  'MONITORING_GUIDE.md': 'alarms and where they notify, dashboards, log groups, saved queries, capacity',
+  'SECURITY_GUIDE.md': 'encryption, network rules, authentication, secrets, the incident procedure',
+  'HIPAA_COMPLIANCE_CHECKLIST.md': 'the safeguards, each cdk-nag acknowledgement with its reason, what stays yours',
+  'OPERATIONS_RUNBOOK.md': 'what to run when each alarm fires, restores, scaling, rotation, rollback',
+  'DISASTER_RECOVERY.md': 'RPO and RTO per component, restores and rebuilding a deleted stack',
+};
+
 /** A part of the documents' values, computed on its own. */
 export type DocsSection =
   | 'service' | 'environments' | 'runtimes' | 'firewall' | 'compliance' | 'accounts' | 'auth' | 'cost' | 'scaling' | 'ci' | 'bootstrap' | 'platform';
@@ -52,7 +65,10 @@ export const DOCUMENT_SECTIONS: Record<ServiceDocName, DocsSection[]> = {
 export interface DocsProjectFacts {
   /** Secrets projen's own workflows read (`upgrade.yml`'s pull request token). */
   readonly projenSecrets?: string[];
+  /** The checks GitHub shows for a pull request (job names), and the PR-title rule. */
+  readonly checks?: PullRequestChecks;
 }
+
 
 /** The documents' values of one project, each section built at its first use. */
 export class DocsContext {
@@ -93,7 +109,7 @@ export class DocsContext {
       case 'auth': return { auth: authenticationContext(model) };
       case 'cost': return costDocs(model, (this.section('environments') as { environments: EnvironmentDocs[] }).environments);
       case 'scaling': return { scaling: scaling(model) };
-      case 'ci': return ciDocs(model, this.facts, this.project.projenSecrets ?? []);
+      case 'ci': return ciDocs(model, this.facts, this.project.projenSecrets ?? [], this.project.checks);
       case 'bootstrap': return bootstrapDocs(model);
       case 'platform': return platformDocs(model);
     }

@@ -1,4 +1,5 @@
 import { Component, DependencyType, github, Project, YamlFile } from 'projen';
+import { PullRequestChecks } from './context/ci-context';
 import { DocsContext, SERVICE_DOCS } from './docs-context';
 import { kitDependencyRange } from '../files/kit-package';
 import { TemplateFile } from '../files/template-file';
@@ -40,7 +41,7 @@ export class ServiceDocs extends Component {
     // Each document gets its own sections, built at the first synthesized document that needs
     // them: building the stacks takes seconds.
     let context: DocsContext | undefined;
-    const contexts = () => (context ??= new DocsContext(model, { projenSecrets: projenSecrets(project) }));
+    const contexts = () => (context ??= new DocsContext(model, { projenSecrets: projenSecrets(project), checks: pullRequestChecks(project) }));
     for (const name of SERVICE_DOCS) {
       (this.docs as Record<string, TemplateFile>)[name] = new TemplateFile(project, `${docsDir}/${name}`, {
         template: `docs/${name}.hbs`,
@@ -66,6 +67,28 @@ function projenSecrets(project: Project): string[] {
   if (!credentials) return [];
   const text = `${credentials.tokenRef} ${JSON.stringify(credentials.setupSteps)}`;
   return [...new Set([...text.matchAll(/secrets\.([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]))];
+}
+
+/**
+ * The checks of a pull request as GitHub lists them (a job's `name`, else its id), read from
+ * the project's own workflows at synth time, so the guide names what the branch rule must
+ * require: the test workflow's jobs, the infrastructure diff, and `pull-request-lint.yml`'s title
+ * check with its prefixes.
+ */
+function pullRequestChecks(project: Project): PullRequestChecks {
+  const gh = github.GitHub.of(project);
+  const jobNames = (workflow?: github.GithubWorkflow) => Object.entries(workflow?.jobs ?? {}).map(([id, job]) => ('name' in job && job.name) || id);
+  const lint = gh?.tryFindWorkflow('pull-request-lint');
+  const types = Object.values(lint?.jobs ?? {})
+    .flatMap((job) => ('steps' in job ? (job.steps ?? []) : []))
+    .map((step) => (typeof step === 'object' && step?.with ? step.with.types : undefined))
+    .find((t): t is string => typeof t === 'string');
+  return {
+    // The infrastructure diff is a check of its own workflow, required like the tests.
+    testJobs: [...jobNames(gh?.tryFindWorkflow('test')), ...jobNames(gh?.tryFindWorkflow('infrastructure-diff'))],
+    titleJob: lint ? jobNames(lint)[0] : undefined,
+    titleTypes: types ? types.split(/\s+/).filter(Boolean) : [],
+  };
 }
 
 /**

@@ -13,6 +13,20 @@ export interface KitAppSpec {
   readonly readme: string;
 }
 
+/** Where `projen new` passes the options it writes into `.projenrc.ts` (projen's `__new__`). */
+const PROJEN_NEW = '__new__';
+
+/**
+ * During `projen new`, the values `.projenrc.ts` is written with, with `values` in place of
+ * what the user or projen's defaults gave: the file then shows what the project really uses
+ * (the raised `cdkVersion`, not a lower one the kit silently overrides). Otherwise nothing.
+ */
+function withNewProjectArgs(options: object, values: Record<string, unknown>): object {
+  const init = (options as Record<string, { args?: Record<string, unknown> } | undefined>)[PROJEN_NEW];
+  if (!init?.args) return {};
+  return { [PROJEN_NEW]: { ...init, args: { ...init.args, ...values } } };
+}
+
 /**
  * The options of `AwsCdkTypeScriptApp` for a repository the kit generates (a service or a
  * platform): the kit pinned as a runtime dependency with the spec `projen new` used, the CDK
@@ -27,10 +41,13 @@ export function kitAppOptions<T extends awscdk.AwsCdkTypeScriptAppOptions>(optio
   const kitSpec = [...(options.deps ?? []), ...(options.devDeps ?? [])].find(isKit) ?? `${kit}@^${kitVersion()}`;
   const kitCdk = minimumVersion(kitDependencyRange('aws-cdk-lib'));
   const tsxSpec = `tsx@${kitDependencyRange('tsx')}`;
+  // The kit's constructs need at least the CDK it was built with; `projen new` writes projen's
+  // default (older).
+  const cdkVersion = versionLessThan(options.cdkVersion, kitCdk) ? kitCdk : options.cdkVersion;
   return {
     ...options,
-    // The kit's constructs need at least the CDK it was built with; `projen new` writes 2.1.0.
-    cdkVersion: versionLessThan(options.cdkVersion, kitCdk) ? kitCdk : options.cdkVersion,
+    ...withNewProjectArgs(options, { cdkVersion }),
+    cdkVersion,
     srcdir: options.srcdir ?? 'infrastructure',
     packageManager: options.packageManager ?? javascript.NodePackageManager.NPM,
     // Tests are transpiled file by file (ts-jest reads this): `compile` type-checks already.

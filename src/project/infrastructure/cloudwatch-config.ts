@@ -66,7 +66,7 @@ function environmentConfig(s: ResolvedSettings, facts: StackFacts): object {
   const dashboards = dashboardNames(s);
   return {
     stackName: s.names.stackName,
-    alarmTopic: { name: s.names.alarmTopicName, arn: '<AlarmTopicArn>', email: s.alarmEmail },
+    alarmTopic: { name: s.names.alarmTopicName, arn: '<AlarmTopicArn>', email: s.alarmEmail, httpsEndpoints: s.alarmHttpsEndpoints },
     // As the stack's metric filter publishes it: without dimensions.
     metricFilters: [
       {

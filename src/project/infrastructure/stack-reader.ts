@@ -54,6 +54,8 @@ export interface LogGroupFact {
   readonly name?: string;
   /** What writes to it (from the construct path). */
   readonly purpose: string;
+  /** Its logical id in the template: what finds a generated name in the deployed stack. */
+  readonly logicalId: string;
   readonly retentionDays?: number;
   readonly kmsEncrypted: boolean;
 }
@@ -242,6 +244,7 @@ export function inspectStack(stack: HardenedServiceStack, environment: Deploymen
     .map((c) => ({
       name: c.logGroupName !== undefined && !Token.isUnresolved(c.logGroupName) ? c.logGroupName : undefined,
       purpose: relative(c.node.scope!),
+      logicalId: stack.getLogicalId(c),
       retentionDays: c.retentionInDays,
       kmsEncrypted: c.kmsKeyId !== undefined,
     }));

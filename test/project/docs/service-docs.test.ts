@@ -154,7 +154,7 @@ describe.each(['python-api', 'node-api'])('ServiceDocs with the %s blueprint', (
     expect(String(g.files['docs/MONITORING_GUIDE.md'])).toContain(`| \`${production.names.alarmPrefix}-p95-latency\` | p95 > ${production.latencyP95Ms} ms in 3 of 5 minutes |`);
     expect(String(g.files['docs/DISASTER_RECOVERY.md'])).toContain(`health checks on \`${bp.healthCheckPath}\``);
     expect(String(g.files['docs/OPERATIONS_RUNBOOK.md'])).toContain(
-      `npx hardened-service status --cluster ${production.names.clusterName} --service ${production.names.serviceName} --image-tag-parameter ${production.names.imageTagParameter}`,
+      `./node_modules/.bin/hardened-service status --region ${g.model.region} --cluster ${production.names.clusterName} --service ${production.names.serviceName} --image-tag-parameter ${production.names.imageTagParameter}`,
     );
   });
 

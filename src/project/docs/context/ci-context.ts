@@ -9,10 +9,30 @@ import { EnvironmentModel, ServiceModel } from '../../service-model';
 import { MAIN_BRANCH, WORKFLOW_TIMEOUTS } from '../../workflows/workflow-context';
 import { defaultHealthUrl, DEPLOY_ROLE_VARIABLE, HEALTH_URL_VARIABLE, PROJEN_TOKEN_SECRET, publishRoleVariable } from '../../workflows/workflow-steps';
 
+/** What a pull request must pass, as GitHub names it. */
+export interface PullRequestChecks {
+  /** Job names of the test workflow: the status checks to require on the main branch. */
+  readonly testJobs: string[];
+  /** Job name of `pull-request-lint.yml`, when the project has it. */
+  readonly titleJob?: string;
+  /** The conventional prefixes a pull request title must start with. */
+  readonly titleTypes: string[];
+}
+
 /** The workflows as the CI/CD, deployment and monitoring guides describe them. */
-export function ciDocs(model: ServiceModel, facts: StackFacts[], projenSecrets: string[]) {
+export function ciDocs(
+  model: ServiceModel,
+  facts: StackFacts[],
+  projenSecrets: string[],
+  checks: PullRequestChecks = { testJobs: [], titleTypes: [] },
+) {
   return {
     ci: {
+      requiredChecks: [...checks.testJobs, ...(checks.titleJob ? [checks.titleJob] : [])],
+      testJobs: checks.testJobs,
+      titleJob: checks.titleJob,
+      titleTypes: checks.titleTypes,
+      upgradeSecret: projenSecrets[0],
       mainBranch: MAIN_BRANCH,
       deployRoleVariable: DEPLOY_ROLE_VARIABLE,
       healthUrlVariable: HEALTH_URL_VARIABLE,

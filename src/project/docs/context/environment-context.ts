@@ -1,12 +1,14 @@
 import { cellText, title, usd } from './format';
 import { DeploymentEnvironment } from '../../../core/deployment-environment';
 import { alarmDefinitions, dashboardNames, queryDefinitions } from '../../../core/monitoring-definitions';
+import { platformNames } from '../../../core/platform-baseline';
+import { platformParameterNames } from '../../../core/platform-parameters';
 import { ResolvedSettings } from '../../../core/settings';
 import { namedTargets } from '../../infrastructure/cloudwatch-config';
 import { StackFacts } from '../../infrastructure/stack-facts';
 import { EnvironmentModel, ServiceModel } from '../../service-model';
 import { defaultHealthUrl } from '../../workflows/workflow-steps';
-import { escalation, firstCommands } from '../alarm-runbook';
+import { alarmNotes, deployTool, escalation, firstCommands } from '../alarm-runbook';
 
 /** AWS-documented recovery behaviour the RPO/RTO statements rest on. */
 const RECOVERY = {
@@ -72,7 +74,12 @@ function environmentContext(model: ServiceModel, env: EnvironmentModel, facts: S
       scaleToZero: s.scaleToZeroOutsideWorkingHours,
     },
     facts,
-    logGroups: facts.logGroups.map((g) => ({ ...g, name: g.name ?? `(generated) ${g.purpose}` })),
+    logGroups: facts.logGroups.map((g) => ({
+      ...g,
+      find: g.name === undefined ? stackResourceCommand(model.region, s.names.stackName, g.logicalId) : undefined,
+    })),
+    hasUnnamedLogGroups: facts.logGroups.some((g) => g.name === undefined),
+    auditLogsElsewhere: auditLogsElsewhere(model, env),
     interfaceEndpoints: facts.interfaceEndpoints.join(', '),
     alarms: alarmDefinitions(s, targets).map((a) => ({
       id: a.id,
@@ -82,6 +89,7 @@ function environmentContext(model: ServiceModel, env: EnvironmentModel, facts: S
       meaning: a.meaning,
       metric: 'expression' in a.metric ? `${a.metric.label}: ${a.metric.expression}` : `${a.metric.namespace} ${a.metric.metricName} (${a.metric.statistic})`,
       commands: firstCommands(a, responseInput),
+      notes: alarmNotes(a, responseInput),
       escalation: escalation(s),
     })),
     queries: queryDefinitions(s, targets).map((q) => ({ name: q.name, description: q.description, queryString: q.queryString })),
@@ -109,11 +117,48 @@ function environmentContext(model: ServiceModel, env: EnvironmentModel, facts: S
     network: networkDiagram(facts, env.environment),
     recovery: recovery(model, s, facts),
     commands: {
-      status: `npx hardened-service status --cluster ${s.names.clusterName} --service ${s.names.serviceName} --image-tag-parameter ${s.names.imageTagParameter}`,
-      rollback: `npx hardened-service rollback --cluster ${s.names.clusterName} --service ${s.names.serviceName} --image-tag-parameter ${s.names.imageTagParameter}`,
+      status: deployTool(s, model.region, 'status'),
+      rollback: deployTool(s, model.region, 'rollback'),
+      revisions: deployTool(s, model.region, 'revisions'),
       outputs: `aws cloudformation describe-stacks --region ${model.region} --stack-name ${s.names.stackName} --query 'Stacks[0].Outputs' --output table`,
     },
   };
+}
+
+/** Prints the physical name CloudFormation gave a resource of the deployed stack. */
+function stackResourceCommand(region: string, stackName: string, logicalId: string): string {
+  return `aws cloudformation describe-stack-resource --region ${region} --stack-name ${stackName} --logical-resource-id ${logicalId} --query StackResourceDetail.PhysicalResourceId --output text`;
+}
+
+/**
+ * The audit log groups this environment relies on but its own stack does not hold: a joined
+ * service's VPC flow logs and trail are the platform's; a production stack that shares staging's
+ * account uses staging's trail (one trail per account). Each with the command that prints it.
+ */
+function auditLogsElsewhere(model: ServiceModel, env: EnvironmentModel): { what: string; owner: string; find: string }[] {
+  const region = model.region;
+  const trail = (owner: string, trailName: string) => ({
+    what: 'CloudTrail trail (management events of the account)',
+    owner,
+    find: `aws cloudtrail get-trail --region ${region} --name ${trailName} --query Trail.CloudWatchLogsLogGroupArn --output text`,
+  });
+  if (model.platform !== undefined) {
+    const platform = model.platform.name;
+    const vpcParameter = platformParameterNames(platform, env.environment).vpcId;
+    return [
+      {
+        what: 'VPC flow logs',
+        owner: `platform ${platform}`,
+        find: `aws ec2 describe-flow-logs --region ${region} --filter Name=resource-id,Values="$(aws ssm get-parameter --region ${region} --name ${vpcParameter} --query Parameter.Value --output text)" --query 'FlowLogs[].LogGroupName' --output text`,
+      },
+      trail(`platform ${platform}`, platformNames(platform, env.environment).trailName),
+    ];
+  }
+  if (env.stackOptions.createAuditTrail === false) {
+    const staging = model.environments.find((e) => e.environment === DeploymentEnvironment.STAGING)!;
+    return [trail(`the staging stack ${staging.settings.names.stackName} (same account)`, staging.settings.names.trailName)];
+  }
+  return [];
 }
 
 /** Nodes and edges of the network topology diagram, with Mermaid-safe ids. */

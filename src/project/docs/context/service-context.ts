@@ -7,6 +7,7 @@ import { workerCount } from '../../../core/settings';
 import { LOCAL_ISSUER_PORT } from '../../container/local-auth';
 import { kitName, kitVersion } from '../../files/kit-package';
 import { ServiceModel } from '../../service-model';
+import { DEPLOY_TOOL } from '../alarm-runbook';
 
 /** The service itself, as every document names it: identity, sizing, engines, ports. */
 export function serviceDocs(model: ServiceModel) {
@@ -14,6 +15,7 @@ export function serviceDocs(model: ServiceModel) {
     serviceName: model.serviceName,
     region: model.region,
     kitName: kitName(),
+    deployTool: DEPLOY_TOOL,
     blueprint: { ...model.blueprint, description: model.blueprint.description.replace(/\.$/, '') },
     containerPort: model.containerPort,
     healthCheckPath: model.healthCheckPath,
@@ -23,6 +25,7 @@ export function serviceDocs(model: ServiceModel) {
     cache: model.cache,
     githubRepository: model.githubRepository,
     alarmEmail: model.production.settings.alarmEmail,
+    alarmHttpsEndpoints: model.production.settings.alarmHttpsEndpoints,
     allowedOrigins: model.allowedOrigins.length > 0 ? model.allowedOrigins.join(', ') : undefined,
     migrateCommand: model.blueprint.migrateCommand,
     nodeVersion: model.nodeVersion,
