@@ -84,7 +84,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 
 function fail(reporter: Reporter, err: unknown): number {
   const exitCode = err instanceof CliError ? err.exitCode : ExitCode.FAILED;
-  reporter.failure(describeError(err), exitCode);
+  reporter.failure(describeError(err), exitCode, err instanceof CliError ? err.details : undefined);
   return exitCode;
 }
 
