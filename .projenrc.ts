@@ -35,6 +35,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'handlebars@^4.7.8',
     '@aws-sdk/client-ecs@^3.700.0',
     '@aws-sdk/client-cloudformation@^3.700.0',
+    '@aws-sdk/client-ecr@^3.700.0',
     '@aws-sdk/client-ssm@^3.700.0',
   ],
   devDeps: [

@@ -63,17 +63,32 @@ export interface RecoveryPlanArgs {
   readonly retry: RetryPolicy;
 }
 
+export interface FirstDeployArgs extends CommonArgs {
+  readonly command: 'first-deploy';
+  readonly stackName: string;
+  readonly repository: string;
+  readonly imageTagParameter: string;
+  readonly tag: string;
+  readonly deployCommand: string[];
+  readonly pushCommand: string[];
+  readonly migrateCommand?: string[];
+  readonly dryRun: boolean;
+}
+
 export interface HelpArgs {
   readonly command: 'help';
   readonly text: string;
 }
 
-export type ParsedArgs = DeployArgs | MigrateArgs | RollbackArgs | StatusArgs | DoctorArgs | RecoveryPlanArgs | HelpArgs;
+export type ParsedArgs = DeployArgs | MigrateArgs | RollbackArgs | StatusArgs | DoctorArgs | RecoveryPlanArgs | FirstDeployArgs | HelpArgs;
 
 const NAME = /^[A-Za-z0-9_-]{1,255}$/;
 const ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:[a-z-]+\/\S+$/;
 const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?|\[?[0-9A-Fa-f:]+\]?)$/;
 const PARAMETER_NAME = /^[A-Za-z0-9_.\-/]{1,2048}$/;
+const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
+const REPOSITORY = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 const REVISION = /^(?:[1-9][0-9]*|[A-Za-z0-9_-]{1,255}:[1-9][0-9]*|arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:task-definition\/[A-Za-z0-9_-]{1,255}:[1-9][0-9]*)$/;
 
 /**
@@ -160,6 +175,7 @@ export function parseArgs(argv: readonly string[], env: Record<string, string | 
       problems.push('--connect-to needs --health-url: it says where the health URL\'s requests go; pass both, or neither');
     }
   }
+  const firstDeploy = name === 'first-deploy' ? readFirstDeployFlags(problems, str) : undefined;
   const to = str('to');
   if (to !== undefined && !REVISION.test(to)) {
     problems.push(`--to "${to}" is not a revision; pass a revision number (7), FAMILY:REVISION (my-service:7) or a task definition ARN`);
@@ -213,7 +229,36 @@ export function parseArgs(argv: readonly string[], env: Record<string, string | 
         timeoutSeconds: common.timeoutSeconds,
         retry: common.retry,
       };
+    case 'first-deploy':
+      return { ...common, command: name, ...firstDeploy!, imageTagParameter: parameter!, migrateCommand: commandArgs, dryRun: values.get('dry-run') === true };
   }
+}
+
+/** The flags only `first-deploy` has. */
+function readFirstDeployFlags(problems: string[], str: (flag: string) => string | undefined) {
+  const stackName = str('stack-name') ?? '';
+  if (stackName && !STACK_NAME.test(stackName)) {
+    problems.push(`--stack-name "${stackName}" is not a CloudFormation stack name; it starts with a letter and has up to 128 letters, digits or hyphens`);
+  }
+  const repository = str('repository') ?? '';
+  if (repository && !REPOSITORY.test(repository)) {
+    problems.push(`--repository "${repository}" is not an ECR repository name; use lowercase letters, digits and . _ - / (the stack names it <service>-<environment>)`);
+  }
+  const tag = str('tag') ?? '';
+  if (tag && (!TAG.test(tag) || tag === 'latest')) {
+    problems.push(`--tag "${tag}" is not an immutable image tag; pass up to 128 letters, digits, . _ - such as the commit SHA (never "latest")`);
+  }
+  const command = (flag: string): string[] => {
+    const raw = str(flag);
+    if (raw === undefined) return [];
+    const parsed = splitCommandLine(raw, `--${flag}`);
+    if (typeof parsed === 'string') {
+      problems.push(parsed);
+      return [];
+    }
+    return parsed;
+  };
+  return { stackName, repository, tag, deployCommand: command('deploy-command'), pushCommand: command('push-command') };
 }
 
 function readFlags(command: CommandName, spec: CommandSpec, args: readonly string[]) {

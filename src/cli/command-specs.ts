@@ -1,4 +1,5 @@
 import { DEFAULT_RETRY_POLICY } from './retry';
+import { FIRST_DEPLOY_CONTEXT } from '../core/first-deploy';
 import { END_OF_LIFE_WARNING_DAYS, RUNTIMES_FILE } from '../core/runtime-currency';
 
 /**
@@ -7,7 +8,7 @@ import { END_OF_LIFE_WARNING_DAYS, RUNTIMES_FILE } from '../core/runtime-currenc
  */
 
 /** The commands, in the order help lists them. */
-export const COMMANDS = ['deploy', 'migrate', 'rollback', 'status', 'doctor', 'recovery-plan'] as const;
+export const COMMANDS = ['deploy', 'migrate', 'rollback', 'status', 'doctor', 'recovery-plan', 'first-deploy'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 /** Environment variables the CLI reads besides the standard AWS ones. */
@@ -42,6 +43,27 @@ export interface CommandSpec {
   readonly flags: readonly FlagSpec[];
   readonly defaultTimeoutSeconds: number;
 }
+
+/** `first-deploy`: the stack, its first image and its tasks, in order, from an empty account. */
+const FIRST_DEPLOY_SPEC: Record<'first-deploy', CommandSpec> = {
+  'first-deploy': {
+    summary: 'first deploy from an empty account: image-tag parameter, stack without tasks, image push, migration, stack with tasks; a no-op once done',
+    usage: 'hardened-service first-deploy --stack-name NAME --cluster C --service S --repository NAME --image-tag-parameter NAME --tag TAG --deploy-command "CMD" --push-command "CMD" [--migrate-command "CMD"] [--dry-run]',
+    defaultTimeoutSeconds: 5400,
+    flags: [
+      { name: 'stack-name', kind: 'string', placeholder: 'NAME', required: true, description: 'the service stack (<service>-<environment>)' },
+      CLUSTER, SERVICE, CONTAINER,
+      { name: 'repository', kind: 'string', placeholder: 'NAME', required: true, description: 'the ECR repository the stack creates (<service>-<environment>)' },
+      { ...PARAMETER, required: true },
+      { name: 'tag', kind: 'string', placeholder: 'TAG', required: true, description: 'the image tag to push and run first, for example the commit SHA' },
+      { name: 'deploy-command', kind: 'string', placeholder: '"CMD"', required: true, description: `deploys the stack, for example "npx cdk deploy STACK --require-approval never"; the first phase appends --context ${FIRST_DEPLOY_CONTEXT}=true` },
+      { name: 'push-command', kind: 'string', placeholder: '"CMD"', required: true, description: 'builds the image and pushes TAG to the repository, for example "scripts/aws-deploy.sh -e staging -t TAG -p"' },
+      { name: 'migrate-command', kind: 'string', placeholder: '"CMD"', description: 'run this one-off task with the pushed image before the service starts its tasks' },
+      { name: 'dry-run', kind: 'boolean', description: 'print the ordered plan, with what is done already, and change nothing' },
+      timeout(5400), POLL, JSON_FLAG,
+    ],
+  },
+};
 
 /** What each command accepts. Help text and parsing both come from here. */
 export const SPECS: Record<CommandName, CommandSpec> = {
@@ -108,6 +130,7 @@ export const SPECS: Record<CommandName, CommandSpec> = {
       timeout(120), JSON_FLAG,
     ],
   },
+  ...FIRST_DEPLOY_SPEC,
 };
 
 /** `hardened-service -h`. */

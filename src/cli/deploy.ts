@@ -224,7 +224,8 @@ async function rollBack(ctx: CommandContext, args: DeployArgs, cause: unknown, p
 
 /** Waits for ECS's rollback; true when it succeeded and the service runs the previous revision. */
 async function restoredByEcsRollback(ctx: CommandContext, args: DeployArgs, cause: EcsRollbackError, plan: RollbackPlan): Promise<boolean> {
-  const succeeded = await awaitEcsRollback(ctx.ecs, cause.summary, plan.previousArn, { deadline: plan.deadline, pollIntervalMs: args.pollIntervalMs, reporter: ctx.reporter });
+  const options = { deadline: plan.deadline, pollIntervalMs: args.pollIntervalMs, reporter: ctx.reporter };
+  const succeeded = await awaitEcsRollback(ctx.ecs, cause.summary, plan.previousArn, options);
   if (!succeeded) {
     throw new Error(`ECS reports ROLLBACK_FAILED for ${cause.summary.serviceDeploymentArn}`);
   }

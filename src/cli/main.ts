@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { ECRClient } from '@aws-sdk/client-ecr';
 import { COMMANDS, parseArgs, ParsedArgs } from './args';
 import { AwsCaller, createClients } from './aws';
 import { CommandContext } from './context';
@@ -7,6 +8,8 @@ import { deploy } from './deploy';
 import { doctor } from './doctor';
 import { EcsOperations } from './ecs';
 import { CliError, describeError, ExitCode } from './errors';
+import { firstDeploy } from './first-deploy';
+import { ImageRegistry, StackReader } from './first-deploy-aws';
 import { migrate } from './migrate';
 import { CliIo, Reporter } from './output';
 import { ImageTagParameter } from './parameter';
@@ -72,6 +75,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       case 'status':
         await status(ctx, args);
         break;
+      case 'first-deploy':
+        await runFirstDeploy(ctx, args, caller, io);
+        break;
     }
     return ExitCode.OK;
   } catch (err) {
@@ -79,6 +85,19 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   } finally {
     clients.ecs.destroy();
     clients.ssm.destroy();
+  }
+}
+
+async function runFirstDeploy(ctx: CommandContext, args: Extract<ParsedArgs, { command: 'first-deploy' }>, caller: AwsCaller, io: CliIo): Promise<void> {
+  const config = { maxAttempts: 1 };
+  const cloudformation = new CloudFormationClient(config);
+  const ecr = new ECRClient(config);
+  try {
+    const stacks = new StackReader(cloudformation, caller);
+    await firstDeploy({ ...ctx, stacks, images: new ImageRegistry(ecr, caller), commandOutput: io.stderr, env: io.env }, args);
+  } finally {
+    cloudformation.destroy();
+    ecr.destroy();
   }
 }
 

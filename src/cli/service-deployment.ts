@@ -67,7 +67,13 @@ const ROLLBACK_STATES = ['ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK
  * rolling service, or when ECS answers that it has no service deployments API (an older
  * endpoint or emulator): then the rollout is followed through `DescribeServices` as before.
  */
-export async function prepareNativeFollow(ecs: EcsOperations, ref: ServiceRef, service: Service, deadline: Deadline, reporter: Reporter): Promise<NativeWatch | undefined> {
+export async function prepareNativeFollow(
+  ecs: EcsOperations,
+  ref: ServiceRef,
+  service: Service,
+  deadline: Deadline,
+  reporter: Reporter,
+): Promise<NativeWatch | undefined> {
   const strategy = nativeStrategy(service);
   if (!strategy) {
     return undefined;
@@ -108,7 +114,8 @@ export async function followNativeDeployment(
   try {
     for (;;) {
       if (!summary.serviceDeploymentArn) {
-        const fresh = (await ecs.listServiceDeployments(ref, options.deadline)).filter((d) => d.serviceDeploymentArn && !watch.known.has(d.serviceDeploymentArn));
+        const listed = await ecs.listServiceDeployments(ref, options.deadline);
+        const fresh = listed.filter((d) => d.serviceDeploymentArn && !watch.known.has(d.serviceDeploymentArn));
         summary.serviceDeploymentArn = fresh[0]?.serviceDeploymentArn;
       }
       if (!summary.serviceDeploymentArn) {
@@ -144,7 +151,12 @@ export async function followNativeDeployment(
  * After ECS started rolling back: waits until it reports ROLLBACK_SUCCESSFUL (true) or
  * ROLLBACK_FAILED (false), with progress lines under `rollback`.
  */
-export async function awaitEcsRollback(ecs: EcsOperations, summary: DeploymentSummary, previousArn: string, options: NativeFollowOptions): Promise<boolean> {
+export async function awaitEcsRollback(
+  ecs: EcsOperations,
+  summary: DeploymentSummary,
+  previousArn: string,
+  options: NativeFollowOptions,
+): Promise<boolean> {
   const label = 'rollback';
   for (;;) {
     const sd = await ecs.describeServiceDeployment(summary.serviceDeploymentArn!, options.deadline);

@@ -51,7 +51,15 @@ export function simulateServiceDeployments(proxy: FaultProxy, scenarioFor: (serv
     let state = services.get(name);
     if (!state) {
       const cluster = String(raw.clusterArn).split('/').pop()!;
-      state = { scenario: scenarioFor(name), cluster, name, serviceArn: raw.serviceArn, clusterArn: raw.clusterArn, desired: raw.desiredCount, deployments: [] };
+      state = {
+        scenario: scenarioFor(name),
+        cluster,
+        name,
+        serviceArn: raw.serviceArn,
+        clusterArn: raw.clusterArn,
+        desired: raw.desiredCount,
+        deployments: [],
+      };
       // The service's creation: one deployment that finished long ago.
       state.deployments.push(deploymentRecord(state, raw.taskDefinition, raw.taskDefinition, [{ status: 'SUCCESSFUL', stage: 'CLEAN_UP', trafficPercent: 100, startSecond: 0, endSecond: 0 }], 0));
       services.set(name, state);
@@ -88,7 +96,14 @@ export function simulateServiceDeployments(proxy: FaultProxy, scenarioFor: (serv
     return {
       serviceDeployments: deployments.map((d) => {
         const phase = phaseAt(d.phases, d.polls * state!.scenario.secondsPerPoll);
-        return { serviceDeploymentArn: d.arn, serviceArn: state!.serviceArn, clusterArn: state!.clusterArn, createdAt: d.createdAt / 1000, targetServiceRevisionArn: d.revisionArn, status: phase.status };
+        return {
+          serviceDeploymentArn: d.arn,
+          serviceArn: state!.serviceArn,
+          clusterArn: state!.clusterArn,
+          createdAt: d.createdAt / 1000,
+          targetServiceRevisionArn: d.revisionArn,
+          status: phase.status,
+        };
       }),
     };
   });
@@ -138,7 +153,7 @@ export function simulateServiceDeployments(proxy: FaultProxy, scenarioFor: (serv
 
 function deploymentRecord(state: SimulatedService, td: string, from: string, phases: TimelinePhase[], createdAt: number): SimulatedDeployment {
   const n = state.deployments.length + 1;
-  const base = `arn:aws:ecs:us-east-1:123456789012`;
+  const base = 'arn:aws:ecs:us-east-1:123456789012';
   return {
     arn: `${base}:service-deployment/${state.cluster}/${state.name}/deployment-${n}`,
     revisionArn: `${base}:service-revision/${state.cluster}/${state.name}/${n}`,
