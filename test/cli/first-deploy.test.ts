@@ -3,27 +3,11 @@ import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { runCli } from './support/cli';
 import { simulateRollouts } from './support/ecs-simulation';
-import { FaultProxy } from './support/fault-proxy';
-import { Emulator, REGION, setAwsTestEnvironment } from './support/fixture';
-import { Moto, startMoto } from './support/moto';
+import { useEmulator } from './support/emulator-suite';
+import { REGION } from './support/fixture';
 
-let moto: Moto;
-let proxy: FaultProxy;
-let emulator: Emulator;
+const suite = useEmulator();
 let count = 0;
-
-beforeAll(async () => {
-  setAwsTestEnvironment();
-  moto = await startMoto();
-  proxy = await FaultProxy.start(moto.endpoint);
-  emulator = new Emulator(moto.endpoint);
-});
-
-afterAll(async () => {
-  emulator?.destroy();
-  await proxy?.stop();
-  await moto?.stop();
-});
 
 const STAND_INS = path.join(__dirname, 'support', 'first-deploy');
 const TAG = 'c0ffee1';
@@ -51,18 +35,18 @@ function standInEnv(n: ReturnType<typeof names>, extra: Record<string, string> =
 
 /** The calls that changed something, by whoever made them (the tool or the commands it ran). */
 function changes(): string[] {
-  return proxy.calls.filter((c) => !c.throttled && MUTATING.test(c.operation)).map((c) => c.operation);
+  return suite.proxy.calls.filter((c) => !c.throttled && MUTATING.test(c.operation)).map((c) => c.operation);
 }
 
 beforeEach(() => {
-  proxy.reset();
-  simulateRollouts(proxy, () => 'complete');
+  suite.proxy.reset();
+  simulateRollouts(suite.proxy, () => 'complete');
 });
 
 describe('first-deploy', () => {
   test('--dry-run on an empty account prints the ordered plan and changes nothing', async () => {
     const n = names();
-    const run = await runCli(firstDeployArgs(n, '--dry-run', '--migrate-command', 'alembic upgrade head'), proxy.endpoint, standInEnv(n));
+    const run = await runCli(firstDeployArgs(n, '--dry-run', '--migrate-command', 'alembic upgrade head'), suite.proxy.endpoint, standInEnv(n));
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toBe([
@@ -77,7 +61,7 @@ describe('first-deploy', () => {
       '',
     ].join('\n'));
     expect(changes()).toEqual([]);
-    expect(proxy.calls.map((c) => c.operation)).toEqual(['GetParameter', 'DescribeStacks']);
+    expect(suite.proxy.calls.map((c) => c.operation)).toEqual(['GetParameter', 'DescribeStacks']);
   });
 
   test('from an empty account: parameter, stack without tasks, image, stack with tasks, in that order; a second run has nothing to do', async () => {
@@ -85,7 +69,7 @@ describe('first-deploy', () => {
     const n = names();
 
     // WHEN
-    const run = await runCli(firstDeployArgs(n), proxy.endpoint, standInEnv(n));
+    const run = await runCli(firstDeployArgs(n), suite.proxy.endpoint, standInEnv(n));
 
     // THEN every step ran once, in order (the commands' calls included: they went through the
     // proxy too), and the first stack ran no task, so nothing waited for the image
@@ -98,14 +82,14 @@ describe('first-deploy', () => {
     expect(run.stdout).toContain(`first deploy of ${n.stack} done: service ${n.service} runs ${n.service}:1 with ${n.repository}:${TAG}`);
     expect(run.stderr).toContain(`stand-in cdk: ${n.stack} deployed with DesiredCount 0`);
     expect(run.stderr).toContain(`stand-in cdk: ${n.stack} deployed with DesiredCount 2`);
-    const service = (await emulator.ecs.send(new DescribeServicesCommand({ cluster: n.cluster, services: [n.service] }))).services![0];
+    const service = (await suite.emulator.ecs.send(new DescribeServicesCommand({ cluster: n.cluster, services: [n.service] }))).services![0];
     expect(service.desiredCount).toBe(2);
-    expect((await emulator.ssm.send(new GetParameterCommand({ Name: n.parameter }))).Parameter!.Value).toBe(TAG);
+    expect((await suite.emulator.ssm.send(new GetParameterCommand({ Name: n.parameter }))).Parameter!.Value).toBe(TAG);
 
     // WHEN it runs again
-    proxy.reset();
-    simulateRollouts(proxy, () => 'complete');
-    const again = await runCli(firstDeployArgs(n), proxy.endpoint, standInEnv(n));
+    suite.proxy.reset();
+    simulateRollouts(suite.proxy, () => 'complete');
+    const again = await runCli(firstDeployArgs(n), suite.proxy.endpoint, standInEnv(n));
 
     // THEN nothing changes
     expect(again.code).toBe(0);
@@ -115,7 +99,7 @@ describe('first-deploy', () => {
 
   test('fails when the push fails, and resumes after the steps that were done', async () => {
     const n = names();
-    const failed = await runCli(firstDeployArgs(n), proxy.endpoint, standInEnv(n, { STAND_IN_PUSH_FAILS: '1' }));
+    const failed = await runCli(firstDeployArgs(n), suite.proxy.endpoint, standInEnv(n, { STAND_IN_PUSH_FAILS: '1' }));
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain('stand-in push: denied');
     expect(failed.stderr.trimEnd().split('\n').pop()).toBe(
@@ -125,9 +109,9 @@ describe('first-deploy', () => {
     // The service exists with no task: nothing pulls an image that is not there.
     expect(changes()).toEqual(['PutParameter', 'CreateStack']);
 
-    proxy.reset();
-    simulateRollouts(proxy, () => 'complete');
-    const resumed = await runCli(firstDeployArgs(n, '--json'), proxy.endpoint, standInEnv(n));
+    suite.proxy.reset();
+    simulateRollouts(suite.proxy, () => 'complete');
+    const resumed = await runCli(firstDeployArgs(n, '--json'), suite.proxy.endpoint, standInEnv(n));
     expect(resumed.code).toBe(0);
     expect(changes()).toEqual(['PutImage', 'UpdateStack']);
     const result = JSON.parse(resumed.stdout);
@@ -138,9 +122,9 @@ describe('first-deploy', () => {
 
   test('fails when --tag differs from the parameter already there, before changing anything', async () => {
     const n = names();
-    await emulator.ssm.send(new PutParameterCommand({ Name: n.parameter, Value: 'older', Type: 'String' }));
-    proxy.reset();
-    const run = await runCli(firstDeployArgs(n), proxy.endpoint, standInEnv(n));
+    await suite.emulator.ssm.send(new PutParameterCommand({ Name: n.parameter, Value: 'older', Type: 'String' }));
+    suite.proxy.reset();
+    const run = await runCli(firstDeployArgs(n), suite.proxy.endpoint, standInEnv(n));
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
       `hardened-service first-deploy: --tag "${TAG}" differs from ${n.parameter}, which holds "older" already (the stack runs what the parameter says); pass --tag older, or deploy ${TAG} afterwards with scripts/aws-deploy.sh\n`,

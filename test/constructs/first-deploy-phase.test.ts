@@ -1,5 +1,6 @@
-import { Template } from 'aws-cdk-lib/assertions';
-import { recommendedContext, snippetApp, synthFindings } from './helpers';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { newApp, recommendedContext, snippetApp, snippetProps, synthFindings } from './helpers';
+import { DeploymentEnvironment, HardenedServiceStack } from '../../src';
 import { FIRST_DEPLOY_CONTEXT, FIRST_DEPLOY_OUTPUT, WITHOUT_TASKS } from '../../src/core/first-deploy';
 
 /**
@@ -14,7 +15,7 @@ describe('the first deploy\'s first phase (context hardened-service:first-deploy
     for (const stack of [phaseOne.staging, phaseOne.production]) {
       const template = Template.fromStack(stack);
       template.hasResourceProperties('AWS::ECS::Service', { DesiredCount: 0 });
-      template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 0, MaxCapacity: 0 });
+      template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 0, MaxCapacity: 0, ScheduledActions: Match.absent() });
       template.hasOutput(FIRST_DEPLOY_OUTPUT, { Value: WITHOUT_TASKS });
     }
   });
@@ -29,6 +30,15 @@ describe('the first deploy\'s first phase (context hardened-service:first-deploy
       expect(two.Resources[service].Properties.DesiredCount).toBeGreaterThan(0);
       expect(one.Resources[service].Properties.DesiredCount).toBe(0);
     }
+  });
+
+  test('drops the scheduled start of working hours, which would raise the bounds before the image exists', () => {
+    const props = { ...snippetProps(DeploymentEnvironment.STAGING), scaleToZeroOutsideWorkingHours: true };
+    const withSchedule = new HardenedServiceStack(newApp(), 'hedis-optimizer-staging', props);
+    expect(JSON.stringify(Template.fromStack(withSchedule).toJSON())).toContain('StartWorkingHours');
+    const app = newApp({ ...recommendedContext(), [FIRST_DEPLOY_CONTEXT]: 'true' });
+    const phase = Template.fromStack(new HardenedServiceStack(app, 'hedis-optimizer-staging', props));
+    phase.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 0, MaxCapacity: 0, ScheduledActions: Match.absent() });
   });
 
   test('has no open cdk-nag finding', () => {

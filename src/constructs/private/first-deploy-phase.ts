@@ -19,6 +19,8 @@ export function applyFirstDeployPhase(stack: Stack, service: ecs.FargateService,
   const target = scaling.node.findChild('Target').node.defaultChild as appscaling.CfnScalableTarget;
   target.minCapacity = 0;
   target.maxCapacity = 0;
+  // A scheduled start of working hours would raise the bounds again before the image exists.
+  target.addPropertyDeletionOverride('ScheduledActions');
   new CfnOutput(stack, FIRST_DEPLOY_OUTPUT, {
     value: WITHOUT_TASKS,
     description: 'First deploy, phase 1: no tasks until the image is pushed (hardened-service first-deploy)',
