@@ -11,6 +11,8 @@ interface SimulatedDeployment {
   readonly taskDefinition: string;
   readonly sourceTaskDefinition: string;
   readonly phases: TimelinePhase[];
+  /** What the deployment plays: `scenarioFor` asked when `UpdateService` started it. */
+  readonly scenario: DeploymentScenario;
   readonly createdAt: number;
   /** DescribeServiceDeployments calls so far: the virtual clock is polls x secondsPerPoll. */
   polls: number;
@@ -18,7 +20,6 @@ interface SimulatedDeployment {
 }
 
 interface SimulatedService {
-  readonly scenario: DeploymentScenario;
   readonly cluster: string;
   readonly name: string;
   readonly serviceArn: string;
@@ -52,7 +53,6 @@ export function simulateServiceDeployments(proxy: FaultProxy, scenarioFor: (serv
     if (!state) {
       const cluster = String(raw.clusterArn).split('/').pop()!;
       state = {
-        scenario: scenarioFor(name),
         cluster,
         name,
         serviceArn: raw.serviceArn,
@@ -61,14 +61,15 @@ export function simulateServiceDeployments(proxy: FaultProxy, scenarioFor: (serv
         deployments: [],
       };
       // The service's creation: one deployment that finished long ago.
-      state.deployments.push(deploymentRecord(state, raw.taskDefinition, raw.taskDefinition, [{ status: 'SUCCESSFUL', stage: 'CLEAN_UP', trafficPercent: 100, startSecond: 0, endSecond: 0 }], 0));
+      const done: TimelinePhase[] = [{ status: 'SUCCESSFUL', stage: 'CLEAN_UP', trafficPercent: 100, startSecond: 0, endSecond: 0 }];
+      state.deployments.push(deploymentRecord(state, raw.taskDefinition, raw.taskDefinition, scenarioFor(name), done, 0));
       services.set(name, state);
       byArn.set(state.deployments[0].arn, { service: state, deployment: state.deployments[0] });
     }
     return state;
   };
-  const running = (d: SimulatedDeployment, scenario: DeploymentScenario) => {
-    const phase = phaseAt(d.phases, d.polls * scenario.secondsPerPoll);
+  const running = (d: SimulatedDeployment) => {
+    const phase = phaseAt(d.phases, clock(d));
     return phase.status === 'IN_PROGRESS' || phase.status === 'ROLLBACK_IN_PROGRESS';
   };
 
@@ -77,7 +78,8 @@ export function simulateServiceDeployments(proxy: FaultProxy, scenarioFor: (serv
     const latest = state.deployments[state.deployments.length - 1];
     const from = latest.reverted ? latest.sourceTaskDefinition : latest.taskDefinition;
     if (request.taskDefinition && request.taskDefinition !== from) {
-      const deployment = deploymentRecord(state, request.taskDefinition, from, timeline(state.scenario), Date.now());
+      const scenario = scenarioFor(state.name);
+      const deployment = deploymentRecord(state, request.taskDefinition, from, scenario, timeline(scenario), Date.now());
       state.deployments.push(deployment);
       byArn.set(deployment.arn, { service: state, deployment });
     }
@@ -95,7 +97,7 @@ export function simulateServiceDeployments(proxy: FaultProxy, scenarioFor: (serv
     const deployments = [...(state?.deployments ?? [])].reverse();
     return {
       serviceDeployments: deployments.map((d) => {
-        const phase = phaseAt(d.phases, d.polls * state!.scenario.secondsPerPoll);
+        const phase = phaseAt(d.phases, clock(d));
         return {
           serviceDeploymentArn: d.arn,
           serviceArn: state!.serviceArn,
@@ -113,7 +115,7 @@ export function simulateServiceDeployments(proxy: FaultProxy, scenarioFor: (serv
       const found = byArn.get(arn);
       if (!found) continue;
       const { service, deployment } = found;
-      const phase = phaseAt(deployment.phases, deployment.polls * service.scenario.secondsPerPoll);
+      const phase = phaseAt(deployment.phases, clock(deployment));
       if (phase.status.startsWith('ROLLBACK') && !deployment.reverted) {
         deployment.reverted = true;
         await revert(service.cluster, service.name, deployment.sourceTaskDefinition);
@@ -126,7 +128,7 @@ export function simulateServiceDeployments(proxy: FaultProxy, scenarioFor: (serv
 
   function render(raw: any, state: SimulatedService): void {
     const latest = state.deployments[state.deployments.length - 1];
-    raw.deploymentConfiguration = deploymentConfiguration(state.scenario);
+    raw.deploymentConfiguration = deploymentConfiguration(scenarioFor(state.name));
     raw.currentServiceDeployment = latest.arn;
     const deployment = (td: string, status: string, rolloutState: string, count: number) => ({
       id: `ecs-svc/${td.split(':').pop()}`,
@@ -139,7 +141,7 @@ export function simulateServiceDeployments(proxy: FaultProxy, scenarioFor: (serv
       rolloutState,
       rolloutStateReason: `ECS deployment ${rolloutState === 'COMPLETED' ? 'completed' : 'in progress'}.`,
     });
-    if (running(latest, state.scenario)) {
+    if (running(latest)) {
       raw.deployments = [deployment(latest.taskDefinition, 'PRIMARY', 'IN_PROGRESS', state.desired), deployment(latest.sourceTaskDefinition, 'ACTIVE', 'COMPLETED', state.desired)];
     } else {
       raw.deployments = [deployment(raw.taskDefinition, 'PRIMARY', 'COMPLETED', state.desired)];
@@ -151,7 +153,19 @@ export function simulateServiceDeployments(proxy: FaultProxy, scenarioFor: (serv
   return { services };
 }
 
-function deploymentRecord(state: SimulatedService, td: string, from: string, phases: TimelinePhase[], createdAt: number): SimulatedDeployment {
+/** The deployment's virtual second: polls so far x its scenario's seconds per poll. */
+function clock(d: SimulatedDeployment): number {
+  return d.polls * d.scenario.secondsPerPoll;
+}
+
+function deploymentRecord(
+  state: SimulatedService,
+  td: string,
+  from: string,
+  scenario: DeploymentScenario,
+  phases: TimelinePhase[],
+  createdAt: number,
+): SimulatedDeployment {
   const n = state.deployments.length + 1;
   const base = 'arn:aws:ecs:us-east-1:123456789012';
   return {
@@ -161,6 +175,7 @@ function deploymentRecord(state: SimulatedService, td: string, from: string, pha
     taskDefinition: td,
     sourceTaskDefinition: from,
     phases,
+    scenario,
     createdAt,
     polls: 0,
     reverted: false,
@@ -169,7 +184,7 @@ function deploymentRecord(state: SimulatedService, td: string, from: string, pha
 
 function describe(service: SimulatedService, d: SimulatedDeployment, phase: TimelinePhase): Record<string, unknown> {
   const rolledBack = phase.status.startsWith('ROLLBACK');
-  const alarm = service.scenario.alarm;
+  const alarm = d.scenario.alarm;
   const seconds = Math.floor(d.createdAt / 1000);
   const newTasks = phase.stage === 'SCALE_UP' ? Math.floor(service.desired / 2) : rolledBack ? 0 : service.desired;
   return {
@@ -197,11 +212,11 @@ function describe(service: SimulatedService, d: SimulatedDeployment, phase: Time
     status: phase.status,
     statusReason: rolledBack ? `Service deployment rolled back because the CloudWatch alarm(s) ${alarm?.name} were triggered.` : `ECS deployment ${phase.status === 'SUCCESSFUL' ? 'completed' : 'in progress'}.`,
     lifecycleStage: phase.stage,
-    deploymentConfiguration: deploymentConfiguration(service.scenario),
+    deploymentConfiguration: deploymentConfiguration(d.scenario),
     deploymentCircuitBreaker: { status: 'MONITORING', failureCount: 0, threshold: 3 },
     alarms: {
       status: 'MONITORING',
-      alarmNames: [...service.scenario.alarmNames],
+      alarmNames: [...d.scenario.alarmNames],
       triggeredAlarmNames: rolledBack && alarm ? [alarm.name] : [],
     },
     ...(rolledBack ? { rollback: { reason: `CloudWatch alarm ${alarm?.name} went into ALARM during the deployment`, startedAt: seconds + (alarm?.atSecond ?? 0), serviceRevisionArn: d.sourceRevisionArn } } : {}),
