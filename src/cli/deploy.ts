@@ -8,7 +8,7 @@ import { ImageRef, imageVersion, repositoryOf } from './image';
 import { MigrationResult, runMigration } from './migration';
 import { restoreRevision } from './rollback';
 import { followRollout } from './rollout';
-import { awaitEcsRollback, DeploymentSummary, EcsRollbackError, followNativeDeployment, prepareNativeFollow } from './service-deployment';
+import { awaitEcsRollback, DeploymentSummary, EcsRollbackError, followNativeDeployment, NativeWatch, prepareNativeFollow } from './service-deployment';
 import { Deadline } from './timing';
 
 /**
@@ -81,12 +81,20 @@ export async function deploy(ctx: CommandContext, args: DeployArgs): Promise<voi
     }
   }
 
+  // Read before the update (nothing to undo yet if it fails): the service deployments there are.
+  let native: NativeWatch | undefined;
+  try {
+    native = await prepareNativeFollow(ecs, ref, service, deadline, reporter);
+  } catch (err) {
+    await discardRevision(ctx, nextArn, cleanupDeadline());
+    throw err;
+  }
+
   const version = imageVersion(args.image);
   let parameterWritten = false;
   let health: string | undefined;
   let deployment: DeploymentSummary | undefined;
   try {
-    const native = await prepareNativeFollow(ecs, ref, service, deadline, reporter);
     await ecs.updateService(ref, nextArn, deadline);
     reporter.step('service-updated', `updated service ${args.service} to ${shortRevision(nextArn)}${native ? ` (${native.strategy} deployment)` : ''}`, { taskDefinition: nextArn, strategy: native?.strategy ?? 'ROLLING' });
     const rollout = native
