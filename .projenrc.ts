@@ -59,6 +59,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'handlebars@^4.7.8',
     '@aws-sdk/client-ecs@^3.700.0',
     '@aws-sdk/client-cloudformation@^3.700.0',
+    '@aws-sdk/client-ecr@^3.700.0',
     '@aws-sdk/client-ssm@^3.700.0',
     // `hardened-service diff`: the library behind `cdk diff`, which knows which property
     // changes replace a resource.

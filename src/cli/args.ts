@@ -1,5 +1,6 @@
 import { CommandName, commandHelp, COMMANDS, CommandSpec, ENV, GLOBAL_FLAGS, globalHelp, SPECS } from './command-specs';
 import { UsageError } from './errors';
+import { readFirstDeployFlags } from './first-deploy-args';
 import { hoistGlobalFlags, kitVersion } from './global-flags';
 import { ImageRef, parseImage, splitCommandLine } from './image';
 import { DEFAULT_RETRY_POLICY, RetryPolicy } from './retry';
@@ -83,6 +84,18 @@ export interface DiffArgs {
   readonly markdown: boolean;
 }
 
+export interface FirstDeployArgs extends CommonArgs {
+  readonly command: 'first-deploy';
+  readonly stackName: string;
+  readonly repository: string;
+  readonly imageTagParameter: string;
+  readonly tag: string;
+  readonly deployCommand: string[];
+  readonly pushCommand: string[];
+  readonly migrateCommand?: string[];
+  readonly dryRun: boolean;
+}
+
 export interface HelpArgs {
   readonly command: 'help';
   readonly text: string;
@@ -95,7 +108,8 @@ export interface VersionArgs {
 }
 
 export type ParsedArgs =
-  | DeployArgs | MigrateArgs | RollbackArgs | RevisionsArgs | StatusArgs | DoctorArgs | RecoveryPlanArgs | DiffArgs | HelpArgs | VersionArgs;
+  | DeployArgs | MigrateArgs | RollbackArgs | RevisionsArgs | StatusArgs | DoctorArgs | RecoveryPlanArgs | DiffArgs | FirstDeployArgs
+  | HelpArgs | VersionArgs;
 
 const NAME = /^[A-Za-z0-9_-]{1,255}$/;
 const ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:[a-z-]+\/\S+$/;
@@ -195,6 +209,7 @@ export function parseArgs(argv: readonly string[], env: Record<string, string | 
   if (region !== undefined && !REGION.test(region)) {
     problems.push(`--region "${region}" is not an AWS region; pass a region name such as us-east-1 or eu-west-2`);
   }
+  const firstDeploy = name === 'first-deploy' ? readFirstDeployFlags(problems, str) : undefined;
   const to = str('to');
   if (to !== undefined && !REVISION.test(to)) {
     problems.push(`--to "${to}" is not a revision; pass a revision number (7), FAMILY:REVISION (my-service:7) or a task definition ARN`);
@@ -259,6 +274,8 @@ export function parseArgs(argv: readonly string[], env: Record<string, string | 
       };
     case 'diff':
       return { command: name, base: str('base')!, head: str('head')!, acknowledgements: str('acknowledgements'), json: common.json, markdown: values.get('markdown') === true };
+    case 'first-deploy':
+      return { ...common, command: name, ...firstDeploy!, imageTagParameter: parameter!, migrateCommand: commandArgs, dryRun: values.get('dry-run') === true };
   }
 }
 

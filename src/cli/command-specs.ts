@@ -1,5 +1,6 @@
 import { ExitCode } from './errors';
 import { DEFAULT_RETRY_POLICY } from './retry';
+import { FIRST_DEPLOY_CONTEXT } from '../core/first-deploy';
 import { END_OF_LIFE_WARNING_DAYS, RUNTIMES_FILE } from '../core/runtime-currency';
 import { REPLACEMENTS_ACK_FILE } from '../core/stateful-resources';
 
@@ -9,7 +10,7 @@ import { REPLACEMENTS_ACK_FILE } from '../core/stateful-resources';
  */
 
 /** The commands, in the order help lists them. */
-export const COMMANDS = ['deploy', 'migrate', 'rollback', 'revisions', 'status', 'doctor', 'recovery-plan', 'diff'] as const;
+export const COMMANDS = ['deploy', 'migrate', 'rollback', 'revisions', 'status', 'doctor', 'recovery-plan', 'diff', 'first-deploy'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 /** Environment variables the CLI reads besides the standard AWS ones. */
@@ -44,6 +45,27 @@ export interface CommandSpec {
   readonly flags: readonly FlagSpec[];
   readonly defaultTimeoutSeconds: number;
 }
+
+/** `first-deploy`: the stack, its first image and its tasks, in order, from an empty account. */
+const FIRST_DEPLOY_SPEC: Record<'first-deploy', CommandSpec> = {
+  'first-deploy': {
+    summary: 'first deploy from an empty account: image-tag parameter, stack without tasks, image push, migration, stack with tasks; a no-op once done',
+    usage: 'hardened-service first-deploy --stack-name NAME --cluster C --service S --repository NAME --image-tag-parameter NAME --tag TAG --deploy-command "CMD" --push-command "CMD" [--migrate-command "CMD"] [--dry-run]',
+    defaultTimeoutSeconds: 5400,
+    flags: [
+      { name: 'stack-name', kind: 'string', placeholder: 'NAME', required: true, description: 'the service stack (<service>-<environment>)' },
+      CLUSTER, SERVICE, CONTAINER,
+      { name: 'repository', kind: 'string', placeholder: 'NAME', required: true, description: 'the ECR repository the stack creates (<service>-<environment>)' },
+      { ...PARAMETER, required: true },
+      { name: 'tag', kind: 'string', placeholder: 'TAG', required: true, description: 'the image tag to push and run first, for example the commit SHA' },
+      { name: 'deploy-command', kind: 'string', placeholder: '"CMD"', required: true, description: `deploys the stack, for example "npx cdk deploy STACK --require-approval never"; the first phase appends --context ${FIRST_DEPLOY_CONTEXT}=true` },
+      { name: 'push-command', kind: 'string', placeholder: '"CMD"', required: true, description: 'builds the image and pushes TAG to the repository, for example "scripts/aws-deploy.sh -e staging -t TAG -p"' },
+      { name: 'migrate-command', kind: 'string', placeholder: '"CMD"', description: 'run this one-off task with the pushed image before the service starts its tasks' },
+      { name: 'dry-run', kind: 'boolean', description: 'print the ordered plan, with what is done already, and change nothing' },
+      timeout(5400), POLL, JSON_FLAG,
+    ],
+  },
+};
 
 /** What each command accepts. Help text and parsing both come from here. */
 export const SPECS: Record<CommandName, CommandSpec> = {
@@ -133,6 +155,7 @@ export const SPECS: Record<CommandName, CommandSpec> = {
       { name: 'markdown', kind: 'boolean', description: 'the report as Markdown on stdout (for $GITHUB_STEP_SUMMARY and pull request bodies)' },
     ],
   },
+  ...FIRST_DEPLOY_SPEC,
 };
 
 /** `hardened-service -h`. */
@@ -267,6 +290,12 @@ export const COMMAND_EXIT_CODES: Partial<Record<CommandName, readonly ExitCodeLi
     [ExitCode.FAILED, `something stops the import (listed as "problem:"), or ${AWS_FAILED}`],
     [ExitCode.BAD_INPUT, 'bad input: a flag, an unreadable --template, the stack still exists or was not deleted in the last 90 days, or no AWS region or credentials'],
     [ExitCode.TIMEOUT, 'timed out (--timeout) or interrupted; nothing is changed by this command'],
+  ],
+  'first-deploy': [
+    [ExitCode.OK, 'every step is done (or was already: a second run prints "nothing to do" and changes nothing)'],
+    [ExitCode.FAILED, `a step failed (the message names it; the steps before it are done and the next run resumes there), or ${AWS_FAILED}`],
+    [ExitCode.BAD_INPUT, 'bad input: a flag, the image-tag parameter holds another tag, no AWS region or credentials'],
+    [ExitCode.TIMEOUT, 'timed out (--timeout) or interrupted (SIGINT/SIGTERM): the steps done stay done; run it again to resume'],
   ],
   'diff': [
     [ExitCode.OK, 'no stateful resource would be replaced or removed, or each one is acknowledged'],

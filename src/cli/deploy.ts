@@ -8,6 +8,7 @@ import { ImageRef, imageVersion, repositoryOf } from './image';
 import { MigrationResult, runMigration } from './migration';
 import { restoreRevision } from './rollback';
 import { followRollout } from './rollout';
+import { awaitEcsRollback, DeploymentSummary, EcsRollbackError, followNativeDeployment, NativeWatch, prepareNativeFollow } from './service-deployment';
 import { Deadline } from './timing';
 
 /**
@@ -16,7 +17,8 @@ import { Deadline } from './timing';
  * 1. validate everything first (service idle, container, image, parameter), change nothing;
  * 2. register a new task definition revision that differs only in the image;
  * 3. run the migration from that revision, if asked (a failure deregisters it and stops here);
- * 4. point the service at it and follow the rollout to COMPLETED;
+ * 4. point the service at it and follow the rollout to COMPLETED (a canary, linear or blue/green
+ *    service: its service deployment, through traffic steps and bakes, to SUCCESSFUL);
  * 5. check the health URL until it succeeds several times in a row, if given;
  * 6. write the tag to the stack's image-tag parameter, if given.
  *
@@ -79,17 +81,30 @@ export async function deploy(ctx: CommandContext, args: DeployArgs): Promise<voi
     }
   }
 
+  // Read before the update (nothing to undo yet if it fails): the service deployments there are.
+  let native: NativeWatch | undefined;
+  try {
+    native = await prepareNativeFollow(ecs, ref, service, deadline, reporter);
+  } catch (err) {
+    await discardRevision(ctx, nextArn, cleanupDeadline());
+    throw err;
+  }
+
   const version = imageVersion(args.image);
   let parameterWritten = false;
   let health: string | undefined;
+  let deployment: DeploymentSummary | undefined;
   try {
     await ecs.updateService(ref, nextArn, deadline);
-    reporter.step('service-updated', `updated service ${args.service} to ${shortRevision(nextArn)}`, { taskDefinition: nextArn });
-    const rollout = await followRollout(ecs, ref, nextArn, { deadline, pollIntervalMs: args.pollIntervalMs, reporter, label: 'rollout' });
+    reporter.step('service-updated', `updated service ${args.service} to ${shortRevision(nextArn)}${native ? ` (${native.strategy} deployment)` : ''}`, { taskDefinition: nextArn, strategy: native?.strategy ?? 'ROLLING' });
+    const rollout = native
+      ? await followNativeDeployment(ecs, ref, nextArn, native, { deadline, pollIntervalMs: args.pollIntervalMs, reporter })
+      : await followRollout(ecs, ref, nextArn, { deadline, pollIntervalMs: args.pollIntervalMs, reporter, label: 'rollout' });
+    deployment = 'summary' in rollout ? rollout.summary : undefined;
     if (!rollout.completed) {
       throw new OperationFailedError(rollout.reason);
     }
-    reporter.step('rollout-completed', `rollout of ${shortRevision(nextArn)} completed`, { taskDefinition: nextArn });
+    reporter.step('rollout-completed', `rollout of ${shortRevision(nextArn)} completed${deployment ? ` (${deployment.strategy}: ${deployment.stages.map((s) => s.stage).filter((st, i, all) => all.indexOf(st) === i).join(' > ')})` : ''}`, { taskDefinition: nextArn, deployment });
     if (args.healthUrl) {
       const outcome = await verifyHealth(args.healthUrl, {
         successes: args.healthChecks,
@@ -133,6 +148,7 @@ export async function deploy(ctx: CommandContext, args: DeployArgs): Promise<voi
       image: args.image.raw,
       taskDefinition: nextArn,
       previousTaskDefinition: previousArn,
+      deployment,
       migration,
       health,
       imageTagParameter: args.imageTagParameter ? { name: args.imageTagParameter, previous: previousTag, value: version } : undefined,
@@ -183,11 +199,18 @@ interface RollbackPlan {
 async function rollBack(ctx: CommandContext, args: DeployArgs, cause: unknown, plan: RollbackPlan): Promise<CliError> {
   const reason = describeError(cause);
   const previous = shortRevision(plan.previousArn);
-  ctx.reporter.step('rolling-back', `${reason}; rolling back to ${previous}`, { reason, taskDefinition: plan.previousArn });
+  const byEcs = cause instanceof EcsRollbackError;
+  ctx.reporter.step('rolling-back', `${reason}; ${byEcs ? 'ECS is rolling back' : 'rolling back'} to ${previous}`, { reason, taskDefinition: plan.previousArn, byEcs });
   try {
-    const outcome = await restoreRevision(ctx, plan.ref, plan.previousArn, { deadline: plan.deadline, pollIntervalMs: args.pollIntervalMs });
-    if (!outcome.completed) {
-      throw new Error(outcome.reason);
+    // ECS's own rollback puts the previous revision back; restoring it again would start
+    // another deployment (and another bake). Only if the service does not run it afterwards
+    // does the tool restore it itself.
+    const restoredByEcs = byEcs && await restoredByEcsRollback(ctx, args, cause, plan);
+    if (!restoredByEcs) {
+      const outcome = await restoreRevision(ctx, plan.ref, plan.previousArn, { deadline: plan.deadline, pollIntervalMs: args.pollIntervalMs });
+      if (!outcome.completed) {
+        throw new Error(outcome.reason);
+      }
     }
     if (plan.parameter) {
       await ctx.parameters.write(plan.parameter.name, plan.parameter.value, plan.deadline);
@@ -202,7 +225,20 @@ async function rollBack(ctx: CommandContext, args: DeployArgs, cause: unknown, p
   await discardRevision(ctx, plan.failedArn, plan.deadline);
   ctx.reporter.step('rolled-back', `rolled back: ${previous} is stable again`, { taskDefinition: plan.previousArn });
   const message = `${reason}; rolled back to ${previous}, which is stable`;
-  return cause instanceof DeadlineExceededError ? new DeadlineExceededError(message) : new OperationFailedError(message);
+  const error = cause instanceof DeadlineExceededError ? new DeadlineExceededError(message) : new OperationFailedError(message);
+  error.details = cause instanceof CliError ? cause.details : undefined;
+  return error;
+}
+
+/** Waits for ECS's rollback; true when it succeeded and the service runs the previous revision. */
+async function restoredByEcsRollback(ctx: CommandContext, args: DeployArgs, cause: EcsRollbackError, plan: RollbackPlan): Promise<boolean> {
+  const options = { deadline: plan.deadline, pollIntervalMs: args.pollIntervalMs, reporter: ctx.reporter };
+  const succeeded = await awaitEcsRollback(ctx.ecs, cause.summary, plan.previousArn, options);
+  if (!succeeded) {
+    throw new Error(`ECS reports ROLLBACK_FAILED for ${cause.summary.serviceDeploymentArn}`);
+  }
+  const service = await ctx.ecs.describeService(plan.ref, plan.deadline);
+  return service.taskDefinition === plan.previousArn;
 }
 
 /** Deregisters a revision that never served (or failed); a failure here is only a warning. */

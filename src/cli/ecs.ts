@@ -1,16 +1,20 @@
 import {
   ContainerDefinition,
   DeregisterTaskDefinitionCommand,
+  DescribeServiceDeploymentsCommand,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
   ECSClient,
+  ListServiceDeploymentsCommand,
   ListTaskDefinitionsCommand,
   RegisterTaskDefinitionCommand,
   RegisterTaskDefinitionCommandInput,
   RunTaskCommand,
   RunTaskCommandInput,
   Service,
+  ServiceDeployment,
+  ServiceDeploymentBrief,
   StopTaskCommand,
   Tag,
   Task,
@@ -167,6 +171,28 @@ export class EcsOperations {
       .sort((a, b) => revisionOf(a) - revisionOf(b));
   }
 
+  /**
+   * The service's service deployments (ECS's record of each deployment, with its lifecycle
+   * stage, traffic and alarms), newest first; the first page (up to 20) is enough to find the
+   * one a deploy just started.
+   */
+  public async listServiceDeployments(ref: ServiceRef, deadline: Deadline): Promise<ServiceDeploymentBrief[]> {
+    const out = await this.caller.call('ListServiceDeployments', deadline, (abortSignal) =>
+      this.client.send(new ListServiceDeploymentsCommand({ cluster: ref.cluster, service: ref.service }), { abortSignal }));
+    return [...(out.serviceDeployments ?? [])].sort((a, b) => time(b.createdAt) - time(a.createdAt));
+  }
+
+  public async describeServiceDeployment(arn: string, deadline: Deadline): Promise<ServiceDeployment> {
+    const out = await this.caller.call('DescribeServiceDeployments', deadline, (abortSignal) =>
+      this.client.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }), { abortSignal }));
+    const found = out.serviceDeployments?.find((d) => d.serviceDeploymentArn === arn);
+    if (!found) {
+      const why = (out.failures ?? []).map((f) => f.reason).join(', ');
+      throw new OperationFailedError(`DescribeServiceDeployments returned nothing for ${arn}${why ? ` (${why})` : ''}`);
+    }
+    return found;
+  }
+
   public async region(): Promise<string> {
     try {
       return await this.client.config.region();
@@ -174,6 +200,10 @@ export class EcsOperations {
       return 'the configured region';
     }
   }
+}
+
+function time(value: Date | undefined): number {
+  return value ? new Date(value).getTime() : 0;
 }
 
 /** `my-service:7` from a task definition ARN. */

@@ -36,6 +36,9 @@ export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** An error the CLI reports as one line and turns into a documented exit code. */
 export class CliError extends Error {
+  /** Structured detail for the `--json` failure document (for example the alarm that fired). */
+  public details?: Record<string, unknown>;
+
   constructor(message: string, public readonly exitCode: ExitCodeValue) {
     super(message);
     this.name = new.target.name;

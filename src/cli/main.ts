@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { ECRClient } from '@aws-sdk/client-ecr';
 import { COMMANDS, parseArgs, ParsedArgs } from './args';
 import { AwsCaller, clientConfig, createClients } from './aws';
 import { CommandContext } from './context';
@@ -7,6 +8,8 @@ import { deploy } from './deploy';
 import { doctor } from './doctor';
 import { EcsOperations } from './ecs';
 import { CliError, describeError, ExitCode } from './errors';
+import { firstDeploy } from './first-deploy';
+import { ImageRegistry, StackReader } from './first-deploy-aws';
 import { migrate } from './migrate';
 import { CliIo, Reporter } from './output';
 import { ImageTagParameter } from './parameter';
@@ -85,6 +88,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
         break;
       case 'status':
         return await status(ctx, args);
+      case 'first-deploy':
+        await runFirstDeploy(ctx, args, caller, io);
+        break;
     }
     return ExitCode.OK;
   } catch (err) {
@@ -95,9 +101,22 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   }
 }
 
+async function runFirstDeploy(ctx: CommandContext, args: Extract<ParsedArgs, { command: 'first-deploy' }>, caller: AwsCaller, io: CliIo): Promise<void> {
+  const config = clientConfig(args.region);
+  const cloudformation = new CloudFormationClient(config);
+  const ecr = new ECRClient(config);
+  try {
+    const stacks = new StackReader(cloudformation, caller);
+    await firstDeploy({ ...ctx, stacks, images: new ImageRegistry(ecr, caller), commandOutput: io.stderr, env: io.env }, args);
+  } finally {
+    cloudformation.destroy();
+    ecr.destroy();
+  }
+}
+
 function fail(reporter: Reporter, err: unknown): number {
   const exitCode = err instanceof CliError ? err.exitCode : ExitCode.FAILED;
-  reporter.failure(describeError(err), exitCode);
+  reporter.failure(describeError(err), exitCode, err instanceof CliError ? err.details : undefined);
   return exitCode;
 }
 

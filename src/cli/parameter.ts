@@ -32,6 +32,24 @@ export class ImageTagParameter {
     }
   }
 
+  /** The current value, or undefined when the parameter does not exist (a first deploy). */
+  public async find(name: string, deadline: Deadline): Promise<string | undefined> {
+    try {
+      return await this.read(name, deadline);
+    } catch (err) {
+      if (err instanceof UsageError && /does not exist/.test(err.message)) {
+        return undefined;
+      }
+      throw err;
+    }
+  }
+
+  /** Creates the parameter; fails if it exists (never overwrites a deployed tag). */
+  public async create(name: string, value: string, deadline: Deadline): Promise<void> {
+    await this.caller.call('PutParameter', deadline, (abortSignal) =>
+      this.client.send(new PutParameterCommand({ Name: name, Value: value, Type: 'String', Overwrite: false }), { abortSignal }));
+  }
+
   public async write(name: string, value: string, deadline: Deadline): Promise<void> {
     await this.caller.call('PutParameter', deadline, (abortSignal) =>
       this.client.send(new PutParameterCommand({ Name: name, Value: value, Type: 'String', Overwrite: true }), { abortSignal }));

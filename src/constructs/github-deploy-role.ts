@@ -137,6 +137,8 @@ export class GithubDeployRole extends Construct {
     const clusterName =
       (props.service.cluster.node.defaultChild as ecs.CfnCluster | undefined)?.clusterName ?? props.service.cluster.clusterName;
     const clusterTasks = `arn:${stack.partition}:ecs:${stack.region}:${stack.account}:task/${clusterName}`;
+    const serviceName = (props.service.node.defaultChild as ecs.CfnService | undefined)?.serviceName ?? props.service.serviceName;
+    const serviceDeployments = `arn:${stack.partition}:ecs:${stack.region}:${stack.account}:service-deployment/${clusterName}/${serviceName}`;
     this.deployPolicy = new iam.ManagedPolicy(this, 'DeployPolicy', {
       description: `Deploy ${props.service.serviceName} (${props.environment}) from ${repo}`,
       statements: [
@@ -195,6 +197,18 @@ export class GithubDeployRole extends Construct {
           resources: [props.service.serviceArn],
         }),
         new iam.PolicyStatement({
+          // Canary, linear and blue/green deployments report their steps, bakes and the alarm
+          // that rolled them back in the service's service deployments.
+          sid: 'FollowServiceDeployments',
+          actions: ['ecs:ListServiceDeployments'],
+          resources: [props.service.serviceArn],
+        }),
+        new iam.PolicyStatement({
+          sid: 'DescribeServiceDeployments',
+          actions: ['ecs:DescribeServiceDeployments'],
+          resources: [`${serviceDeployments}/*`],
+        }),
+        new iam.PolicyStatement({
           sid: 'RunMigrationTasks',
           actions: ['ecs:RunTask'],
           resources: [taskDefinitionArns],
@@ -245,6 +259,7 @@ export class GithubDeployRole extends Construct {
       ACK.taskDefinitionRevisions(`${arnPrefix('ecs', shown(stack.region, 'Region'))}:task-definition/${props.taskDefinition.family}`),
       ...CDK_ROLES.map((role) => ACK.cdkBootstrapRoles(`${arnPrefix('iam', '')}:role/cdk-${qualifier}-${role}`)),
       ACK.clusterTasks(`${arnPrefix('ecs', shown(stack.region, 'Region'))}:task/${shownName(clusterName)}`),
+      ACK.serviceDeployments(`${arnPrefix('ecs', shown(stack.region, 'Region'))}:service-deployment/${shownName(clusterName)}/${shownName(serviceName)}`),
     );
     this.role = new iam.Role(this, 'Role', {
       roleName: props.roleName,

@@ -15,6 +15,7 @@ import { githubOidcProviderToImport } from './private/account-singletons';
 import { acknowledgeCustomResourceProviders, COMPLIANCE_FRAMEWORKS_CONTEXT } from './private/acknowledgements';
 import { addPlatformBackupCopy } from './private/backup-copy';
 import { newDataKey, newLogsKey } from './private/encryption-keys';
+import { applyFirstDeployPhase } from './private/first-deploy-phase';
 import { allowGuardDutyAgent } from './private/guardduty-agent';
 import { serviceAliasRecord, serviceCertificate } from './private/service-domain';
 import { validateStackProps } from './private/stack-validation';
@@ -246,6 +247,7 @@ export class HardenedServiceStack extends Stack {
       environmentVariables: containerEnvironment(s, this.cache?.primaryEndpoint ?? ''),
       secrets: this.containerSecrets(),
     });
+    applyFirstDeployPhase(this, this.api.service, this.api.scaling);
     // The platform's GuardDuty adds its runtime agent to every task; the tasks must pull it.
     if (this.platform) allowGuardDutyAgent(this.api.taskDefinition.obtainExecutionRole());
     if (this.platform && this.database) {

@@ -110,8 +110,8 @@ describe('parseArgs', () => {
   });
 
   test('fails when the command is missing or unknown', () => {
-    expect(problem([])).toBe('missing command; expected one of deploy, migrate, rollback, revisions, status, doctor, recovery-plan, diff (see hardened-service -h)');
-    expect(problem(['ship'])).toBe('unknown command "ship"; expected one of deploy, migrate, rollback, revisions, status, doctor, recovery-plan, diff (see hardened-service -h)');
+    expect(problem([])).toBe('missing command; expected one of deploy, migrate, rollback, revisions, status, doctor, recovery-plan, diff, first-deploy (see hardened-service -h)');
+    expect(problem(['ship'])).toBe('unknown command "ship"; expected one of deploy, migrate, rollback, revisions, status, doctor, recovery-plan, diff, first-deploy (see hardened-service -h)');
   });
 });
 
@@ -187,6 +187,34 @@ describe('main', () => {
 
   test('fails when the command is missing, with exit code 2', async () => {
     const result = await run([]);
-    expect(result).toEqual({ code: 2, stdout: '', stderr: 'hardened-service: missing command; expected one of deploy, migrate, rollback, revisions, status, doctor, recovery-plan, diff (see hardened-service -h)\n' });
+    expect(result).toEqual({ code: 2, stdout: '', stderr: 'hardened-service: missing command; expected one of deploy, migrate, rollback, revisions, status, doctor, recovery-plan, diff, first-deploy (see hardened-service -h)\n' });
+  });
+});
+
+describe('parseArgs first-deploy', () => {
+  const base = [
+    'first-deploy', '--stack-name', 'hedis-optimizer-staging', '--cluster', 'hedis-optimizer-staging', '--service', 'hedis-optimizer',
+    '--repository', 'hedis-optimizer-staging', '--image-tag-parameter', '/hedis-optimizer/staging/image-tag',
+    '--deploy-command', 'npx cdk deploy hedis-optimizer-staging --require-approval never', '--push-command', 'scripts/aws-deploy.sh -e staging -t abc -p',
+  ];
+
+  test('splits the commands into arguments and reads --dry-run', () => {
+    const args = parseArgs([...base, '--tag', 'abc', '--dry-run'], {});
+    expect(args).toMatchObject({
+      command: 'first-deploy',
+      tag: 'abc',
+      dryRun: true,
+      deployCommand: ['npx', 'cdk', 'deploy', 'hedis-optimizer-staging', '--require-approval', 'never'],
+      pushCommand: ['scripts/aws-deploy.sh', '-e', 'staging', '-t', 'abc', '-p'],
+      timeoutSeconds: 5400,
+    });
+  });
+
+  test('fails when the tag is mutable or missing, naming the flag, the value and the fix', () => {
+    expect(problem([...base, '--tag', 'latest'])).toBe('--tag "latest" is not an immutable image tag; pass up to 128 letters, digits, . _ - such as the commit SHA (never "latest")');
+    expect(problem(base)).toBe('--tag is required');
+    expect(problem([...base.slice(0, 3), '--tag', 'abc'])).toBe(
+      '--cluster is required; --service is required; --repository is required; --image-tag-parameter is required; --deploy-command is required; --push-command is required',
+    );
   });
 });

@@ -103,12 +103,17 @@ describe('the database server is never authenticated', () => {
 });
 
 describe('the first deploy never runs migrations', () => {
-  test('the setup guide applies the migrations once the first cdk deploy has finished', () => {
+  test('the setup guide\'s one-command first deploy migrates after the stack exists and before it starts its tasks', () => {
     const guide = String(synth()['docs/AWS_SETUP_GUIDE.md']);
-    const deploy = guide.indexOf('npx cdk deploy hedis-optimizer-staging');
-    const migrate = guide.indexOf('scripts/db-migrate.sh -e staging -t "$(git rev-parse HEAD)"');
-    expect(deploy).toBeGreaterThan(0);
-    expect(migrate).toBeGreaterThan(deploy);
+    const command = guide.indexOf('scripts/aws-deploy.sh -e staging -t "$(git rev-parse HEAD)" -i');
+    const withoutTasks = guide.indexOf('deploys `hedis-optimizer-staging` without tasks (`npx cdk deploy ... --context hardened-service:first-deploy=true`');
+    const migrate = guide.indexOf('4. applies the migrations as a one-off task with that image');
+    const withTasks = guide.indexOf('5. deploys the stack again, with its tasks');
+    expect(command).toBeGreaterThan(0);
+    expect(withoutTasks).toBeGreaterThan(command);
+    expect(migrate).toBeGreaterThan(withoutTasks);
+    expect(withTasks).toBeGreaterThan(migrate);
+    expect(guide).toContain('scripts/db-migrate.sh -e staging -t "$(git rev-parse HEAD)"');
   });
 
   test('the migration command the guide shows is one db-migrate.sh accepts', () => {

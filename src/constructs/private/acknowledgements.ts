@@ -160,6 +160,11 @@ export const ACK = {
       `Resource::${clusterTaskArn}/*`,
       'Migration tasks get generated ids at run time; tagging is limited to tasks of the service\'s own cluster and only while RunTask creates them.',
     ),
+  serviceDeployments: (serviceDeploymentArn: string) =>
+    wildcard(
+      `Resource::${serviceDeploymentArn}/*`,
+      'ECS gives each deployment of the service a generated id; the deploy tool reads only the service deployments of its own service, to follow a canary or linear deployment and name the alarm that rolled it back.',
+    ),
   configDeliveryObjects: (objectsArn: string) =>
     wildcard(
       `Resource::${objectsArn}`,

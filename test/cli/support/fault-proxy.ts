@@ -1,4 +1,4 @@
-import { createServer, IncomingHttpHeaders, request, Server } from 'node:http';
+import { createServer, IncomingHttpHeaders, IncomingMessage, request, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 
 /** One call that went through the proxy. */
@@ -11,12 +11,15 @@ export interface ProxiedCall {
 }
 
 type Rewrite = (response: any, request: any) => any;
+/** Answers a call instead of moto: a JSON body, or undefined to forward it. */
+type Answer = (request: any) => any | Promise<any>;
 
 /**
  * A small HTTP proxy in front of moto. The CLI talks to it through `AWS_ENDPOINT_URL`; it
  * forwards every request and, where a test asks, injects states the emulator cannot produce:
  * a throttling error instead of forwarding, or a rewritten JSON response (a rollout state, a
- * task's exit code). The SDK clients themselves are real and unmodified.
+ * task's exit code), or, for an API moto lacks (ECS service deployments), an answer of its own.
+ * The SDK clients themselves are real and unmodified.
  */
 export class FaultProxy {
   /** Starts a proxy for `target` (moto's endpoint) on a free port of 127.0.0.1. */
@@ -31,6 +34,7 @@ export class FaultProxy {
   private readonly server: Server;
   private readonly throttles = new Map<string, number>();
   private readonly rewrites: Array<{ operation: string; fn: Rewrite }> = [];
+  private readonly answers = new Map<string, Answer>();
 
   private constructor(private readonly target: URL) {
     this.server = createServer((req, res) => {
@@ -54,36 +58,59 @@ export class FaultProxy {
           return;
         }
         this.calls.push({ operation, request: parsed, throttled: false });
-        const upstream = request(
-          { host: this.target.hostname, port: this.target.port, method: req.method, path: req.url, headers: req.headers },
-          (upstreamRes) => {
-            const out: Buffer[] = [];
-            upstreamRes.on('data', (chunk: Buffer) => out.push(chunk));
-            upstreamRes.on('end', () => {
-              let payload = Buffer.concat(out);
-              const rules = this.rewrites.filter((r) => r.operation === operation);
-              if (rules.length > 0 && upstreamRes.statusCode === 200) {
-                let json = parseJson(payload);
-                for (const rule of rules) {
-                  json = rule.fn(json, parsed) ?? json;
-                }
-                payload = Buffer.from(JSON.stringify(json));
+        const answer = this.answers.get(operation);
+        if (answer) {
+          void Promise.resolve()
+            .then(() => answer(parsed))
+            .then((json) => {
+              if (json === undefined) {
+                this.forward(req, res, body, operation, parsed);
+                return;
               }
-              const headers = { ...upstreamRes.headers };
-              delete headers['transfer-encoding'];
-              headers['content-length'] = String(payload.length);
-              res.writeHead(upstreamRes.statusCode ?? 502, headers);
+              const payload = JSON.stringify(json);
+              res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'content-length': Buffer.byteLength(payload) });
               res.end(payload);
+            })
+            .catch((err) => {
+              res.writeHead(500);
+              res.end(String(err));
             });
-          },
-        );
-        upstream.on('error', (err) => {
-          res.writeHead(502);
-          res.end(String(err));
-        });
-        upstream.end(body);
+          return;
+        }
+        this.forward(req, res, body, operation, parsed);
       });
     });
+  }
+
+  private forward(req: IncomingMessage, res: ServerResponse, body: Buffer, operation: string, parsed: any): void {
+    const upstream = request(
+      { host: this.target.hostname, port: this.target.port, method: req.method, path: req.url, headers: req.headers },
+      (upstreamRes) => {
+        const out: Buffer[] = [];
+        upstreamRes.on('data', (chunk: Buffer) => out.push(chunk));
+        upstreamRes.on('end', () => {
+          let payload = Buffer.concat(out);
+          const rules = this.rewrites.filter((r) => r.operation === operation);
+          if (rules.length > 0 && upstreamRes.statusCode === 200) {
+            let json = parseJson(payload);
+            for (const rule of rules) {
+              json = rule.fn(json, parsed) ?? json;
+            }
+            payload = Buffer.from(JSON.stringify(json));
+          }
+          const headers = { ...upstreamRes.headers };
+          delete headers['transfer-encoding'];
+          headers['content-length'] = String(payload.length);
+          res.writeHead(upstreamRes.statusCode ?? 502, headers);
+          res.end(payload);
+        });
+      },
+    );
+    upstream.on('error', (err) => {
+      res.writeHead(502);
+      res.end(String(err));
+    });
+    upstream.end(body);
   }
 
   /** `http://127.0.0.1:PORT`, for `AWS_ENDPOINT_URL`. */
@@ -101,9 +128,15 @@ export class FaultProxy {
     this.rewrites.push({ operation, fn });
   }
 
+  /** Answers every call of `operation` with `fn`'s JSON (moto never sees it) unless `fn` returns undefined. */
+  public answer(operation: string, fn: Answer): void {
+    this.answers.set(operation, fn);
+  }
+
   /** Forgets rules and recorded calls (between tests). */
   public reset(): void {
     this.throttles.clear();
+    this.answers.clear();
     this.rewrites.length = 0;
     this.calls.length = 0;
   }

@@ -2,18 +2,22 @@
  * Prints a real transcript of the deploy tool against the AWS emulator: a deploy with a
  * migration and health verification, then a deploy whose rollout the circuit breaker fails
  * (automatic rollback), one whose health check fails (automatic rollback), one that outlasts
- * --timeout (rolled back, exit 3), status, and bad input (exit 2).
+ * --timeout (rolled back, exit 3), status, and bad input (exit 2); then, on a canary service, a
+ * canary that completes and one that an alarm rolls back (exit 1).
  *
  *   npx tsx test/cli/support/transcript.ts
  *
  * moto_server runs on a free port of 127.0.0.1 behind the same fault-injecting proxy the tests
  * use (moto cannot finish or fail a rollout by itself); the CLI runs as a child process.
  */
+import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { HealthEndpoint, runCliProcess } from './cli';
+import { CANARY_ALARM_ROLLBACK, CANARY_COMPLETES } from './deployment-scenarios';
 import { simulateRollouts } from './ecs-simulation';
 import { FaultProxy } from './fault-proxy';
 import { Emulator, REPOSITORY, setAwsTestEnvironment } from './fixture';
 import { startMoto } from './moto';
+import { simulateServiceDeployments } from './service-deployments';
 
 async function transcript(): Promise<void> {
   setAwsTestEnvironment();
@@ -43,6 +47,18 @@ async function transcript(): Promise<void> {
     await show(['deploy', ...base, '--image', `${REPOSITORY}:1.4.0`, '--timeout', '3']);
     await show(['status', ...base]);
     await show(['deploy', ...base, '--image', REPOSITORY]);
+
+    // A canary service: the proxy plays ECS's service deployments (moto has none).
+    proxy.reset();
+    const c = await emulator.createService();
+    let scenario = CANARY_COMPLETES;
+    simulateServiceDeployments(proxy, () => scenario, async (cluster, service, taskDefinition) => {
+      await emulator.ecs.send(new UpdateServiceCommand({ cluster, service, taskDefinition }));
+    });
+    const canary = ['--cluster', c.cluster, '--service', c.service, '--image-tag-parameter', c.parameter];
+    await show(['deploy', ...canary, '--image', `${REPOSITORY}:2.0.0`]);
+    scenario = CANARY_ALARM_ROLLBACK;
+    await show(['deploy', ...canary, '--image', `${REPOSITORY}:2.1.0`]);
   } finally {
     await healthy.stop();
     await unhealthy.stop();

@@ -19,6 +19,7 @@ const AWS_STUB = `#!/usr/bin/env bash
 echo "aws $*" >> "$STUB_LOG"
 case "$*" in
   *"sts get-caller-identity"*) echo 111111111111 ;;
+  *"ecr get-login-password"*) echo stub-password ;;
   *"cloudformation describe-stacks"*LoadBalancerDnsName*) echo "$STUB_LB" ;;
   *"describe-images"*"imageTag=${DEPLOYED_IMAGE_TAG_PREFIX}"*) [[ -n "$STUB_DEPLOYED" ]] || { echo "ImageNotFoundException" >&2; exit 254; }; echo "$STUB_DEPLOYED" ;;
   *"describe-images"*) [[ -n "$STUB_DIGEST" ]] || { echo "ImageNotFoundException" >&2; exit 254; }; echo "$STUB_DIGEST" ;;
@@ -41,6 +42,8 @@ function runDeployScript(files: Record<string, any>, args: string[], stub: Recor
     fs.writeFileSync(script, files['scripts/aws-deploy.sh'], { mode: 0o755 });
     fs.writeFileSync(path.join(bin, 'aws'), AWS_STUB, { mode: 0o755 });
     fs.writeFileSync(path.join(bin, 'hardened-service'), '#!/usr/bin/env bash\necho "hardened-service $*" >> "$STUB_LOG"\n', { mode: 0o755 });
+    fs.writeFileSync(path.join(bin, 'docker'), '#!/usr/bin/env bash\ncat >/dev/null\necho "docker $*" >> "$STUB_LOG"\n', { mode: 0o755 });
+    fs.writeFileSync(path.join(dir, 'repo', 'scripts', 'docker-build.sh'), '#!/usr/bin/env bash\necho "docker-build.sh $*" >> "$STUB_LOG"\n', { mode: 0o755 });
     fs.writeFileSync(path.join(dir, 'calls'), '');
     const result = spawnSync('bash', [script, ...args], {
       encoding: 'utf-8',
@@ -72,7 +75,7 @@ describe('scripts/aws-deploy.sh, run with bash against stub commands', () => {
   const withDomain = synth({ domainName: 'api.hedis.example' });
 
   test('fails when there is neither a domain nor -u (the health URL must match the certificate), before anything changes, naming the fix', () => {
-    const result = runDeployScript(defaults, ['-e', 'staging', '-t', SHA, '-i']);
+    const result = runDeployScript(defaults, ['-e', 'staging', '-t', SHA]);
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
       'error: -u HEALTH_URL is required for staging: the stack hedis-optimizer-staging has no domainName, and its ServiceUrl ' +
@@ -115,6 +118,41 @@ describe('scripts/aws-deploy.sh, run with bash against stub commands', () => {
     expect(other.status).toBe(1);
     expect(other.stderr).toContain(`hedis-optimizer-staging:${DEPLOYED_IMAGE_TAG_PREFIX}${SHA} is sha256:${'e'.repeat(64)}, not hedis-optimizer-staging:${SHA}`);
     expect(other.calls.some((c) => c.startsWith('hardened-service'))).toBe(false);
+  });
+
+  test('-i: the first deploy is one command, hardened-service first-deploy with the stack\'s names, then the image is marked deployed', () => {
+    const result = runDeployScript(defaults, ['-e', 'staging', '-t', SHA, '-i']);
+    expect(result.status).toBe(0);
+    const first = result.calls.findIndex((c) => c.startsWith('hardened-service '));
+    expect(result.calls[first]).toBe(
+      'hardened-service first-deploy --stack-name hedis-optimizer-staging --cluster hedis-optimizer-staging --service hedis-optimizer --container app ' +
+        `--repository hedis-optimizer-staging --image-tag-parameter /hedis-optimizer/staging/image-tag --tag ${SHA} ` +
+        '--deploy-command npx cdk deploy hedis-optimizer-staging --require-approval never ' +
+        `--push-command scripts/aws-deploy.sh -e staging -t ${SHA} -p --migrate-command /app/.venv/bin/alembic upgrade head`,
+    );
+    // No health URL is needed, no rollout follows: the stack already runs the tag.
+    const put = result.calls.findIndex((c) => c.includes('ecr put-image') && c.includes(`--image-tag ${DEPLOYED_IMAGE_TAG_PREFIX}${SHA}`));
+    expect(put).toBeGreaterThan(first);
+    expect(result.calls.filter((c) => c.startsWith('hardened-service '))).toHaveLength(1);
+  });
+
+  test('-i -n prints the first deploy\'s plan (first-deploy --dry-run) and changes nothing', () => {
+    const result = runDeployScript(defaults, ['-e', 'production', '-t', SHA, '-i', '-n']);
+    expect(result.status).toBe(0);
+    expect(result.calls.filter((c) => !c.startsWith('aws sts'))).toEqual([expect.stringMatching(/^hardened-service first-deploy --stack-name hedis-optimizer-production .* --dry-run$/)]);
+  });
+
+  test('-p builds the tag and pushes it to the environment repository, as first-deploy\'s push step', () => {
+    const result = runDeployScript(defaults, ['-e', 'staging', '-t', SHA, '-p']);
+    expect(result.status).toBe(0);
+    const registry = '111111111111.dkr.ecr.us-east-1.amazonaws.com';
+    expect(result.calls.filter((c) => !c.startsWith('aws sts'))).toEqual([
+      'aws ecr get-login-password --region us-east-1',
+      `docker login --username AWS --password-stdin ${registry}`,
+      `docker-build.sh -t ${SHA}`,
+      `docker tag hedis-optimizer:${SHA} ${registry}/hedis-optimizer-staging:${SHA}`,
+      `docker push ${registry}/hedis-optimizer-staging:${SHA}`,
+    ]);
   });
 
   test('fails when the image is not in the environment repository, naming where images come from', () => {

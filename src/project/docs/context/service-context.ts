@@ -1,7 +1,8 @@
 import { cellText, title } from './format';
 import { AuthenticationMode } from '../../../core/authentication';
 import { DATABASE_CA_BUNDLE } from '../../../core/container-environment';
-import { COST_ALLOCATION_TAG_KEY, SERVICE_DEFAULTS, TASK_PLATFORM } from '../../../core/defaults';
+import { COST_ALLOCATION_TAG_KEY, DEPLOYED_IMAGE_TAG_PREFIX, SERVICE_DEFAULTS, TASK_PLATFORM } from '../../../core/defaults';
+import { FIRST_DEPLOY_CONTEXT } from '../../../core/first-deploy';
 import { END_OF_LIFE_WARNING_DAYS, findLine } from '../../../core/runtime-currency';
 import { workerCount } from '../../../core/settings';
 import { LOCAL_ISSUER_PORT } from '../../container/local-auth';
@@ -37,6 +38,8 @@ export function serviceDocs(model: ServiceModel) {
     costAllocationTagKey: COST_ALLOCATION_TAG_KEY,
     imagePlatform: TASK_PLATFORM.imagePlatform,
     workingHours: SERVICE_DEFAULTS.workingHoursCron,
+    firstDeployContext: FIRST_DEPLOY_CONTEXT,
+    deployedTagPrefix: DEPLOYED_IMAGE_TAG_PREFIX,
   };
 }
 
