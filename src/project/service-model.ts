@@ -6,7 +6,9 @@ import { accountLayout } from '../core/account-singletons';
 import { resolveComplianceFrameworks } from '../core/compliance-frameworks';
 import { CostEstimate, estimateJoinedServiceCost, estimateMonthlyCost } from '../core/cost-model';
 import { SERVICE_DEFAULTS } from '../core/defaults';
+import { DeployTiming, estimateDeployTiming } from '../core/deploy-timing';
 import { DeploymentEnvironment } from '../core/deployment-environment';
+import { DEFAULT_DEPLOYMENT_STRATEGY, DeploymentOptions, strategyOptions } from '../core/deployment-strategy';
 import { platformNames } from '../core/platform-baseline';
 import { platformParameterNames, SERVICE_READ_PARAMETERS, validatePlatformName } from '../core/platform-parameters';
 import { defaultLine, imageRuntimes, RuntimeUse } from '../core/runtime-currency';
@@ -46,6 +48,8 @@ export interface EnvironmentModel {
   readonly settings: ResolvedSettings;
   /** The environment's monthly cost estimate, from `settings` (computed once). */
   readonly costEstimate: CostEstimate;
+  /** How long a deploy and a rollback take, from `settings` (computed once). */
+  readonly deployTiming: DeployTiming;
 }
 
 /** The platform the service joins (`platform`), as the docs and the stacks see it. */
@@ -111,6 +115,7 @@ const OPTION_NAMES: Record<DeploymentEnvironment, Record<string, string>> = {
     monthlyBudgetUsd: 'stagingMonthlyBudgetUsd',
     certificateArn: 'stagingCertificateArn',
     scaleToZeroOutsideWorkingHours: 'stagingScaleToZeroOutsideWorkingHours',
+    deploymentStrategy: 'stagingDeploymentStrategy',
   },
   [DeploymentEnvironment.PRODUCTION]: {
     certificateArn: 'productionCertificateArn',
@@ -227,6 +232,7 @@ export function resolveServiceModel(input: HardenedServiceProjectOptions): Servi
       jwtWriteScope: input.jwtWriteScope,
       apiKeyMaxAgeDays: input.apiKeyMaxAgeDays,
       complianceFrameworks: input.complianceFrameworks,
+      ...deploymentStackOptions(input, environment),
       // A joined stack takes the OIDC provider from its platform and has no trail.
       ...(platformName === undefined ? layout.props[environment] : {}),
     });
@@ -243,6 +249,7 @@ export function resolveServiceModel(input: HardenedServiceProjectOptions): Servi
       }
     }
   }
+  problems.push(...unusedDeploymentOptions(input));
   // The workflow options join the same error; projen makes the GitHub component for a root
   // project unless `github` is false.
   problems.push(...validateWorkflowOptions(input, input.github ?? !input.parent));
@@ -258,6 +265,7 @@ export function resolveServiceModel(input: HardenedServiceProjectOptions): Servi
       stackOptions: options,
       settings,
       costEstimate: platformName === undefined ? estimateMonthlyCost(settings) : estimateJoinedServiceCost(settings),
+      deployTiming: estimateDeployTiming(settings),
     };
   };
   const staging = environmentModel(DeploymentEnvironment.STAGING);
@@ -289,6 +297,35 @@ export function resolveServiceModel(input: HardenedServiceProjectOptions): Servi
     production,
     environments: [staging, production],
   };
+}
+
+const DEPLOYMENT_TUNING = ['canaryPercent', 'canaryBakeMinutes', 'linearStepPercent', 'linearStepMinutes', 'bakeTimeMinutes'] as const;
+
+/** The project's strategy of an environment, as written (undefined: the environment's default). */
+function projectStrategy(input: HardenedServiceProjectOptions, environment: DeploymentEnvironment): string | undefined {
+  return environment === DeploymentEnvironment.STAGING ? input.stagingDeploymentStrategy : input.deploymentStrategy;
+}
+
+/**
+ * An environment's deployment options: its strategy, and of the tuning options (which the
+ * project sets for both environments) only those its strategy reads.
+ */
+function deploymentStackOptions(input: HardenedServiceProjectOptions, environment: DeploymentEnvironment): DeploymentOptions {
+  const strategy = projectStrategy(input, environment);
+  const uses = strategyOptions(strategy ?? DEFAULT_DEPLOYMENT_STRATEGY[environment]);
+  return {
+    deploymentStrategy: strategy,
+    ...Object.fromEntries(DEPLOYMENT_TUNING.filter((o) => uses.includes(o)).map((o) => [o, input[o]])),
+  };
+}
+
+/** A tuning option that neither environment's strategy reads. */
+function unusedDeploymentOptions(input: HardenedServiceProjectOptions): string[] {
+  const strategies = ENVIRONMENTS.map((e) => projectStrategy(input, e) ?? DEFAULT_DEPLOYMENT_STRATEGY[e]);
+  return DEPLOYMENT_TUNING.filter((o) => input[o] !== undefined && !strategies.some((s) => strategyOptions(s).includes(o))).map(
+    (o) =>
+      `${o} is set but neither deploymentStrategy ("${strategies[1]}") nor stagingDeploymentStrategy ("${strategies[0]}") reads it; remove ${o} or choose a strategy that uses it`,
+  );
 }
 
 /** The `platform` option's name, or undefined (standalone); a bad value adds a problem naming the option. */

@@ -1,4 +1,5 @@
 import { cellText, title, usd } from './format';
+import { rolloutDocs } from './rollout-context';
 import { DeploymentEnvironment } from '../../../core/deployment-environment';
 import { alarmDefinitions, dashboardNames, queryDefinitions } from '../../../core/monitoring-definitions';
 import { ResolvedSettings } from '../../../core/settings';
@@ -37,6 +38,7 @@ function environmentContext(model: ServiceModel, env: EnvironmentModel, facts: S
     cacheReplicationGroupId: facts.cacheReplicationGroupId,
   };
   const dashboards = dashboardNames(s);
+  const rollout = rolloutDocs(env, facts);
   return {
     name: env.environment,
     title: title(env.environment),
@@ -107,7 +109,8 @@ function environmentContext(model: ServiceModel, env: EnvironmentModel, facts: S
       })),
     },
     network: networkDiagram(facts, env.environment),
-    recovery: recovery(model, s, facts),
+    rollout,
+    recovery: recovery(model, s, facts, rollout.rollbackHow),
     commands: {
       status: `npx hardened-service status --cluster ${s.names.clusterName} --service ${s.names.serviceName} --image-tag-parameter ${s.names.imageTagParameter}`,
       rollback: `npx hardened-service rollback --cluster ${s.names.clusterName} --service ${s.names.serviceName} --image-tag-parameter ${s.names.imageTagParameter}`,
@@ -158,7 +161,7 @@ function networkDiagram(facts: StackFacts, environment: DeploymentEnvironment) {
 }
 
 /** RPO and RTO per component, from the settings and the stack. */
-function recovery(model: ServiceModel, s: ResolvedSettings, facts: StackFacts) {
+function recovery(model: ServiceModel, s: ResolvedSettings, facts: StackFacts, rollbackHow: string) {
   const rows: { component: string; event: string; rpo: string; rto: string; how: string }[] = [];
   rows.push({
     component: 'API tasks',
@@ -172,7 +175,7 @@ function recovery(model: ServiceModel, s: ResolvedSettings, facts: StackFacts) {
     event: 'bad deploy',
     rpo: 'none',
     rto: 'minutes',
-    how: 'the deployment circuit breaker rolls back; `hardened-service rollback` by hand',
+    how: `${rollbackHow}; \`hardened-service rollback\` by hand`,
   });
   if (model.database) {
     rows.push(
