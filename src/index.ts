@@ -4,6 +4,7 @@ export * from './core/service-options';
 export * from './core/authentication';
 export { ComplianceFramework } from './core/compliance-frameworks';
 export { DeploymentStrategyName } from './core/deployment-strategy';
+export type { DeploymentOptions } from './core/deployment-strategy';
 export type { DeployTiming, DeployPhase } from './core/deploy-timing';
 export * from './constructs/compliance-checks';
 export * from './constructs/service-network';

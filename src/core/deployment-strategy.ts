@@ -50,13 +50,51 @@ export class DeploymentStrategyName {
   private constructor() {}
 }
 
-/** The deployment options, as `HardenedServiceOptions` declares them. */
+/**
+ * How ECS rolls out a new revision: declared once, extended by the stack's options
+ * (`HardenedServiceOptions`), `ApiServiceProps` and the project's options (whose
+ * `deploymentStrategy` is production's; staging has `stagingDeploymentStrategy`).
+ */
 export interface DeploymentOptions {
+  /**
+   * "rolling", "canary", "linear" or "blue-green" (names in `DeploymentStrategyName`). Every
+   * strategy rolls back by itself when the 5xx-rate, p95-latency or unhealthy-host alarm fires
+   * during the deployment or its bake; "rolling" also has the circuit breaker (ECS allows it
+   * only there). The traffic-shifting strategies add a second target group, the listener rules
+   * ECS shifts and a test listener on port 9443 that only the VPC can reach.
+   * @default - production "canary", staging "rolling"
+   */
   readonly deploymentStrategy?: string;
+
+  /**
+   * Canary only: percentage of the traffic the new revision takes first (0.1-100, steps of 0.1).
+   * @default 10
+   */
   readonly canaryPercent?: number;
+
+  /**
+   * Canary only: minutes the canary takes its share before all traffic shifts (0-1440).
+   * @default 10
+   */
   readonly canaryBakeMinutes?: number;
+
+  /**
+   * Linear only: percentage of the traffic each step adds (3-100, steps of 0.1).
+   * @default 25
+   */
   readonly linearStepPercent?: number;
+
+  /**
+   * Linear only: minutes between steps (0-1440).
+   * @default 5
+   */
   readonly linearStepMinutes?: number;
+
+  /**
+   * Canary, linear and blue/green: minutes both revisions keep running after all traffic
+   * shifted, during which an alarm still shifts it back at once (0-1440).
+   * @default 10
+   */
   readonly bakeTimeMinutes?: number;
 }
 

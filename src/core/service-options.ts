@@ -1,3 +1,4 @@
+import { DeploymentOptions } from './deployment-strategy';
 import { SharedServiceOptions } from './shared-service-options';
 
 /**
@@ -5,7 +6,7 @@ import { SharedServiceOptions } from './shared-service-options';
  * extends them, and the projen project type renders the same values into the Dockerfile,
  * compose files, workflows and docs, so that one value has one source.
  */
-export interface HardenedServiceOptions extends SharedServiceOptions {
+export interface HardenedServiceOptions extends SharedServiceOptions, DeploymentOptions {
   /**
    * ARN of an ACM certificate for the HTTPS listener, in the stack's region.
    * Required in production unless `domainName` and `hostedZoneId` are given.
@@ -73,45 +74,4 @@ export interface HardenedServiceOptions extends SharedServiceOptions {
    */
   readonly scaleToZeroOutsideWorkingHours?: boolean;
 
-  /**
-   * How ECS rolls out a new revision: "rolling", "canary", "linear" or "blue-green" (names in
-   * `DeploymentStrategyName`). Every strategy rolls back by itself when the 5xx-rate, p95-latency
-   * or unhealthy-host alarm fires during the deployment or its bake; "rolling" also has the
-   * circuit breaker (ECS allows it only there). The traffic-shifting strategies add a second
-   * target group, the listener rules ECS shifts and a test listener on port 9443 that only
-   * the VPC can reach.
-   * @default - production "canary", staging "rolling"
-   */
-  readonly deploymentStrategy?: string;
-
-  /**
-   * Canary only: percentage of the traffic the new revision takes first (0.1-100, steps of 0.1).
-   * @default 10
-   */
-  readonly canaryPercent?: number;
-
-  /**
-   * Canary only: minutes the canary takes its share before all traffic shifts (0-1440).
-   * @default 10
-   */
-  readonly canaryBakeMinutes?: number;
-
-  /**
-   * Linear only: percentage of the traffic each step adds (3-100, steps of 0.1).
-   * @default 25
-   */
-  readonly linearStepPercent?: number;
-
-  /**
-   * Linear only: minutes between steps (0-1440).
-   * @default 5
-   */
-  readonly linearStepMinutes?: number;
-
-  /**
-   * Canary, linear and blue/green: minutes both revisions keep running after all traffic
-   * shifted, during which an alarm still shifts it back at once (0-1440).
-   * @default 10
-   */
-  readonly bakeTimeMinutes?: number;
 }

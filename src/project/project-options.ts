@@ -1,5 +1,6 @@
 import { awscdk } from 'projen';
 import { ServiceWorkflowsOptions } from './workflows/workflow-options';
+import { DeploymentOptions } from '../core/deployment-strategy';
 import { SharedServiceOptions } from '../core/shared-service-options';
 
 /**
@@ -9,7 +10,8 @@ import { SharedServiceOptions } from '../core/shared-service-options';
  * a stack (service name, port, sizing, engines, authentication) are `SharedServiceOptions`,
  * declared once for the stack props and this type.
  */
-export interface HardenedServiceProjectOptions extends awscdk.AwsCdkTypeScriptAppOptions, ServiceWorkflowsOptions, SharedServiceOptions {
+export interface HardenedServiceProjectOptions
+  extends awscdk.AwsCdkTypeScriptAppOptions, ServiceWorkflowsOptions, SharedServiceOptions, DeploymentOptions {
   /**
    * Kind of service, one of the kit's blueprints: "python-api" (Python 3.11, FastAPI served by
    * gunicorn with uvicorn workers, alembic migrations) or "node-api" (TypeScript on Node.js 24 LTS).
@@ -49,51 +51,11 @@ export interface HardenedServiceProjectOptions extends awscdk.AwsCdkTypeScriptAp
   readonly stagingScaleToZeroOutsideWorkingHours?: boolean;
 
   /**
-   * How ECS rolls out a revision in production: "canary", "linear", "blue-green" or "rolling"
-   * (`DeploymentStrategyName`). The 5xx-rate, p95-latency and unhealthy-host alarms roll a
-   * deployment back by themselves with every strategy; the generated DEPLOYMENT_GUIDE.md gives
-   * the expected deploy and rollback time of each environment.
-   * @default "canary"
-   */
-  readonly deploymentStrategy?: string;
-
-  /**
-   * How ECS rolls out a revision in staging.
+   * How ECS rolls out a revision in staging (`deploymentStrategy` is production's; the canary,
+   * linear and bake options apply to every environment whose strategy reads them).
    * @default "rolling"
    */
   readonly stagingDeploymentStrategy?: string;
-
-  /**
-   * Percentage of the traffic a canary takes first (0.1-100, steps of 0.1), in every
-   * environment whose strategy is "canary".
-   * @default 10
-   */
-  readonly canaryPercent?: number;
-
-  /**
-   * Minutes a canary takes its share before all traffic shifts (0-1440), where the strategy is "canary".
-   * @default 10
-   */
-  readonly canaryBakeMinutes?: number;
-
-  /**
-   * Percentage of the traffic each linear step adds (3-100, steps of 0.1), where the strategy is "linear".
-   * @default 25
-   */
-  readonly linearStepPercent?: number;
-
-  /**
-   * Minutes between linear steps (0-1440), where the strategy is "linear".
-   * @default 5
-   */
-  readonly linearStepMinutes?: number;
-
-  /**
-   * Minutes both revisions keep running after all traffic shifted (0-1440), where the strategy
-   * is "canary", "linear" or "blue-green"; an alarm in this time still shifts traffic back at once.
-   * @default 10
-   */
-  readonly bakeTimeMinutes?: number;
 
   /**
    * AWS region of both environments.
