@@ -144,8 +144,10 @@ export interface ApiServiceProps extends DeploymentOptions {
 /**
  * An ECS cluster with Container Insights and a Fargate service behind an internet-facing
  * ALB: HTTPS only (HTTP redirects), a modern TLS policy, invalid headers dropped, access
- * logs, deletion protection in production; a deployment circuit breaker with rollback, a
- * short deregistration delay, health checks on the health path, autoscaling on CPU and
+ * logs, deletion protection in production; the deployment strategy of `deploymentStrategy`
+ * (rolling with the circuit breaker, or canary, linear or blue/green with a second target
+ * group, the listener rules ECS shifts, a test listener open to the VPC only and ECS's scoped
+ * load balancer role), a short deregistration delay, health checks on the health path, autoscaling on CPU and
  * requests; non-root containers with a read-only root filesystem and secrets from Secrets
  * Manager; Fargate Spot in staging.
  */

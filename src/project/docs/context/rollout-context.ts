@@ -23,13 +23,13 @@ export function rolloutDocs(env: EnvironmentModel, facts: StackFacts) {
   const phase = (p: DeployPhase) => ({ name: p.name, basis: p.basis, duration: duration(p.seconds), seconds: p.seconds });
   const summary: Record<string, string> = {
     [DeploymentStrategyName.ROLLING]:
-      'rolling: the new tasks start next to the old ones (up to 200%), the old ones drain once the new ones pass the health check',
+      'New tasks start next to the old ones (up to 200%), the old ones drain once the new ones pass the health check',
     [DeploymentStrategyName.CANARY]:
-      `canary: the new revision starts in full on the second target group, takes ${d.canaryPercent}% of the traffic for ${d.canaryBakeMinutes} min, then all of it; the old revision keeps running ${d.bakeTimeMinutes} min more`,
+      `The new revision starts in full on the second target group, takes ${d.canaryPercent}% of the traffic for ${d.canaryBakeMinutes} min, then all of it; the old revision keeps running ${d.bakeTimeMinutes} min more`,
     [DeploymentStrategyName.LINEAR]:
-      `linear: the new revision starts in full on the second target group and takes ${d.linearStepPercent}% more of the traffic every ${d.linearStepMinutes} min; the old revision keeps running ${d.bakeTimeMinutes} min after the last step`,
+      `The new revision starts in full on the second target group and takes ${d.linearStepPercent}% more of the traffic every ${d.linearStepMinutes} min; the old revision keeps running ${d.bakeTimeMinutes} min after the last step`,
     [DeploymentStrategyName.BLUE_GREEN]:
-      `blue/green: the new revision starts in full on the second target group, takes all traffic at once when healthy, and the old one keeps running ${d.bakeTimeMinutes} min more`,
+      `The new revision starts in full on the second target group, takes all traffic at once when healthy, and the old one keeps running ${d.bakeTimeMinutes} min more`,
   };
   return {
     strategy: d.strategy,
