@@ -1,3 +1,4 @@
+import { deploymentStackOptions, unusedDeploymentOptions } from './deployment-model';
 import type { HardenedServiceProjectOptions } from './project-options';
 import { validateWorkflowOptions } from './workflows/workflow-validation';
 import { Blueprint } from '../blueprints/blueprint';
@@ -8,7 +9,6 @@ import { CostEstimate, estimateJoinedServiceCost, estimateMonthlyCost } from '..
 import { SERVICE_DEFAULTS } from '../core/defaults';
 import { DeployTiming, estimateDeployTiming } from '../core/deploy-timing';
 import { DeploymentEnvironment } from '../core/deployment-environment';
-import { DEFAULT_DEPLOYMENT_STRATEGY, DeploymentOptions, strategyOptions } from '../core/deployment-strategy';
 import { platformNames } from '../core/platform-baseline';
 import { platformParameterNames, SERVICE_READ_PARAMETERS, validatePlatformName } from '../core/platform-parameters';
 import { defaultLine, imageRuntimes, RuntimeUse } from '../core/runtime-currency';
@@ -297,35 +297,6 @@ export function resolveServiceModel(input: HardenedServiceProjectOptions): Servi
     production,
     environments: [staging, production],
   };
-}
-
-const DEPLOYMENT_TUNING = ['canaryPercent', 'canaryBakeMinutes', 'linearStepPercent', 'linearStepMinutes', 'bakeTimeMinutes'] as const;
-
-/** The project's strategy of an environment, as written (undefined: the environment's default). */
-function projectStrategy(input: HardenedServiceProjectOptions, environment: DeploymentEnvironment): string | undefined {
-  return environment === DeploymentEnvironment.STAGING ? input.stagingDeploymentStrategy : input.deploymentStrategy;
-}
-
-/**
- * An environment's deployment options: its strategy, and of the tuning options (which the
- * project sets for both environments) only those its strategy reads.
- */
-function deploymentStackOptions(input: HardenedServiceProjectOptions, environment: DeploymentEnvironment): DeploymentOptions {
-  const strategy = projectStrategy(input, environment);
-  const uses = strategyOptions(strategy ?? DEFAULT_DEPLOYMENT_STRATEGY[environment]);
-  return {
-    deploymentStrategy: strategy,
-    ...Object.fromEntries(DEPLOYMENT_TUNING.filter((o) => uses.includes(o)).map((o) => [o, input[o]])),
-  };
-}
-
-/** A tuning option that neither environment's strategy reads. */
-function unusedDeploymentOptions(input: HardenedServiceProjectOptions): string[] {
-  const strategies = ENVIRONMENTS.map((e) => projectStrategy(input, e) ?? DEFAULT_DEPLOYMENT_STRATEGY[e]);
-  return DEPLOYMENT_TUNING.filter((o) => input[o] !== undefined && !strategies.some((s) => strategyOptions(s).includes(o))).map(
-    (o) =>
-      `${o} is set but neither deploymentStrategy ("${strategies[1]}") nor stagingDeploymentStrategy ("${strategies[0]}") reads it; remove ${o} or choose a strategy that uses it`,
-  );
 }
 
 /** The `platform` option's name, or undefined (standalone); a bad value adds a problem naming the option. */
