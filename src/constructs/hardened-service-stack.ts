@@ -19,6 +19,7 @@ import { applyFirstDeployPhase } from './private/first-deploy-phase';
 import { allowGuardDutyAgent } from './private/guardduty-agent';
 import { serviceAliasRecord, serviceCertificate } from './private/service-domain';
 import { validateStackProps } from './private/stack-validation';
+import { RotationRedeploy } from './rotation-redeploy';
 import { ServiceApiKeys } from './service-api-keys';
 import { ServiceCache } from './service-cache';
 import { ServiceDatabase } from './service-database';
@@ -32,6 +33,7 @@ import { resolveComplianceFrameworks } from '../core/compliance-frameworks';
 import { API_KEYS_SECRET_VARIABLE, CACHE_SECRET_VARIABLE, containerEnvironment, DATABASE_SECRET_FIELDS } from '../core/container-environment';
 import { COST_ALLOCATION_TAG_KEY } from '../core/defaults';
 import { DeploymentEnvironment } from '../core/deployment-environment';
+import { DEPLOYMENT_ALARM_IDS } from '../core/deployment-strategy';
 import { ENVIRONMENT_PRESETS } from '../core/presets';
 import { HardenedServiceOptions } from '../core/service-options';
 import { ResolvedSettings, resolveSettings } from '../core/settings';
@@ -42,6 +44,7 @@ const UNTAGGED_RESOURCE_TYPES = [
   'AWS::ApplicationAutoScaling::ScalableTarget',
   'AWS::CloudWatch::Dashboard',
   'AWS::ElasticLoadBalancingV2::Listener',
+  'AWS::ElasticLoadBalancingV2::ListenerRule',
 ];
 
 /** Properties of `HardenedServiceStack`. */
@@ -138,6 +141,8 @@ export class HardenedServiceStack extends Stack {
   public readonly certificate: acm.ICertificate;
   /** The compliance frameworks whose packs check the stack and whose rule ids it acknowledges. */
   public readonly complianceFrameworks: string[];
+  /** Starts a new deployment of the service when the database secret rotates (with a database only). */
+  public readonly rotationRedeploy?: RotationRedeploy;
 
   constructor(scope: Construct, id: string, props: HardenedServiceStackProps) {
     // Validate before anything is created, and report every problem at once.
@@ -244,6 +249,14 @@ export class HardenedServiceStack extends Stack {
       logRetentionDays: s.logRetentionDays,
       scaleToZeroOutsideWorkingHours: s.scaleToZeroOutsideWorkingHours,
       targetRequestsPerTask: s.targetRequestsPerTask,
+      // Tuning values a strategy does not read are 0 and ignored by ApiService.
+      deploymentStrategy: s.deployment.strategy,
+      canaryPercent: s.deployment.canaryPercent,
+      canaryBakeMinutes: s.deployment.canaryBakeMinutes,
+      linearStepPercent: s.deployment.linearStepPercent,
+      linearStepMinutes: s.deployment.linearStepMinutes,
+      bakeTimeMinutes: s.deployment.bakeTimeMinutes,
+      alternateTargetGroupName: s.names.alternateTargetGroupName,
       environmentVariables: containerEnvironment(s, this.cache?.primaryEndpoint ?? ''),
       secrets: this.containerSecrets(),
     });
@@ -285,6 +298,17 @@ export class HardenedServiceStack extends Stack {
       database: this.database,
       cache: this.cache,
     });
+    this.enableDeploymentAlarms();
+    if (this.database) {
+      this.rotationRedeploy = new RotationRedeploy(this, 'RotationRedeploy', {
+        secret: this.database.secret,
+        stateMachineName: s.names.rotationRedeployName,
+        service: this.api.service,
+        cluster: this.api.cluster,
+        logsKey: this.logsKey,
+        logRetentionDays: s.logRetentionDays,
+      });
+    }
     // An account needs one trail (a second bills management events again): a platform's account
     // baseline has it, or, with createAuditTrail false, another stack of the account.
     if (!this.platform && (props.createAuditTrail ?? true)) this.auditTrail = new AuditTrail(this, 'Audit', { trailName: s.names.trailName });
@@ -308,6 +332,20 @@ export class HardenedServiceStack extends Stack {
     });
     acknowledgeCustomResourceProviders(this);
     this.createOutputs(s);
+  }
+
+  /**
+   * The 5xx-rate, p95-latency and unhealthy-host alarms are the service's deployment alarms:
+   * one in alarm during a deployment or its bake rolls the deployment back.
+   */
+  private enableDeploymentAlarms(): void {
+    const alarms = DEPLOYMENT_ALARM_IDS.map((id) => this.monitoring.alarms[id]);
+    this.api.service.enableDeploymentAlarms(
+      alarms.map((alarm) => alarm.alarmName),
+      { behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM },
+    );
+    // ECS looks the alarms up when the deployment configuration is set.
+    this.api.service.node.addDependency(...alarms);
   }
 
   private imageFromRepository(s: ResolvedSettings, tag?: string): ecs.ContainerImage {

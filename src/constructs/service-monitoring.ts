@@ -80,6 +80,7 @@ export class ServiceMonitoring extends Construct {
     const targets: MonitoringTargets = {
       loadBalancerFullName: api.loadBalancer.loadBalancerFullName,
       targetGroupFullName: api.targetGroup.targetGroupFullName,
+      alternateTargetGroupFullName: api.alternateTargetGroup?.targetGroupFullName,
       clusterName: api.cluster.clusterName,
       serviceName: api.service.serviceName,
       appLogGroupName: api.logGroup.logGroupName,

@@ -1,5 +1,6 @@
 import { SERVICE_DEFAULTS } from './defaults';
 import { DeploymentEnvironment } from './deployment-environment';
+import { DeploymentSettings, resolveDeploymentSettings } from './deployment-strategy';
 import { ServiceNames, serviceNames } from './names';
 import { ENVIRONMENT_PRESETS, EnvironmentPreset } from './presets';
 import { HardenedServiceOptions } from './service-options';
@@ -47,6 +48,8 @@ export interface BaseSettings extends EnvironmentPreset {
   readonly apiKeyMaxAgeDays: number;
   /** The platform the stack joins (its `platformName`); undefined for a standalone stack. */
   readonly platformName?: string;
+  /** How ECS rolls out a revision: the strategy and its shares and waits. */
+  readonly deployment: DeploymentSettings;
 }
 
 /**
@@ -89,6 +92,7 @@ export function resolveBaseSettings(options: HardenedServiceOptions, environment
     jwtWriteScope: options.jwtWriteScope ?? SERVICE_DEFAULTS.jwtWriteScope,
     apiKeyMaxAgeDays: options.apiKeyMaxAgeDays ?? SERVICE_DEFAULTS.apiKeyMaxAgeDays,
     ...(platformName === undefined ? {} : { platformName }),
+    deployment: resolveDeploymentSettings(options, environment),
   };
 }
 

@@ -37,6 +37,8 @@ export const SERVICE_PREFIXES: Record<string, string[]> = {
   'AWS::ECS': ['ecs'],
   'AWS::ElastiCache': ['elasticache'],
   'AWS::ElasticLoadBalancingV2': ['elasticloadbalancing'],
+  // The rotation redeploy: an EventBridge rule and a Step Functions state machine.
+  'AWS::Events': ['events'],
   'AWS::IAM': [],
   'AWS::KMS': ['kms'],
   'AWS::Lambda': ['lambda'],
@@ -47,6 +49,7 @@ export const SERVICE_PREFIXES: Record<string, string[]> = {
   'AWS::SNS': ['sns'],
   'AWS::SSM': ['ssm'],
   'AWS::SecretsManager': ['secretsmanager'],
+  'AWS::StepFunctions': ['states'],
   // The rotation function is a Serverless Application Repository app: a nested stack.
   'AWS::Serverless': ['serverlessrepo'],
   'AWS::WAFv2': ['wafv2'],

@@ -12,6 +12,11 @@ import { BaseSettings } from './base-settings';
 export interface MonitoringTargets {
   readonly loadBalancerFullName: string;
   readonly targetGroupFullName: string;
+  /**
+   * The second target group of the traffic-shifting strategies: the new revision runs in
+   * whichever group does not serve, so the latency and health alarms watch both.
+   */
+  readonly alternateTargetGroupFullName?: string;
   readonly clusterName: string;
   readonly serviceName: string;
   readonly appLogGroupName: string;
@@ -97,9 +102,21 @@ export function alarmDefinitions(s: BaseSettings, t: MonitoringTargets): AlarmDe
   const alb = { LoadBalancer: t.loadBalancerFullName };
   const tg = { LoadBalancer: t.loadBalancerFullName, TargetGroup: t.targetGroupFullName };
   const ecs = { ClusterName: t.clusterName, ServiceName: t.serviceName };
-  const albMetric = (metricName: string, statistic: string, dims = alb): MetricSpec => ({
+  const albMetric = (metricName: string, statistic: string, dims: Record<string, string> = alb): MetricSpec => ({
     namespace: 'AWS/ApplicationELB', metricName, statistic, dimensions: dims,
   });
+  // With two target groups, the worse of the two (a canary's few requests count as much).
+  const targetGroupsMetric = (metricName: string, statistic: string, label: string): MetricSpec | ExpressionSpec =>
+    t.alternateTargetGroupFullName === undefined
+      ? albMetric(metricName, statistic, tg)
+      : {
+        expression: 'MAX([FILL(primary, 0), FILL(alternate, 0)])',
+        label,
+        usingMetrics: {
+          primary: albMetric(metricName, statistic, tg),
+          alternate: albMetric(metricName, statistic, { LoadBalancer: t.loadBalancerFullName, TargetGroup: t.alternateTargetGroupFullName }),
+        },
+      };
   const alarms: AlarmDefinition[] = [
     {
       id: 'Http5xxRate',
@@ -126,7 +143,7 @@ export function alarmDefinitions(s: BaseSettings, t: MonitoringTargets): AlarmDe
       id: 'LatencyP95',
       name: `${p}-p95-latency`,
       description: `p95 response time of ${s.serviceName} (${s.environment}) above ${s.latencyP95Ms} ms`,
-      metric: albMetric('TargetResponseTime', 'p95', tg),
+      metric: targetGroupsMetric('TargetResponseTime', 'p95', 'p95 response time (s), worse target group'),
       periodSeconds: 60,
       threshold: s.latencyP95Ms / 1000,
       comparison: 'GreaterThanThreshold',
@@ -139,7 +156,7 @@ export function alarmDefinitions(s: BaseSettings, t: MonitoringTargets): AlarmDe
       id: 'UnhealthyHosts',
       name: `${p}-unhealthy-hosts`,
       description: `A task of ${s.serviceName} (${s.environment}) fails its health check on ${s.healthCheckPath}`,
-      metric: albMetric('UnHealthyHostCount', 'Maximum', tg),
+      metric: targetGroupsMetric('UnHealthyHostCount', 'Maximum', 'unhealthy targets, worse target group'),
       periodSeconds: 60,
       threshold: 1,
       comparison: 'GreaterThanOrEqualToThreshold',

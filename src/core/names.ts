@@ -21,6 +21,8 @@ export interface ServiceNames {
   readonly taskFamily: string;
   readonly loadBalancerName: string;
   readonly targetGroupName: string;
+  /** The second target group of the canary, linear and blue/green strategies. */
+  readonly alternateTargetGroupName: string;
   readonly repositoryName: string;
   readonly appLogGroup: string;
   readonly imageTagParameter: string;
@@ -31,6 +33,8 @@ export interface ServiceNames {
   readonly trailName: string;
   readonly alarmTopicName: string;
   readonly budgetName: string;
+  /** State machine that redeploys the service after the database secret rotates. */
+  readonly rotationRedeployName: string;
   /** Secrets Manager secret of the API keys' digests. */
   readonly apiKeysSecretName: string;
 }
@@ -54,6 +58,7 @@ export function serviceNames(service: string, environment: DeploymentEnvironment
     taskFamily: prefix,
     loadBalancerName: `${short}-alb`,
     targetGroupName: `${short}-tg`,
+    alternateTargetGroupName: `${short}-tg-alt`,
     repositoryName: prefix,
     appLogGroup: `/ecs/${prefix}/app`,
     imageTagParameter: `/${service}/${environment}/image-tag`,
@@ -64,6 +69,7 @@ export function serviceNames(service: string, environment: DeploymentEnvironment
     trailName: `${prefix}-trail`,
     alarmTopicName: `${prefix}-alarms`,
     budgetName: `${prefix}-monthly`,
+    rotationRedeployName: `${prefix}-rotation-redeploy`,
     apiKeysSecretName: `${prefix}/api-keys`,
   };
 }

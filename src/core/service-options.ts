@@ -1,3 +1,4 @@
+import { DeploymentOptions } from './deployment-strategy';
 import { SharedServiceOptions } from './shared-service-options';
 
 /**
@@ -5,7 +6,7 @@ import { SharedServiceOptions } from './shared-service-options';
  * extends them, and the projen project type renders the same values into the Dockerfile,
  * compose files, workflows and docs, so that one value has one source.
  */
-export interface HardenedServiceOptions extends SharedServiceOptions {
+export interface HardenedServiceOptions extends SharedServiceOptions, DeploymentOptions {
   /**
    * ARN of an ACM certificate for the HTTPS listener, in the stack's region.
    * Required in production unless `domainName` and `hostedZoneId` are given.
@@ -72,4 +73,5 @@ export interface HardenedServiceOptions extends SharedServiceOptions {
    * @default false
    */
   readonly scaleToZeroOutsideWorkingHours?: boolean;
+
 }

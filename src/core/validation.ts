@@ -4,6 +4,7 @@ import { AuthenticationMode } from './authentication';
 import { validateComplianceFrameworks } from './compliance-frameworks';
 import { SERVICE_DEFAULTS } from './defaults';
 import { DeploymentEnvironment } from './deployment-environment';
+import { validateDeploymentOptions } from './deployment-strategy';
 import { HardenedServiceOptions } from './service-options';
 
 /**
@@ -207,6 +208,7 @@ export function validateServiceOptions(
     problems.push('scaleToZeroOutsideWorkingHours is for staging only; set it to false for production');
   }
   problems.push(...validateAuthentication(options));
+  problems.push(...validateDeploymentOptions(options, environment));
   problems.push(...validateAccountSingletonProps(options), ...validateComplianceFrameworks(options.complianceFrameworks));
   return problems;
 }

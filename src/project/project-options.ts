@@ -1,5 +1,6 @@
 import { awscdk } from 'projen';
 import { ServiceWorkflowsOptions } from './workflows/workflow-options';
+import { DeploymentOptions } from '../core/deployment-strategy';
 import { SharedServiceOptions } from '../core/shared-service-options';
 
 /**
@@ -9,7 +10,8 @@ import { SharedServiceOptions } from '../core/shared-service-options';
  * a stack (service name, port, sizing, engines, authentication) are `SharedServiceOptions`,
  * declared once for the stack props and this type.
  */
-export interface HardenedServiceProjectOptions extends awscdk.AwsCdkTypeScriptAppOptions, ServiceWorkflowsOptions, SharedServiceOptions {
+export interface HardenedServiceProjectOptions
+  extends awscdk.AwsCdkTypeScriptAppOptions, ServiceWorkflowsOptions, SharedServiceOptions, DeploymentOptions {
   /**
    * Kind of service, one of the kit's blueprints: "python-api" (Python 3.11, FastAPI served by
    * gunicorn with uvicorn workers, alembic migrations) or "node-api" (TypeScript on Node.js 24 LTS).
@@ -47,6 +49,13 @@ export interface HardenedServiceProjectOptions extends awscdk.AwsCdkTypeScriptAp
    * @default false
    */
   readonly stagingScaleToZeroOutsideWorkingHours?: boolean;
+
+  /**
+   * How ECS rolls out a revision in staging (`deploymentStrategy` is production's; the canary,
+   * linear and bake options apply to every environment whose strategy reads them).
+   * @default "rolling"
+   */
+  readonly stagingDeploymentStrategy?: string;
 
   /**
    * AWS region of both environments.

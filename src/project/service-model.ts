@@ -1,3 +1,4 @@
+import { deploymentStackOptions, unusedDeploymentOptions } from './deployment-model';
 import type { HardenedServiceProjectOptions } from './project-options';
 import { validateWorkflowOptions } from './workflows/workflow-validation';
 import { Blueprint } from '../blueprints/blueprint';
@@ -6,6 +7,7 @@ import { accountLayout } from '../core/account-singletons';
 import { resolveComplianceFrameworks } from '../core/compliance-frameworks';
 import { CostEstimate, estimateJoinedServiceCost, estimateMonthlyCost } from '../core/cost-model';
 import { SERVICE_DEFAULTS } from '../core/defaults';
+import { DeployTiming, estimateDeployTiming } from '../core/deploy-timing';
 import { DeploymentEnvironment } from '../core/deployment-environment';
 import { platformNames } from '../core/platform-baseline';
 import { platformParameterNames, serviceReadParameters, validatePlatformName } from '../core/platform-parameters';
@@ -46,6 +48,8 @@ export interface EnvironmentModel {
   readonly settings: ResolvedSettings;
   /** The environment's monthly cost estimate, from `settings` (computed once). */
   readonly costEstimate: CostEstimate;
+  /** How long a deploy and a rollback take, from `settings` (computed once). */
+  readonly deployTiming: DeployTiming;
 }
 
 /** The platform the service joins (`platform`), as the docs and the stacks see it. */
@@ -111,6 +115,7 @@ const OPTION_NAMES: Record<DeploymentEnvironment, Record<string, string>> = {
     monthlyBudgetUsd: 'stagingMonthlyBudgetUsd',
     certificateArn: 'stagingCertificateArn',
     scaleToZeroOutsideWorkingHours: 'stagingScaleToZeroOutsideWorkingHours',
+    deploymentStrategy: 'stagingDeploymentStrategy',
   },
   [DeploymentEnvironment.PRODUCTION]: {
     certificateArn: 'productionCertificateArn',
@@ -228,6 +233,7 @@ export function resolveServiceModel(input: HardenedServiceProjectOptions): Servi
       jwtWriteScope: input.jwtWriteScope,
       apiKeyMaxAgeDays: input.apiKeyMaxAgeDays,
       complianceFrameworks: input.complianceFrameworks,
+      ...deploymentStackOptions(input, environment),
       // A joined stack takes the OIDC provider from its platform and has no trail.
       ...(platformName === undefined ? layout.props[environment] : {}),
     });
@@ -244,6 +250,7 @@ export function resolveServiceModel(input: HardenedServiceProjectOptions): Servi
       }
     }
   }
+  problems.push(...unusedDeploymentOptions(input));
   // The workflow options join the same error; projen makes the GitHub component for a root
   // project unless `github` is false.
   problems.push(...validateWorkflowOptions(input, input.github ?? !input.parent));
@@ -259,6 +266,7 @@ export function resolveServiceModel(input: HardenedServiceProjectOptions): Servi
       stackOptions: options,
       settings,
       costEstimate: platformName === undefined ? estimateMonthlyCost(settings) : estimateJoinedServiceCost(settings),
+      deployTiming: estimateDeployTiming(settings),
     };
   };
   const staging = environmentModel(DeploymentEnvironment.STAGING);

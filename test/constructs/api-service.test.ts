@@ -37,8 +37,14 @@ describe('ApiService', () => {
 
   test('rolls back failed deployments and uses Fargate Spot in staging only', () => {
     for (const [name, t] of both()) {
+      // Staging rolls (circuit breaker with rollback); production canaries, where ECS has no
+      // circuit breaker and the deployment alarms roll back (test/constructs/deployment-strategy.test.ts).
+      const rolling = name === 'staging';
       t.hasResourceProperties('AWS::ECS::Service', {
-        DeploymentConfiguration: Match.objectLike({ DeploymentCircuitBreaker: { Enable: true, Rollback: true } }),
+        DeploymentConfiguration: Match.objectLike({
+          DeploymentCircuitBreaker: { Enable: rolling, Rollback: rolling },
+          Strategy: rolling ? Match.absent() : 'CANARY',
+        }),
         NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ AssignPublicIp: 'DISABLED' }) },
       });
       const service = Object.values(t.findResources('AWS::ECS::Service'))[0].Properties;

@@ -49,14 +49,25 @@ describe('ServiceMonitoring', () => {
   });
 
   test('alarms on p95 latency above latencyP95Ms', () => {
+    // Production canaries over two target groups: the alarm takes the worse p95 of the two.
+    const p95 = (group: string) => Match.objectLike({
+      MetricStat: Match.objectLike({ Stat: 'p95', Metric: Match.objectLike({ MetricName: 'TargetResponseTime', Dimensions: Match.arrayWith([Match.objectLike({ Name: 'TargetGroup', Value: Match.objectLike({ 'Fn::GetAtt': [Match.stringLikeRegexp(group), 'TargetGroupFullName'] }) })]) }) }),
+      ReturnData: false,
+    });
     prod.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'hedis-optimizer-production-p95-latency',
-      ExtendedStatistic: 'p95',
-      MetricName: 'TargetResponseTime',
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: 'MAX([FILL(primary, 0), FILL(alternate, 0)])', ReturnData: true }),
+        p95('HttpsAppGroup'),
+        p95('AlternateTargetGroup'),
+      ]),
       Threshold: 0.1,
     });
     const stack = new HardenedServiceStack(newApp({}), 'slow', { ...snippetProps(PRODUCTION), latencyP95Ms: 250 });
-    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { ExtendedStatistic: 'p95', Threshold: 0.25 });
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'hedis-optimizer-production-p95-latency', Threshold: 0.25 });
+    // Staging rolls over one target group: the plain p95 metric.
+    const stg = new HardenedServiceStack(newApp({}), 'stg', snippetProps(DeploymentEnvironment.STAGING));
+    Template.fromStack(stg).hasResourceProperties('AWS::CloudWatch::Alarm', { ExtendedStatistic: 'p95', MetricName: 'TargetResponseTime', Threshold: 0.1 });
   });
 
   test('has four dashboards, saved queries and an error metric filter', () => {

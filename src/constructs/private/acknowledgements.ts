@@ -65,6 +65,9 @@ const managedPolicy = (policy: string, reason: string): KitAcknowledgement =>
 
 const wildcard = (finding: string, reason: string): KitAcknowledgement => ack(rule(`IAM5[${finding}]`, AWS), reason);
 
+const TEST_INGRESS_REASON =
+  'The test listener\'s one ingress rule admits TCP 9443 from the VPC\'s own CIDR (the VPC\'s or the platform\'s CidrBlock, known only at deploy time, so the rule cannot evaluate it); no port is open to 0.0.0.0/0 through it (test/constructs/deployment-strategy.test.ts checks the source).';
+
 /** Every acknowledgement the kit makes, by purpose. */
 export const ACK = {
   albPublicIngress: ack(
@@ -178,6 +181,19 @@ export const ACK = {
   ecrAuthToken: wildcard(
     'Resource::*',
     'ecr:GetAuthorizationToken and ecs:RegisterTaskDefinition, DeregisterTaskDefinition, DescribeTaskDefinition and ListTaskDefinitions do not support resource-level permissions; AWS requires Resource "*".',
+  ),
+  // One entry per rule: an entry holds one id per framework.
+  testListenerIngress: [
+    ack({ ...rule('EC23', AWS), ...rule('EC2RestrictedCommonPorts', HIPAA, NIST, PCI) }, TEST_INGRESS_REASON),
+    ack(rule('EC2RestrictedSSH', HIPAA, NIST, PCI), TEST_INGRESS_REASON),
+  ],
+  loadBalancingDescribe: wildcard(
+    'Resource::*',
+    'ECS\'s load balancer role: elasticloadbalancing:DescribeListeners, DescribeRules, DescribeTargetGroups and DescribeTargetHealth do not support resource-level permissions; registering targets and changing rules and listeners is limited to the service\'s own target groups, rules and listeners.',
+  ),
+  rotationStateMachine: wildcard(
+    'Resource::*',
+    'The rotation state machine\'s role: X-Ray tracing (xray:PutTraceSegments, PutTelemetryRecords, GetSamplingRules, GetSamplingTargets) and Step Functions log delivery (the logs:*LogDelivery, DescribeLogGroups and resource-policy calls) do not support resource-level permissions; its one task may only call ecs:UpdateService on the service\'s own ARN.',
   ),
   logStreams: wildcard(
     'Resource::<LogGroup.Arn>:*',

@@ -1,6 +1,7 @@
 import { CostInputs, ResourceCounts } from './types';
 import { AuthenticationMode } from '../authentication';
 import { FARGATE_SPOT_STRATEGY, SERVICE_DEFAULTS } from '../defaults';
+import { DeploymentStrategyName } from '../deployment-strategy';
 import { WEB_ACL_RULE_NAMES } from '../firewall-rules';
 import { alarmDefinitions, dashboardNames, MonitoringTargets } from '../monitoring-definitions';
 
@@ -41,6 +42,8 @@ export function resourceCounts(s: CostInputs, joined = false): ResourceCounts {
   const availabilityZones = s.maxAzs;
   const alarms = alarmDefinitions(s, {
     ...COUNTING_TARGETS,
+    // The traffic-shifting strategies' latency and health alarms watch both target groups.
+    alternateTargetGroupFullName: DeploymentStrategyName.shiftsTraffic(s.deployment.strategy) ? 'tg-alt' : undefined,
     databaseInstanceId: s.database ? 'db' : undefined,
     cacheClusterId: s.cache ? 'cache' : undefined,
   });

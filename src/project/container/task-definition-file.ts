@@ -2,6 +2,8 @@ import { Component, JsonFile, Project } from 'projen';
 import { AuthenticationMode } from '../../core/authentication';
 import { API_KEYS_SECRET_VARIABLE, CACHE_SECRET_VARIABLE, containerEnvironment, DATABASE_SECRET_FIELDS } from '../../core/container-environment';
 import { TASK_PLATFORM } from '../../core/defaults';
+import { DEPLOYMENT_ALARM_IDS, DeploymentStrategyName, TARGET_HEALTH } from '../../core/deployment-strategy';
+import { alarmDefinitions } from '../../core/monitoring-definitions';
 import { CONTAINER_UID, EnvironmentModel, ServiceModel } from '../service-model';
 
 /**
@@ -13,11 +15,49 @@ import { CONTAINER_UID, EnvironmentModel, ServiceModel } from '../service-model'
 export class TaskDefinitionFile extends Component {
   /** The JSON file. */
   public readonly file: JsonFile;
+  /**
+   * `infrastructure/aws/ecs-service-deployment.json`: how production's service rolls out (the
+   * strategy is the service's, not the task definition's), in the shape `aws ecs update-service
+   * --cli-input-json` takes, from the same settings as the stack.
+   */
+  public readonly deploymentFile: JsonFile;
 
   constructor(project: Project, model: ServiceModel, filePath = 'infrastructure/aws/ecs-task-definition.json') {
     super(project);
     this.file = new JsonFile(project, filePath, { obj: () => taskDefinition(model, model.production) });
+    this.deploymentFile = new JsonFile(project, filePath.replace(/[^/]+$/, 'ecs-service-deployment.json'), {
+      obj: () => serviceDeployment(model.production),
+    });
   }
+}
+
+/** The service's deployment configuration of one environment, as the stack sets it. */
+export function serviceDeployment(env: EnvironmentModel): object {
+  const s = env.settings;
+  const d = s.deployment;
+  const shifts = DeploymentStrategyName.shiftsTraffic(d.strategy);
+  const alarms = alarmDefinitions(s, { loadBalancerFullName: '', targetGroupFullName: '', clusterName: '', serviceName: '', appLogGroupName: '' })
+    .filter((a) => (DEPLOYMENT_ALARM_IDS as readonly string[]).includes(a.id))
+    .map((a) => a.name);
+  return {
+    cluster: s.names.clusterName,
+    service: s.names.serviceName,
+    healthCheckGracePeriodSeconds: TARGET_HEALTH.healthCheckGracePeriodSeconds,
+    deploymentConfiguration: {
+      ...(shifts ? { strategy: DeploymentStrategyName.ecsName(d.strategy) } : {}),
+      maximumPercent: 200,
+      minimumHealthyPercent: 100,
+      deploymentCircuitBreaker: { enable: !shifts, rollback: !shifts },
+      alarms: { alarmNames: alarms, enable: true, rollback: true },
+      ...(shifts ? { bakeTimeInMinutes: d.bakeTimeMinutes } : {}),
+      ...(d.strategy === DeploymentStrategyName.CANARY
+        ? { canaryConfiguration: { canaryPercent: d.canaryPercent, canaryBakeTimeInMinutes: d.canaryBakeMinutes } }
+        : {}),
+      ...(d.strategy === DeploymentStrategyName.LINEAR
+        ? { linearConfiguration: { stepPercent: d.linearStepPercent, stepBakeTimeInMinutes: d.linearStepMinutes } }
+        : {}),
+    },
+  };
 }
 
 /** The task definition of one environment, as plain data. */

@@ -1,6 +1,7 @@
 import { Component, JsonFile, Project } from 'projen';
 import { ServiceModel } from '../service-model';
 import { inspectServiceStacks, StackFacts } from './stack-facts';
+import { DeploymentStrategyName } from '../../core/deployment-strategy';
 import {
   AlarmDefinition,
   alarmDefinitions,
@@ -39,6 +40,9 @@ export function namedTargets(s: ResolvedSettings, facts: StackFacts): Monitoring
   return {
     loadBalancerFullName: `app/${s.names.loadBalancerName}/<load-balancer-id>`,
     targetGroupFullName: `targetgroup/${s.names.targetGroupName}/<target-group-id>`,
+    alternateTargetGroupFullName: DeploymentStrategyName.shiftsTraffic(s.deployment.strategy)
+      ? `targetgroup/${s.names.alternateTargetGroupName}/<target-group-id>`
+      : undefined,
     clusterName: s.names.clusterName,
     serviceName: s.names.serviceName,
     appLogGroupName: s.names.appLogGroup,

@@ -199,7 +199,12 @@ describe('ServiceDocs with non-default options', () => {
 
     const latency = (files: Record<string, any>) =>
       files[CONFIG_PATH].environments.production.alarms.find((a: any) => a.AlarmName.endsWith('-p95-latency'));
-    expect(latency(changed.files)).toMatchObject({ ExtendedStatistic: 'p95', Threshold: 0.25 });
+    // Production canaries over two target groups: the p95 of each, the worse one alarms.
+    expect(latency(changed.files)).toMatchObject({
+      Threshold: 0.25,
+      Metrics: expect.arrayContaining([expect.objectContaining({ Expression: 'MAX([FILL(primary, 0), FILL(alternate, 0)])' })]),
+    });
+    expect(latency(changed.files).Metrics.filter((m: any) => m.MetricStat?.Stat === 'p95')).toHaveLength(2);
     expect(latency(defaults.files)).toMatchObject({ Threshold: 0.1 });
 
     for (const doc of DOC_PATHS) {

@@ -1,4 +1,5 @@
 import { cellText, title, usd } from './format';
+import { rolloutDocs } from './rollout-context';
 import { DeploymentEnvironment } from '../../../core/deployment-environment';
 import { alarmDefinitions, dashboardNames, queryDefinitions } from '../../../core/monitoring-definitions';
 import { platformNames } from '../../../core/platform-baseline';
@@ -39,6 +40,7 @@ function environmentContext(model: ServiceModel, env: EnvironmentModel, facts: S
     cacheReplicationGroupId: facts.cacheReplicationGroupId,
   };
   const dashboards = dashboardNames(s);
+  const rollout = rolloutDocs(env, facts);
   return {
     name: env.environment,
     title: title(env.environment),
@@ -115,7 +117,8 @@ function environmentContext(model: ServiceModel, env: EnvironmentModel, facts: S
       })),
     },
     network: networkDiagram(facts, env.environment),
-    recovery: recovery(model, s, facts),
+    rollout,
+    recovery: recovery(model, s, facts, rollout.rollbackHow),
     commands: {
       status: deployTool(s, model.region, 'status'),
       rollback: deployTool(s, model.region, 'rollback'),
@@ -203,7 +206,7 @@ function networkDiagram(facts: StackFacts, environment: DeploymentEnvironment) {
 }
 
 /** RPO and RTO per component, from the settings and the stack. */
-function recovery(model: ServiceModel, s: ResolvedSettings, facts: StackFacts) {
+function recovery(model: ServiceModel, s: ResolvedSettings, facts: StackFacts, rollbackHow: string) {
   const rows: { component: string; event: string; rpo: string; rto: string; how: string }[] = [];
   rows.push({
     component: 'API tasks',
@@ -217,7 +220,7 @@ function recovery(model: ServiceModel, s: ResolvedSettings, facts: StackFacts) {
     event: 'bad deploy',
     rpo: 'none',
     rto: 'minutes',
-    how: 'the deployment circuit breaker rolls back; `hardened-service rollback` by hand',
+    how: `${rollbackHow}; \`hardened-service rollback\` by hand`,
   });
   if (model.database) {
     rows.push(
