@@ -307,6 +307,7 @@ export class HardenedServiceStack extends Stack {
         cluster: this.api.cluster,
         logsKey: this.logsKey,
         logRetentionDays: s.logRetentionDays,
+        retainLogs: s.deletionProtection,
       });
     }
     // An account needs one trail (a second bills management events again): a platform's account

@@ -35,6 +35,12 @@ export interface RotationRedeployProps {
    * @default 365
    */
   readonly logRetentionDays?: number;
+  /**
+   * Keep the log group when the stack is deleted or the group is replaced (production: the
+   * executions are the audit record of every credential rotation's redeploy).
+   * @default false
+   */
+  readonly retainLogs?: boolean;
 }
 
 /**
@@ -59,7 +65,7 @@ export class RotationRedeploy extends Construct {
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       encryptionKey: props.logsKey ?? newLogsKey(this, 'LogsKey', 'Logs of the rotation redeploy state machine'),
       retention: retentionDays(props.logRetentionDays ?? 365),
-      removalPolicy: RemovalPolicy.DESTROY,
+      removalPolicy: props.retainLogs ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
     const forceNewDeployment = new tasks.CallAwsService(this, 'ForceNewDeployment', {
       service: 'ecs',

@@ -106,13 +106,18 @@ export function platformParameterNames(platformName: string, environment: Deploy
 
 /**
  * The parameters a joined service's stack reads (`ServicePlatform.bind` declares each the first
- * time the stack uses it): what the generated AWS setup guide lists. The isolated subnets only
- * with a database or a cache, the backup vaults only with a database; the others are for the
- * platform's own tooling.
+ * time the stack uses it): what the generated AWS setup guide lists. The VPC's CIDR only with a
+ * test listener, the isolated subnets only with a database or a cache, the backup vaults only
+ * with a database; the others are for the platform's own tooling.
  */
-export function serviceReadParameters(uses: { readonly database: boolean; readonly cache: boolean }): (keyof PlatformParameterNames)[] {
+export function serviceReadParameters(uses: {
+  readonly database: boolean;
+  readonly cache: boolean;
+  /** A traffic-shifting deployment strategy: its test listener admits the VPC's CIDR only. */
+  readonly testListener?: boolean;
+}): (keyof PlatformParameterNames)[] {
   return [
-    'vpcId', 'publicSubnetIds', 'privateSubnetIds',
+    'vpcId', ...(uses.testListener ? ['vpcCidr' as const] : []), 'publicSubnetIds', 'privateSubnetIds',
     ...(uses.database || uses.cache ? ['isolatedSubnetIds' as const] : []),
     'clusterName', 'clusterArn', 'githubOidcProviderArn', 'webAclArn',
     ...(uses.database ? ['backupVaultArn' as const, 'backupCopyVaultArn' as const] : []),

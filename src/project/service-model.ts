@@ -9,6 +9,7 @@ import { CostEstimate, estimateJoinedServiceCost, estimateMonthlyCost } from '..
 import { SERVICE_DEFAULTS } from '../core/defaults';
 import { DeployTiming, estimateDeployTiming } from '../core/deploy-timing';
 import { DeploymentEnvironment } from '../core/deployment-environment';
+import { DeploymentStrategyName } from '../core/deployment-strategy';
 import { platformNames } from '../core/platform-baseline';
 import { platformParameterNames, serviceReadParameters, validatePlatformName } from '../core/platform-parameters';
 import { defaultLine, imageRuntimes, RuntimeUse } from '../core/runtime-currency';
@@ -293,7 +294,7 @@ export function resolveServiceModel(input: HardenedServiceProjectOptions): Servi
     runtimes: serviceRuntimes(baseImage, nodeVersion, shared),
     complianceFrameworks: resolveComplianceFrameworks(input.complianceFrameworks),
     sharedAccount: layout.sharedAccount,
-    ...(platformName === undefined ? {} : { platform: platformModel(platformName, shared) }),
+    ...(platformName === undefined ? {} : { platform: platformModel(platformName, [staging, production]) }),
     staging,
     production,
     environments: [staging, production],
@@ -312,13 +313,15 @@ function joinedPlatformName(platform: HardenedServiceProjectOptions['platform'],
   return nameProblems.length === 0 ? platform.name : undefined;
 }
 
-function platformModel(name: string, uses: { database: boolean; cache: boolean }): PlatformModel {
+function platformModel(name: string, environments: EnvironmentModel[]): PlatformModel {
   return {
     name,
-    environments: ENVIRONMENTS.map((environment) => ({
+    environments: environments.map(({ environment, settings: s }) => ({
       environment,
       stackPrefix: platformNames(name, environment).prefix,
-      parameters: serviceReadParameters(uses).map((key) => platformParameterNames(name, environment)[key]).sort(),
+      parameters: serviceReadParameters({ database: s.database, cache: s.cache, testListener: DeploymentStrategyName.shiftsTraffic(s.deployment.strategy) })
+        .map((key) => platformParameterNames(name, environment)[key])
+        .sort(),
     })),
   };
 }

@@ -1,5 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { DeploymentEnvironment } from '../../../src/core/deployment-environment';
+import { DeploymentStrategyName } from '../../../src/core/deployment-strategy';
 import { platformParameterNames, serviceReadParameters } from '../../../src/core/platform-parameters';
 import { cdkExecutionPolicyFor } from '../../../src/project/infrastructure/cdk-execution-policy-file';
 import { buildServiceStacks, inspectServiceStacks } from '../../../src/project/infrastructure/stack-facts';
@@ -49,7 +50,8 @@ describe('the stacks of a joined service', () => {
       for (const [id, p] of Object.entries(parameters)) {
         if (p.Default?.startsWith('/hardened-platform/')) expect([p.Default, body.includes(`{"Ref":"${id}"}`)]).toEqual([p.Default, true]);
       }
-      expect(read).toEqual(serviceReadParameters({ database, cache }).map((key) => names[key]).sort());
+      const testListener = DeploymentStrategyName.shiftsTraffic(model.environments[i].settings.deployment.strategy);
+      expect(read).toEqual(serviceReadParameters({ database, cache, testListener }).map((key) => names[key]).sort());
       expect(model.platform!.environments[i].parameters).toEqual(read);
     });
   });
