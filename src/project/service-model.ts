@@ -319,7 +319,11 @@ function platformModel(name: string, environments: EnvironmentModel[]): Platform
     environments: environments.map(({ environment, settings: s }) => ({
       environment,
       stackPrefix: platformNames(name, environment).prefix,
-      parameters: serviceReadParameters({ database: s.database, cache: s.cache, testListener: DeploymentStrategyName.shiftsTraffic(s.deployment.strategy) })
+      parameters: serviceReadParameters({
+        database: s.database,
+        cache: s.cache,
+        testListener: DeploymentStrategyName.shiftsTraffic(s.deployment.strategy),
+      })
         .map((key) => platformParameterNames(name, environment)[key])
         .sort(),
     })),

@@ -33,7 +33,9 @@ function scenarioOf(options: Partial<HardenedServiceOptions>): { scenario: Deplo
   const timing = estimateDeployTiming(settings);
   const d = settings.deployment;
   const canary = d.strategy === DeploymentStrategyName.CANARY;
-  const steps = canary ? [d.canaryPercent, 100] : Array.from({ length: linearSteps(d.linearStepPercent) }, (_, i) => Math.min(100, (i + 1) * d.linearStepPercent));
+  const steps = canary
+    ? [d.canaryPercent, 100]
+    : Array.from({ length: linearSteps(d.linearStepPercent) }, (_, i) => Math.min(100, (i + 1) * d.linearStepPercent));
   const scenario: DeploymentScenario = {
     strategy: canary ? 'CANARY' : 'LINEAR',
     trafficSteps: steps,
