@@ -5,6 +5,7 @@ import { DockerFiles } from './container/docker-files';
 import { RuntimesFile } from './container/runtimes-file';
 import { ServiceSample } from './container/service-sample';
 import { TaskDefinitionFile } from './container/task-definition-file';
+import { firstDeployDocs } from './docs/context/first-deploy-context';
 import { DOC_PURPOSES, SERVICE_DOCS } from './docs/docs-context';
 import { ServiceDocs } from './docs/service-docs';
 import { kitAppOptions, typeCheckInCompile } from './files/cdk-app-options';
@@ -85,10 +86,10 @@ function readmeContext(model: ServiceModel) {
     healthCheckPath: model.healthCheckPath,
     containerPort: model.containerPort,
     region: model.region,
-    stagingStack: model.staging.settings.names.stackName,
     stacks: model.environments.map((e) => e.settings.names.stackName),
     nodeMajor: model.nodeVersion.split('.')[0],
     kitName: kitName(),
     docs: SERVICE_DOCS.map((name) => ({ name, purpose: DOC_PURPOSES[name] })),
+    ...firstDeployDocs(model),
   };
 }

@@ -2,6 +2,7 @@ import { complianceDocsContext } from './compliance-docs';
 import { bootstrapDocs, ciDocs, PullRequestChecks } from './context/ci-context';
 import { complianceDocs, firewallDocs } from './context/compliance-context';
 import { costDocs } from './context/cost-context';
+import { firstDeployDocs } from './context/first-deploy-context';
 import { EnvironmentDocs, environmentsDocs } from './context/environment-context';
 import { platformDocs } from './context/platform-context';
 import { authenticationContext, runtimesDocs, scaling, serviceDocs } from './context/service-context';
@@ -46,12 +47,12 @@ export const DOC_PURPOSES: Record<ServiceDocName, string> = {
 
 /** A part of the documents' values, computed on its own. */
 export type DocsSection =
-  | 'service' | 'environments' | 'runtimes' | 'firewall' | 'compliance' | 'accounts' | 'auth' | 'cost' | 'scaling' | 'ci' | 'bootstrap' | 'platform';
+  | 'service' | 'environments' | 'runtimes' | 'firewall' | 'compliance' | 'accounts' | 'auth' | 'cost' | 'scaling' | 'ci' | 'bootstrap' | 'platform' | 'firstDeploy';
 
 /** The sections each document renders ("service", the service's identity, goes to every one). */
 export const DOCUMENT_SECTIONS: Record<ServiceDocName, DocsSection[]> = {
   'ARCHITECTURE.md': ['service', 'environments', 'accounts', 'firewall', 'auth', 'cost', 'platform'],
-  'AWS_SETUP_GUIDE.md': ['service', 'environments', 'accounts', 'bootstrap', 'cost', 'platform'],
+  'AWS_SETUP_GUIDE.md': ['service', 'environments', 'accounts', 'bootstrap', 'cost', 'platform', 'firstDeploy'],
   'CI_CD_GUIDE.md': ['service', 'environments', 'accounts', 'ci', 'platform'],
   'DEPLOYMENT_GUIDE.md': ['service', 'environments', 'ci'],
   'MONITORING_GUIDE.md': ['service', 'environments', 'cost', 'scaling', 'ci'],
@@ -112,6 +113,7 @@ export class DocsContext {
       case 'ci': return ciDocs(model, this.facts, this.project.projenSecrets ?? [], this.project.checks);
       case 'bootstrap': return bootstrapDocs(model);
       case 'platform': return platformDocs(model);
+      case 'firstDeploy': return firstDeployDocs(model);
     }
   }
 }
