@@ -2,6 +2,7 @@ import { SERVICE_DEFAULTS } from '../../core/defaults';
 import { AlarmDefinition } from '../../core/monitoring-definitions';
 import { ALB_ACCESS_LOG_PREFIX } from '../../core/names';
 import { ResolvedSettings, workerCount } from '../../core/settings';
+import { DEPLOY_TOOL } from '../files/kit-package';
 
 /**
  * What the on-call engineer runs first when an alarm fires, per alarm id of
@@ -21,11 +22,8 @@ export interface ResponseInput {
 
 type Responder = (i: ResponseInput) => string[];
 
-/**
- * The deploy tool as the repo installs it: the local bin, which gets Ctrl-C itself (`npx` does
- * not pass signals on), with the region on the line like every `aws` command.
- */
-export const DEPLOY_TOOL = './node_modules/.bin/hardened-service';
+/** The deploy tool as the repo installs it (the local bin), with the region on the line like every `aws` command. */
+export { DEPLOY_TOOL };
 
 /** `./node_modules/.bin/hardened-service <command> --region R --cluster C --service S ...`. */
 export function deployTool(settings: ResolvedSettings, region: string, command: 'status' | 'rollback' | 'revisions', extra = ''): string {

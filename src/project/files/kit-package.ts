@@ -21,6 +21,13 @@ function kitPackage(): PackageJson {
   return cached;
 }
 
+/**
+ * The kit's deploy tool as a generated repo installs it (`npm ci`): the local bin, which gets
+ * Ctrl-C and a cancelled job's SIGTERM itself (`npx` does not pass signals on) and runs the
+ * version package-lock.json pins, never one fetched at run time.
+ */
+export const DEPLOY_TOOL = './node_modules/.bin/hardened-service';
+
 /** The kit's package name. */
 export function kitName(): string {
   return kitPackage().name;

@@ -15,6 +15,7 @@ import {
   script,
   shellScript,
 } from './workflow-steps';
+import { DEPLOY_TOOL } from '../files/kit-package';
 import { EnvironmentModel } from '../service-model';
 
 type JobStep = github.workflows.JobStep;
@@ -116,7 +117,7 @@ export function deployWorkflow(
     {
       name: 'Show the service after a failure',
       if: "failure() && steps.install.outcome == 'success'",
-      run: 'npx hardened-service status --cluster "$CLUSTER" --service "$SERVICE" --image-tag-parameter "$IMAGE_TAG_PARAMETER"',
+      run: `${DEPLOY_TOOL} status --region "$AWS_REGION" --cluster "$CLUSTER" --service "$SERVICE" --image-tag-parameter "$IMAGE_TAG_PARAMETER"`,
     },
     {
       name: 'Summarize the deployment',

@@ -5,6 +5,7 @@ import { SERVICE_DEFAULTS } from '../../core/defaults';
 import { serviceEnvironment } from '../../core/runtime-contract';
 import { END_OF_LIFE_WARNING_DAYS } from '../../core/runtime-currency';
 import { localPostgresImage, localRedisImage } from '../container/compose-files';
+import { DEPLOY_TOOL } from '../files/kit-package';
 
 type Job = github.workflows.Job;
 type JobStep = github.workflows.JobStep;
@@ -60,7 +61,7 @@ export function infrastructureTestJob(ctx: Pick<WorkflowContext, 'runsOn' | 'nod
         // but it shows on every run (annotations) until the option is changed.
         id: 'doctor',
         name: `Check runtime end-of-life dates (warns within ${END_OF_LIFE_WARNING_DAYS} days)`,
-        run: 'npx hardened-service doctor',
+        run: `${DEPLOY_TOOL} doctor`,
         continueOnError: true,
       }] : []),
       { name: 'Type-check', run: 'npx projen compile' },
