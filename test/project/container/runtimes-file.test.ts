@@ -81,8 +81,8 @@ describe.each(BLUEPRINTS)('the %s blueprint on supported runtimes', (blueprint) 
 
   test('the test workflow runs the doctor as a warning, after the install', () => {
     const steps = YAML.parse(files['.github/workflows/test.yml']).jobs.infrastructure.steps as { 'name': string; 'run'?: string; 'continue-on-error'?: boolean }[];
-    const doctor = steps.findIndex((s) => s.run === 'npx hardened-service doctor');
-    expect(steps[doctor]).toEqual({ 'id': 'doctor', 'name': 'Check runtime end-of-life dates (warns within 90 days)', 'run': 'npx hardened-service doctor', 'continue-on-error': true });
+    const doctor = steps.findIndex((s) => s.run === './node_modules/.bin/hardened-service doctor');
+    expect(steps[doctor]).toEqual({ 'id': 'doctor', 'name': 'Check runtime end-of-life dates (warns within 90 days)', 'run': './node_modules/.bin/hardened-service doctor', 'continue-on-error': true });
     expect(doctor).toBeGreaterThan(steps.findIndex((s) => s.name === 'Install dependencies'));
   });
 
