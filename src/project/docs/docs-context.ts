@@ -1,13 +1,13 @@
 import { complianceDocsContext } from './compliance-docs';
+import { ServiceModel } from '../service-model';
 import { bootstrapDocs, ciDocs, PullRequestChecks } from './context/ci-context';
 import { complianceDocs, firewallDocs } from './context/compliance-context';
 import { costDocs } from './context/cost-context';
-import { firstDeployDocs } from './context/first-deploy-context';
 import { EnvironmentDocs, environmentsDocs } from './context/environment-context';
+import { firstDeployDocs } from './context/first-deploy-context';
 import { platformDocs } from './context/platform-context';
 import { authenticationContext, runtimesDocs, scaling, serviceDocs } from './context/service-context';
 import { inspectServiceStacks, StackFacts } from '../infrastructure/stack-facts';
-import { ServiceModel } from '../service-model';
 
 /**
  * The values the docs templates (`src/templates/docs/*.hbs`) render, by section: each document

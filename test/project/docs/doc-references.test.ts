@@ -54,8 +54,7 @@ function refusedFlags(optstring: string, words: string[]): string[] {
     if (!w.startsWith('-')) continue;
     if (!/^-[A-Za-z]$/.test(w)) { refused.push(w); continue; }
     const at = optstring.indexOf(w[1]);
-    if (at < 0) refused.push(w);
-    else if (optstring[at + 1] === ':') {
+    if (at < 0) {refused.push(w);} else if (optstring[at + 1] === ':') {
       if (i + 1 >= words.length || words[i + 1].startsWith('-')) refused.push(`${w} (needs a value)`);
       i++;
     }
@@ -128,10 +127,12 @@ describe.each(VARIANTS)('generated docs with %s', (_label, overrides) => {
   test('every alarm and cluster the docs name exists in the synthesized templates', () => {
     const model = resolveServiceModel(g.options);
     const { stacks } = buildServiceStacks(model);
-    const resources = stacks.flatMap((s: Stack) => Object.values(Template.fromStack(s).toJSON().Resources as Record<string, { Type: string; Properties?: any }>));
+    type Resource = { Type: string; Properties?: any };
+    const resources = stacks.flatMap((s: Stack) => Object.values(Template.fromStack(s).toJSON().Resources as Record<string, Resource>));
     const alarms = new Set(resources.filter((r) => r.Type === 'AWS::CloudWatch::Alarm').map((r) => r.Properties.AlarmName));
     const all = g.docs.map(([, d]) => d).join('\n');
-    const names = (type: string, property: (p: any) => unknown) => new Set(resources.filter((r) => r.Type === type).map((r) => property(r.Properties)));
+    const names = (type: string, property: (p: any) => unknown) =>
+      new Set(resources.filter((r) => r.Type === type).map((r) => property(r.Properties)));
     const inTemplates: Record<string, Set<unknown>> = {
       Alarm: alarms,
       Dashboard: names('AWS::CloudWatch::Dashboard', (p) => p.DashboardName),

@@ -1,5 +1,5 @@
-import { parseArgs } from '../../../src/cli/args';
 import { actionlint, generate, shellcheck, Workflows } from './workflow-test-support';
+import { parseArgs } from '../../../src/cli/args';
 
 /**
  * The workflows run the deploy tool the repo installs (`npm ci`), not through `npx`: the local

@@ -1,6 +1,6 @@
+import { duration } from './rollout-context';
 import { estimateFirstDeployTiming } from '../../../core/first-deploy-timing';
 import { ServiceModel } from '../../service-model';
-import { duration } from './rollout-context';
 
 /**
  * The one first-deploy path, as the README and AWS_SETUP_GUIDE print it: `cdk bootstrap` once
