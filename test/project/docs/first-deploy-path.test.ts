@@ -30,6 +30,11 @@ describe('the README and AWS_SETUP_GUIDE describe one first-deploy path', () => 
     }
     const readme = String(files['README.md']);
     expect(readme).not.toMatch(/while `?cdk deploy`? waits/);
+    // The other guides point at that path, not at a first `cdk deploy`.
+    const all = Object.entries(files).filter(([f]) => f === 'README.md' || f.startsWith('docs/')).map(([, c]) => String(c)).join('\n');
+    expect(all).not.toContain('first `cdk deploy`');
+    expect(String(files['docs/DEPLOYMENT_GUIDE.md'])).toContain('The first deploy of an environment is\n`scripts/aws-deploy.sh -i`');
+    expect(String(files['docs/CI_CD_GUIDE.md'])).toContain('Once, after the first deploy of each environment (`scripts/aws-deploy.sh -i`,');
   });
 
   test('one cdk bootstrap line per distinct account: one when shared, two (one each) with two accounts', () => {
