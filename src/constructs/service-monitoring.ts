@@ -1,4 +1,5 @@
 import { Duration, Stack } from 'aws-cdk-lib';
+import * as chatbot from 'aws-cdk-lib/aws-chatbot';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -148,6 +149,24 @@ export class ServiceMonitoring extends Construct {
       alarm.addAlarmAction(action);
       alarm.addOkAction(action);
       this.alarms[def.id] = alarm;
+    }
+
+    if (s.alarmSlackChannel) {
+      // Chat through AWS Chatbot: the channel reads alarms only. The guardrail (the ceiling of
+      // what anyone in the channel may run) allows describing this stack's alarms, by ARN;
+      // the channel's role gets no permissions at all.
+      const guardrail = new iam.ManagedPolicy(this, 'AlarmSlackChannelGuardrail', {
+        description: `Ceiling of what the Slack channel of ${s.names.prefix}'s alarms may run: describe its alarms`,
+        statements: [new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: Object.values(this.alarms).map((a) => a.alarmArn) })],
+      });
+      new chatbot.SlackChannelConfiguration(this, 'AlarmSlackChannel', {
+        slackChannelConfigurationName: s.names.alarmTopicName,
+        slackWorkspaceId: s.alarmSlackChannel.workspaceId,
+        slackChannelId: s.alarmSlackChannel.channelId,
+        notificationTopics: [this.alarmTopic],
+        guardrailPolicies: [guardrail],
+        loggingLevel: chatbot.LoggingLevel.ERROR,
+      });
     }
 
     this.queries = queryDefinitions(s, targets).map(

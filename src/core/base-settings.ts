@@ -4,6 +4,7 @@ import { DeploymentSettings, resolveDeploymentSettings } from './deployment-stra
 import { ServiceNames, serviceNames } from './names';
 import { ENVIRONMENT_PRESETS, EnvironmentPreset } from './presets';
 import { HardenedServiceOptions } from './service-options';
+import { AlarmSlackChannel } from './shared-service-options';
 
 /**
  * One environment's settings before its budget: the options with the defaults (`defaults.ts`)
@@ -31,6 +32,8 @@ export interface BaseSettings extends EnvironmentPreset {
   readonly alarmEmail: string;
   /** HTTPS subscriptions of the alarm topic (`alarmHttpsEndpoints`), in the order given. */
   readonly alarmHttpsEndpoints: string[];
+  /** The Slack channel AWS Chatbot posts alarms to (`alarmSlackChannel`), if any. */
+  readonly alarmSlackChannel?: AlarmSlackChannel;
   readonly githubRepository: string;
   readonly allowedOrigins: string[];
   readonly scaleToZeroOutsideWorkingHours: boolean;
@@ -77,6 +80,7 @@ export function resolveBaseSettings(options: HardenedServiceOptions, environment
     cache: options.cache ?? SERVICE_DEFAULTS.cache,
     alarmEmail: options.alarmEmail,
     alarmHttpsEndpoints: options.alarmHttpsEndpoints ?? [],
+    alarmSlackChannel: options.alarmSlackChannel,
     githubRepository: options.githubRepository,
     allowedOrigins: options.allowedOrigins ?? [],
     scaleToZeroOutsideWorkingHours: !isProduction && (options.scaleToZeroOutsideWorkingHours ?? false),

@@ -30,6 +30,7 @@ export const SERVICE_PREFIXES: Record<string, string[]> = {
   'AWS::Backup': ['backup', 'backup-storage'],
   'AWS::Budgets': ['budgets'],
   'AWS::CertificateManager': ['acm'],
+  'AWS::Chatbot': ['chatbot'],
   'AWS::CloudTrail': ['cloudtrail'],
   'AWS::CloudWatch': ['cloudwatch'],
   'AWS::EC2': ['ec2'],

@@ -71,6 +71,17 @@ export interface SharedServiceOptions {
   readonly alarmHttpsEndpoints?: string[];
 
   /**
+   * A Slack channel that AWS Chatbot posts every alarm (and budget alert) to, besides
+   * `alarmEmail`: a Chatbot Slack channel configuration subscribed to the encrypted alarm topic.
+   * Authorize the Slack workspace once per account in the AWS Chatbot console first (the stack
+   * cannot: it is an OAuth consent), and invite the AWS app to a private channel. People in the
+   * channel can read alarms only: the configuration's guardrail allows `cloudwatch:DescribeAlarms`
+   * on this stack's alarms and nothing else, and its role has no permissions.
+   * @default - none: alarms go to alarmEmail (and alarmHttpsEndpoints) only
+   */
+  readonly alarmSlackChannel?: AlarmSlackChannel;
+
+  /**
    * GitHub repository, as "owner/repo", whose workflows may assume the deploy roles. Required;
    * the default is the placeholder `projen new` writes.
    * @default "example-org/example-service"
@@ -167,4 +178,19 @@ export interface SharedServiceOptions {
    * @default ["AwsSolutions", "HIPAA.Security"]
    */
   readonly complianceFrameworks?: string[];
+}
+
+/** A Slack channel for alarms through AWS Chatbot (`alarmSlackChannel`). */
+export interface AlarmSlackChannel {
+  /**
+   * The Slack workspace (team) id, upper-case letters and digits such as "T0123ABCD": the AWS
+   * Chatbot console shows it once the workspace is authorized in the account.
+   */
+  readonly workspaceId: string;
+
+  /**
+   * The channel id, letters and digits such as "C0123ABCD" (Slack: the channel's details, at
+   * the bottom), not its name.
+   */
+  readonly channelId: string;
 }

@@ -149,6 +149,7 @@ export function validateServiceOptions(
     );
   }
   problems.push(...alarmHttpsEndpointProblems(options.alarmHttpsEndpoints));
+  problems.push(...alarmSlackChannelProblems(options.alarmSlackChannel));
   if (typeof options.githubRepository !== 'string' || options.githubRepository.length === 0) {
     problems.push('githubRepository is required as "owner/repo" (for example "example-org/hedis-optimizer")');
   } else if (!Token.isUnresolved(options.githubRepository)) {
@@ -309,6 +310,27 @@ function range(from: number, to: number, step: number): number[] {
 function describeSizes(sizes: number[]): string {
   if (sizes.length <= 3) return sizes.join(', ');
   return `${sizes[0]} to ${sizes[sizes.length - 1]} in steps of ${sizes[1] - sizes[0]}`;
+}
+
+/**
+ * `alarmSlackChannel`: the ids AWS Chatbot takes, not names: the workspace id is upper-case
+ * letters and digits (CloudFormation's pattern), the channel id letters and digits.
+ */
+export function alarmSlackChannelProblems(channel: { workspaceId?: unknown; channelId?: unknown } | undefined): string[] {
+  if (channel === undefined || Token.isUnresolved(channel)) return [];
+  const problems: string[] = [];
+  const field = (name: 'workspaceId' | 'channelId', pattern: RegExp, example: string, hint: string) => {
+    const value = channel[name];
+    if (typeof value === 'string' && Token.isUnresolved(value)) return;
+    if (typeof value !== 'string' || value.length === 0) {
+      problems.push(`alarmSlackChannel.${name} is required (for example "${example}"): ${hint}`);
+    } else if (!pattern.test(value)) {
+      problems.push(`alarmSlackChannel.${name} "${value}" is not a Slack ${name === 'workspaceId' ? 'workspace' : 'channel'} id (for example "${example}"): ${hint}`);
+    }
+  };
+  field('workspaceId', /^[0-9A-Z]{1,255}$/, 'T0123ABCD', 'the AWS Chatbot console shows it once the workspace is authorized in the account');
+  field('channelId', /^[A-Za-z0-9]{1,255}$/, 'C0123ABCD', 'the id at the bottom of the channel\'s details in Slack, not the channel\'s name');
+  return problems;
 }
 
 /**

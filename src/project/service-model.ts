@@ -220,6 +220,7 @@ export function resolveServiceModel(input: HardenedServiceProjectOptions): Servi
       cache: input.cache,
       alarmEmail: input.alarmEmail,
       alarmHttpsEndpoints: input.alarmHttpsEndpoints,
+      alarmSlackChannel: input.alarmSlackChannel,
       githubRepository: input.githubRepository,
       allowedOrigins: input.allowedOrigins,
       certificateArn: staging ? input.stagingCertificateArn : input.productionCertificateArn,

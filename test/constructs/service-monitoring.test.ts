@@ -1,6 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { newApp, snippetProps, snippetTemplates, synthFindings } from './helpers';
-import { DeploymentEnvironment, HardenedServiceStack } from '../../src';
+import { ComplianceFramework, DeploymentEnvironment, HardenedServiceStack } from '../../src';
 import { ERROR_FILTER_PATTERN } from '../../src/core/monitoring-definitions';
 
 const { PRODUCTION } = DeploymentEnvironment;
@@ -42,6 +42,42 @@ describe('ServiceMonitoring', () => {
     );
     expect(subscriptions.filter((p) => p.Protocol === 'email')).toHaveLength(1);
     expect(synthFindings(app).findings).toEqual([]);
+  });
+
+  test('alarmSlackChannel: an AWS Chatbot Slack channel on the alarm topic that may only describe the stack\'s alarms, clean in every cdk-nag pack', () => {
+    // GIVEN a Slack channel, every compliance pack
+    const app = newApp();
+    const alarmSlackChannel = { workspaceId: 'T0123ABCD', channelId: 'C0123ABCD' };
+    const stack = new HardenedServiceStack(app, 'chat', { ...snippetProps(PRODUCTION), alarmSlackChannel, complianceFrameworks: ComplianceFramework.ALL });
+
+    // THEN
+    const t = Template.fromStack(stack);
+    const topic = Object.keys(t.findResources('AWS::SNS::Topic', { Properties: { TopicName: 'hedis-optimizer-production-alarms' } }))[0];
+    const channels = Object.values(t.findResources('AWS::Chatbot::SlackChannelConfiguration')).map((r) => r.Properties);
+    expect(channels).toEqual([expect.objectContaining({
+      ConfigurationName: 'hedis-optimizer-production-alarms',
+      SlackWorkspaceId: 'T0123ABCD',
+      SlackChannelId: 'C0123ABCD',
+      SnsTopicArns: [{ Ref: topic }],
+      GuardrailPolicies: [{ Ref: expect.stringMatching(/AlarmSlackChannelGuardrail/) }],
+    })]);
+    // The guardrail: describe this stack's alarms, each by its ARN, nothing else.
+    const guardrail = Object.entries(t.findResources('AWS::IAM::ManagedPolicy')).find(([id]) => /AlarmSlackChannelGuardrail/.test(id))![1];
+    const statements = guardrail.Properties.PolicyDocument.Statement;
+    expect(statements).toHaveLength(1);
+    expect(statements[0].Action).toBe('cloudwatch:DescribeAlarms');
+    expect(statements[0].Resource).toHaveLength(Object.keys(t.findResources('AWS::CloudWatch::Alarm')).length);
+    expect(JSON.stringify(statements[0].Resource)).not.toContain('*');
+    // The channel's role has no policy at all.
+    const roleRef = channels[0].IamRoleArn['Fn::GetAtt'][0];
+    const policies = Object.values(t.findResources('AWS::IAM::Policy')).filter((p) => JSON.stringify(p.Properties.Roles ?? []).includes(roleRef));
+    expect(policies).toEqual([]);
+    expect(t.findResources('AWS::IAM::Role')[roleRef].Properties.ManagedPolicyArns).toBeUndefined();
+    expect(synthFindings(app).findings).toEqual([]);
+  });
+
+  test('the default has no chat channel', () => {
+    expect(Object.keys(prod.findResources('AWS::Chatbot::SlackChannelConfiguration'))).toEqual([]);
   });
 
   test('the default is email only', () => {

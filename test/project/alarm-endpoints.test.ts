@@ -26,3 +26,28 @@ describe('alarmHttpsEndpoints in a generated repo', () => {
     );
   });
 });
+
+describe('alarmSlackChannel in a generated repo', () => {
+  const channel = { workspaceId: 'T0123ABCD', channelId: 'C0123ABCD' };
+
+  test('flows to both stacks and the monitoring guide', () => {
+    const files = synth({ alarmSlackChannel: channel });
+    const stacks = String(files['infrastructure/service-stacks.ts']);
+    expect(stacks.match(/alarmSlackChannel: \{\s*workspaceId: 'T0123ABCD',\s*channelId: 'C0123ABCD',?\s*\}/g)).toHaveLength(2);
+    const guide = String(files['docs/MONITORING_GUIDE.md']);
+    expect(guide).toContain('AWS Chatbot also posts every notification to Slack channel `C0123ABCD` of workspace\n`T0123ABCD` (option `alarmSlackChannel`)');
+    expect(guide).toContain('its guardrail policy allows\n`cloudwatch:DescribeAlarms` on the stack\'s alarms and nothing else');
+  });
+
+  test('without it, the guide says how to post alarms to Slack', () => {
+    const guide = String(synth()['docs/MONITORING_GUIDE.md']);
+    expect(guide).toContain('set `alarmSlackChannel: { workspaceId,\nchannelId }` in `.projenrc.ts`');
+    expect(guide).not.toContain('AWS Chatbot also posts');
+  });
+
+  test('fails on a channel name instead of an id, naming the option, the value and the fix', () => {
+    expect(() => new HardenedServiceProject(projectOptions({ alarmSlackChannel: { ...channel, channelId: '#oncall' } }))).toThrow(
+      'alarmSlackChannel.channelId "#oncall" is not a Slack channel id (for example "C0123ABCD")',
+    );
+  });
+});

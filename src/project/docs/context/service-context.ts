@@ -27,6 +27,7 @@ export function serviceDocs(model: ServiceModel) {
     githubRepository: model.githubRepository,
     alarmEmail: model.production.settings.alarmEmail,
     alarmHttpsEndpoints: model.production.settings.alarmHttpsEndpoints,
+    alarmSlackChannel: model.production.settings.alarmSlackChannel,
     allowedOrigins: model.allowedOrigins.length > 0 ? model.allowedOrigins.join(', ') : undefined,
     migrateCommand: model.blueprint.migrateCommand,
     nodeVersion: model.nodeVersion,
