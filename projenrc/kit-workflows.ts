@@ -50,6 +50,9 @@ export function hardenKitWorkflows(project: awscdk.AwsCdkConstructLibrary): void
   // `projen release` bumps, builds and tags in the runner only; the GitHub release job makes
   // the tag on GitHub (contents: write) and the npm job publishes with its OIDC token.
   gh.tryFindWorkflow('release')!.file!.addOverride('jobs.release.permissions', { contents: 'read' });
+  // publib publishes to npm's public registry when NPM_REGISTRY is unset; the files of this
+  // repository name no registry host.
+  gh.tryFindWorkflow('release')!.file!.addDeletionOverride('jobs.release_npm.steps.9.env.NPM_REGISTRY');
 
   new KitWorkflowLimits(project, gh);
 }
