@@ -189,6 +189,7 @@ export function simulateFleet(options: SimulationOptions = {}): FleetResult {
   const standaloneTemplates = options.standalone === false ? [] : standaloneFleet(services);
   const cost = fleetCost(services, standaloneTemplates);
 
+  const worst = worstProductionRatio(cost);
   const checks: FleetCheck[] = [
     ...singletons,
     ...quotas,
@@ -216,8 +217,8 @@ export function simulateFleet(options: SimulationOptions = {}): FleetResult {
     {
       // The bound holds for each service, whatever its options, not only on average.
       check: `marginal production cost of each joined service <= ${MAX_MARGINAL_RATIO * 100}% of its standalone estimate`,
-      found: `at most ${(worstProductionRatio(cost) * 100).toFixed(1)}%`,
-      ok: worstProductionRatio(cost) <= MAX_MARGINAL_RATIO,
+      found: `at most ${(worst * 100).toFixed(1)}%`,
+      ok: worst <= MAX_MARGINAL_RATIO,
     },
   ];
   return {
